@@ -1,0 +1,231 @@
+/**
+ * Chemical formula parser: `BaTiO3`, `CsPb(I0.5Br0.5)3`, `(Ca0.5Sr0.5)TiO3`, `Cs2AgBiBr6`,
+ * nested `()` and `[]`, decimal amounts, whitespace between groups (`Ac1 Al1 O3`).
+ *
+ * Written by hand rather than taken from a library: the error messages (what and where) are the
+ * point, and we must reject notation that general-purpose parsers silently mis-read, such as the
+ * hydrate dot in `CuSO4.5H2O`, which a decimal-aware tokenizer reads as O4.5 H2 O.
+ */
+import { caseCorrected, isElementSymbol, type ElementSymbol } from '../elements/symbols.js';
+import { FormulaParseError, type FormulaError, type FormulaErrorCode, type ParseResult } from './errors.js';
+import type { Composition, ElementAmount } from './types.js';
+
+export interface ParseOptions {
+  /** Reject compositions with more distinct elements than this (the model's row limit). */
+  readonly maxElements?: number;
+}
+
+const MAX_INPUT_LENGTH = 500;
+const MAX_DEPTH = 16;
+const OPENERS: Readonly<Record<string, string>> = { '(': ')', '[': ']' };
+const CLOSERS = new Set([')', ']']);
+
+/** Internal control flow: a parse failure unwinds the recursion to `parseFormula`. */
+class Failure {
+  constructor(readonly error: FormulaError) {}
+}
+
+type Amounts = Map<ElementSymbol, number>;
+
+class FormulaReader {
+  pos = 0;
+  /** Position where each element first appears, for error messages. */
+  readonly firstSeen = new Map<ElementSymbol, number>();
+
+  constructor(readonly input: string) {}
+
+  fail(code: FormulaErrorCode, message: string, position: number): never {
+    throw new Failure({ code, message, position, input: this.input });
+  }
+
+  /** Reads groups until the end of input or a closing bracket (left for the caller). */
+  sequence(depth: number): Amounts {
+    const out: Amounts = new Map();
+    for (;;) {
+      this.skipSpace();
+      const c = this.input[this.pos];
+      if (c === undefined || CLOSERS.has(c)) return out;
+      if (c in OPENERS) {
+        merge(out, this.bracketGroup(depth), 1);
+      } else if (isUpper(c)) {
+        const [element, at] = this.element();
+        const amount = this.amount(element);
+        if (!this.firstSeen.has(element)) this.firstSeen.set(element, at);
+        out.set(element, (out.get(element) ?? 0) + amount);
+      } else {
+        this.unexpected(c);
+      }
+    }
+  }
+
+  private bracketGroup(depth: number): Amounts {
+    const open = this.pos;
+    const opener = this.input[open]!;
+    if (depth >= MAX_DEPTH) this.fail('unsupported-notation', `brackets nested more than ${MAX_DEPTH} deep`, open);
+    this.pos += 1;
+    const inner = this.sequence(depth + 1);
+    const close = this.input[this.pos];
+    if (close === undefined) {
+      this.fail('unbalanced-bracket', `'${opener}' at position ${open + 1} is never closed`, open);
+    }
+    if (close !== OPENERS[opener]) {
+      this.fail(
+        'unbalanced-bracket',
+        `'${close}' at position ${this.pos + 1} does not match '${opener}' at position ${open + 1}`,
+        this.pos,
+      );
+    }
+    if (inner.size === 0) this.fail('empty', `empty brackets at position ${open + 1}`, open);
+    this.pos += 1;
+    const factor = this.amount(`the group at position ${open + 1}`);
+    const scaled: Amounts = new Map();
+    merge(scaled, inner, factor);
+    return scaled;
+  }
+
+  private element(): [ElementSymbol, number] {
+    const at = this.pos;
+    let end = at + 1;
+    while (end < this.input.length && isLower(this.input[end]!)) end += 1;
+    const symbol = this.input.slice(at, end);
+    if (!isElementSymbol(symbol)) {
+      const fixed = caseCorrected(symbol);
+      if (fixed) this.fail('wrong-case', `'${symbol}' is not an element symbol; did you mean '${fixed}'?`, at);
+      this.fail('unknown-element', `unknown element symbol '${symbol}' at position ${at + 1}`, at);
+    }
+    this.pos = end;
+    return [symbol, at];
+  }
+
+  /** Optional amount after an element or a group; 1 when absent. */
+  private amount(owner: string): number {
+    const at = this.pos;
+    const text = /^\d*\.?\d*/.exec(this.input.slice(at))![0];
+    if (text.length === 0) {
+      if (this.input[at] === '-' && isDigit(this.input[at + 1] ?? '')) {
+        this.fail('non-positive-amount', `negative amount for ${owner} at position ${at + 1}`, at);
+      }
+      return 1;
+    }
+    this.pos = at + text.length;
+    const next = this.input[this.pos] ?? '';
+    if (text.includes('.')) {
+      const rest = this.input.slice(this.pos);
+      if (text.endsWith('.') || /^\(?[HD]2O/.test(rest)) {
+        const dot = at + text.indexOf('.');
+        this.fail(
+          'unsupported-notation',
+          `'.' at position ${dot + 1} looks like hydrate or adduct notation (as in CuSO4.5H2O), which is not supported; write the formula without it`,
+          dot,
+        );
+      }
+      if (text.startsWith('.')) {
+        this.fail('invalid-amount', `amount '${text}' at position ${at + 1} needs a digit before the '.'`, at);
+      }
+      if (next === '.') this.fail('invalid-amount', `amount at position ${at + 1} has more than one '.'`, at);
+    }
+    const value = Number(text);
+    if (!Number.isFinite(value)) this.fail('invalid-amount', `amount '${text}' at position ${at + 1} is not a number`, at);
+    if (value <= 0) this.fail('non-positive-amount', `amount ${text} for ${owner} at position ${at + 1} must be positive`, at);
+    return value;
+  }
+
+  private unexpected(c: string): never {
+    const at = this.pos;
+    if (isDigit(c) || c === '.') {
+      this.fail('invalid-amount', `amount at position ${at + 1} has no element or group before it`, at);
+    }
+    if (isLower(c)) {
+      let end = at + 1;
+      while (end < this.input.length && /[a-zA-Z]/.test(this.input[end]!) && end - at < 3) end += 1;
+      for (let len = end - at; len >= 1; len -= 1) {
+        const fixed = caseCorrected(this.input.slice(at, at + len));
+        if (fixed) {
+          this.fail('wrong-case', `'${this.input.slice(at, at + len)}' at position ${at + 1} is not an element symbol; did you mean '${fixed}'?`, at);
+        }
+      }
+      this.fail('unknown-element', `unknown element symbol starting with '${c}' at position ${at + 1}`, at);
+    }
+    if (c === '·' || c === '•' || c === '*') {
+      this.fail('unsupported-notation', `'${c}' at position ${at + 1} (hydrate or adduct notation) is not supported`, at);
+    }
+    if (c === '+' || c === '^') {
+      this.fail('unsupported-notation', `'${c}' at position ${at + 1}: charges and superscripts are not supported`, at);
+    }
+    if (c === '-') this.fail('non-positive-amount', `'-' at position ${at + 1}: negative amounts are not allowed`, at);
+    if (c === '{' || c === '}') this.fail('unsupported-notation', `'${c}' at position ${at + 1}: use () or [] for groups`, at);
+    this.fail('unexpected-character', `unexpected character '${c}' at position ${at + 1}`, at);
+  }
+
+  skipSpace(): void {
+    while (this.pos < this.input.length && /\s/.test(this.input[this.pos]!)) this.pos += 1;
+  }
+}
+
+function merge(into: Amounts, from: Amounts, factor: number): void {
+  for (const [el, n] of from) into.set(el, (into.get(el) ?? 0) + n * factor);
+}
+
+function isUpper(c: string): boolean {
+  return c >= 'A' && c <= 'Z';
+}
+function isLower(c: string): boolean {
+  return c >= 'a' && c <= 'z';
+}
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+/** Parses a formula into element amounts and atomic fractions, or says what is wrong and where. */
+export function parseFormula(input: string, options: ParseOptions = {}): ParseResult<Composition> {
+  const reader = new FormulaReader(input);
+  try {
+    if (input.length > MAX_INPUT_LENGTH) {
+      reader.fail('unsupported-notation', `formula is longer than ${MAX_INPUT_LENGTH} characters`, MAX_INPUT_LENGTH);
+    }
+    reader.skipSpace();
+    if (reader.pos === input.length) reader.fail('empty', 'formula is empty', 0);
+    const amounts = reader.sequence(0);
+    const stray = input[reader.pos];
+    if (stray !== undefined) {
+      reader.fail('unbalanced-bracket', `'${stray}' at position ${reader.pos + 1} has no matching opening bracket`, reader.pos);
+    }
+    const max = options.maxElements;
+    if (max !== undefined && amounts.size > max) {
+      const extra = [...amounts.keys()][max]!;
+      reader.fail(
+        'too-many-elements',
+        `${amounts.size} distinct elements; the model supports at most ${max} (the first one over is ${extra})`,
+        reader.firstSeen.get(extra) ?? 0,
+      );
+    }
+    return { ok: true, value: compositionFromAmounts(amounts) };
+  } catch (e) {
+    if (e instanceof Failure) return { ok: false, error: e.error };
+    throw e;
+  }
+}
+
+/** Like `parseFormula`, but throws `FormulaParseError`. */
+export function parseFormulaOrThrow(input: string, options: ParseOptions = {}): Composition {
+  const result = parseFormula(input, options);
+  if (!result.ok) throw new FormulaParseError(result.error);
+  return result.value;
+}
+
+/** Builds a composition from element amounts (order kept), computing atomic fractions. */
+export function compositionFromAmounts(amounts: Iterable<readonly [ElementSymbol, number]>): Composition {
+  const entries = [...amounts];
+  const total = entries.reduce((s, [, n]) => s + n, 0);
+  const elements: ElementAmount[] = entries.map(([element, amount]) => ({
+    element,
+    amount: cleanFloat(amount),
+    fraction: cleanFloat(amount / total),
+  }));
+  return { elements, totalAmount: cleanFloat(total) };
+}
+
+/** Removes binary floating-point noise (0.1 * 3 = 0.30000000000000004 -> 0.3). */
+export function cleanFloat(x: number): number {
+  return Number(x.toPrecision(12));
+}

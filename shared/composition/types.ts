@@ -1,0 +1,30 @@
+import type { ElementSymbol } from '../elements/symbols.js';
+
+/** One element of a composition with its amount (atoms per formula unit) and atomic fraction. */
+export interface ElementAmount {
+  readonly element: ElementSymbol;
+  readonly amount: number;
+  readonly fraction: number;
+}
+
+/**
+ * A parsed chemical composition: each element once, in order of first appearance in the formula.
+ * Fractions sum to 1.
+ */
+export interface Composition {
+  readonly elements: readonly ElementAmount[];
+  /** Total atoms per formula unit as written. */
+  readonly totalAmount: number;
+}
+
+/** The crystallographic sites of an ABX3-type perovskite. */
+export type SiteLabel = 'A' | 'B' | 'X';
+
+/** The species on one site and their amounts per formula unit (e.g. X: I 1.5, Br 1.5). */
+export interface SiteOccupancy {
+  readonly site: SiteLabel;
+  readonly species: readonly { readonly element: ElementSymbol; readonly amount: number }[];
+}
+
+/** A composition whose elements are assigned to sites, in A, B, X order. */
+export type SiteComposition = readonly SiteOccupancy[];

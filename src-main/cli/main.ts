@@ -1,0 +1,36 @@
+/** The `pdw` command line: the workbench's services without a window. */
+import { Command, CommanderError } from 'commander';
+import { registerData } from './commands/data.js';
+import { registerFeaturize } from './commands/featurize.js';
+import { registerParse } from './commands/parse.js';
+import { CliError } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command('pdw')
+    .description('Perovskite Workbench: enumerate, screen and rank ABX3 perovskite compositions')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerParse(program);
+  registerFeaturize(program);
+  registerData(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so that tests can call it in-process. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CliError) {
+      process.stderr.write(`pdw: error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`pdw: error: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Reads a dataset CSV: a formula column and named target columns. Each bad row is reported with its
+ * line number and reason and left out of `rows`; nothing is dropped without a problem entry.
+ * CSV syntax is csv-parse's job (quotes, embedded newlines, BOM); the checks here are ours.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parseFormula } from '../../../shared/index.js';
+import type { Dataset, DatasetRow, DatasetSpec, RowProblem, TargetSpec } from './types.js';
+
+/** The file cannot be read as a dataset at all (missing file, missing column, broken CSV). */
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+}
+
+const MISSING = new Set(['', 'na', 'nan', 'null', 'none', '-']);
+const TRUE_WORDS = new Set(['true', '1', 'yes', 't', 'y']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'f', 'n']);
+
+/** Reads one target cell; `undefined` with a reason when the text is not a valid value. */
+export function readTargetCell(text: string, target: TargetSpec): { value: number | null } | { reason: string } {
+  const t = text.trim();
+  if (MISSING.has(t.toLowerCase())) return { value: null };
+  if (target.kind === 'boolean') {
+    const lower = t.toLowerCase();
+    if (TRUE_WORDS.has(lower)) return { value: 1 };
+    if (FALSE_WORDS.has(lower)) return { value: 0 };
+    return { reason: `'${t}' is not a boolean (use TRUE/FALSE or 1/0)` };
+  }
+  const value = Number(t);
+  if (!Number.isFinite(value)) return { reason: `'${t}' is not a number` };
+  return { value };
+}
+
+type Record_ = { record: string[]; info: { lines: number } };
+
+export function parseDatasetText(text: string, spec: DatasetSpec, source = '<text>'): Dataset {
+  let records: Record_[];
+  try {
+    records = parseCsv(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as Record_[];
+  } catch (e) {
+    throw new DatasetError(`${source}: ${(e as Error).message}`);
+  }
+  const headerRecord = records[0];
+  if (!headerRecord) throw new DatasetError(`${source}: the file is empty`);
+  const header = headerRecord.record.map((h) => h.trim());
+  const indexOf = (column: string): number => {
+    const i = header.indexOf(column);
+    if (i < 0) throw new DatasetError(`${source}: no column '${column}' in the header (columns: ${header.join(', ')})`);
+    return i;
+  };
+  const formulaAt = indexOf(spec.formulaColumn);
+  const idAt = spec.idColumn === undefined ? -1 : indexOf(spec.idColumn);
+  const targetAt = spec.targets.map((t) => indexOf(t.column));
+
+  const rows: DatasetRow[] = [];
+  const problems: RowProblem[] = [];
+  for (const { record, info } of records.slice(1)) {
+    // info.lines is the line where the record ends; a record starts there unless a quoted cell spans lines
+    const line = info.lines - (record.join(',').match(/\n/g)?.length ?? 0);
+    if (record.length !== header.length) {
+      problems.push({ line, column: null, reason: `${record.length} cells, the header has ${header.length}` });
+      continue;
+    }
+    const formula = record[formulaAt]!.trim();
+    const parsed = parseFormula(formula, spec.maxElements === undefined ? {} : { maxElements: spec.maxElements });
+    if (!parsed.ok) {
+      problems.push({ line, column: spec.formulaColumn, reason: `formula '${formula}': ${parsed.error.message}` });
+      continue;
+    }
+    const targets: Record<string, number | null> = {};
+    let problem: RowProblem | undefined;
+    spec.targets.forEach((target, k) => {
+      if (problem) return;
+      const cell = readTargetCell(record[targetAt[k]!]!, target);
+      if ('reason' in cell) problem = { line, column: target.column, reason: cell.reason };
+      else targets[target.name] = cell.value;
+    });
+    if (problem) {
+      problems.push(problem);
+      continue;
+    }
+    rows.push({ line, id: idAt < 0 ? null : record[idAt]!.trim(), formula, composition: parsed.value, targets });
+  }
+  return { source, spec, rows, problems, rowsRead: records.length - 1 };
+}
+
+export function readDatasetFile(file: string, spec: DatasetSpec): Dataset {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DatasetError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseDatasetText(text, spec, file);
+}

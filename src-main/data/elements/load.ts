@@ -1,0 +1,44 @@
+/** Loads the generated element table and answers look-ups by symbol or atomic number. */
+import { existsSync, readFileSync } from 'node:fs';
+import type { ElementSymbol } from '../../../shared/index.js';
+import { elementTablePath } from '../paths.js';
+import type { ElementRecord, ElementTableFile } from './types.js';
+
+export class ElementTable {
+  private readonly bySymbol: ReadonlyMap<string, ElementRecord>;
+
+  constructor(readonly file: ElementTableFile) {
+    this.bySymbol = new Map(file.elements.map((e) => [e.symbol, e]));
+  }
+
+  get elements(): readonly ElementRecord[] {
+    return this.file.elements;
+  }
+
+  /** The record for `symbol`; throws if the table lacks it. */
+  get(symbol: ElementSymbol | string): ElementRecord {
+    const record = this.bySymbol.get(symbol);
+    if (!record) throw new Error(`element table has no entry for '${symbol}'`);
+    return record;
+  }
+
+  /** Pauling electronegativity by symbol, for ordering formulas (cations first). */
+  electronegativities(): ReadonlyMap<ElementSymbol, number | null> {
+    return new Map(this.file.elements.map((e) => [e.symbol, e.electronegativity]));
+  }
+}
+
+let cached: ElementTable | undefined;
+
+/** The table generated at setup (`npm run setup`); cached after the first call. */
+export function loadElementTable(path: string = elementTablePath()): ElementTable {
+  if (cached && path === elementTablePath()) return cached;
+  if (!existsSync(path)) {
+    throw new Error(`element table not found at ${path}; run 'npm run setup' (it reads the data bundle from $PDW_DATA_DIR or ../shared/data)`);
+  }
+  const file = JSON.parse(readFileSync(path, 'utf8')) as ElementTableFile;
+  if (file.format !== 'pdw-elements/1') throw new Error(`${path} has format '${String(file.format)}', expected 'pdw-elements/1'; run 'npm run setup'`);
+  const table = new ElementTable(file);
+  if (path === elementTablePath()) cached = table;
+  return table;
+}

@@ -1,0 +1,46 @@
+import type { ElementSymbol } from '../../../shared/index.js';
+
+/** Shannon (1976) effective radius of an ion in one oxidation state, coordination and spin state. */
+export interface ShannonRadius {
+  readonly oxidationState: number;
+  /** Coordination number (e.g. 6 for VI, 12 for XII; square-planar IVSQ is 4). */
+  readonly coordination: number;
+  /** Roman numeral as in the source table ("VI", "IVSQ", "IIIPY"). */
+  readonly coordinationLabel: string;
+  /** "High Spin", "Low Spin", or null where the table gives none. */
+  readonly spin: string | null;
+  readonly ionicRadius: number;
+  readonly crystalRadius: number;
+}
+
+/** One element of the generated table. Missing data is null, never a 0 that looks like data. */
+export interface ElementRecord {
+  readonly symbol: ElementSymbol;
+  readonly z: number;
+  readonly name: string;
+  readonly atomicMass: number | null;
+  readonly electronegativity: number | null;
+  /** Empirical atomic radius (angstrom). */
+  readonly atomicRadius: number | null;
+  /** Mean of the element's ionic radii over its oxidation states (angstrom), as pymatgen computes it. */
+  readonly averageIonicRadius: number | null;
+  /** IUPAC group 1-18; lanthanides and actinides get 3, as in pymatgen. */
+  readonly group: number;
+  readonly row: number;
+  readonly isMetal: boolean;
+  readonly isTransitionMetal: boolean;
+  readonly isMetalloid: boolean;
+  readonly commonOxidationStates: readonly number[];
+  readonly icsdOxidationStates: readonly number[];
+  readonly shannonRadii: readonly ShannonRadius[];
+  /** 200-d mat2vec embedding, or null where the source has none. */
+  readonly mat2vec: readonly number[] | null;
+  /** Cell in the 18-column periodic-table layout (rows 9 and 10 hold lanthanides and actinides). */
+  readonly layout: { readonly row: number; readonly column: number } | null;
+}
+
+export interface ElementTableFile {
+  readonly format: 'pdw-elements/1';
+  readonly sources: Readonly<Record<string, string>>;
+  readonly elements: readonly ElementRecord[];
+}
