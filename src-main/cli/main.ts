@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { registerData } from './commands/data.js';
 import { registerFeaturize } from './commands/featurize.js';
 import { registerParse } from './commands/parse.js';
+import { registerEvaluate } from './commands/evaluate.js';
+import { registerPredict } from './commands/predict.js';
+import { registerTrain } from './commands/train.js';
 import { CliError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
   registerParse(program);
   registerFeaturize(program);
   registerData(program);
+  registerTrain(program);
+  registerEvaluate(program);
+  registerPredict(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

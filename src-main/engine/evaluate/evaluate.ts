@@ -1,0 +1,106 @@
+/** Evaluates a predictor on labelled examples: every metric the Engine issue asks for, plus baselines. */
+import type { EnsemblePredictor, Prediction } from '../model/predictor.js';
+import type { Example } from '../train/data.js';
+import {
+  classificationMetrics,
+  regressionMetrics,
+  sigmaCoverage,
+  type ClassificationMetrics,
+  type RegressionMetrics,
+} from './metrics.js';
+
+export interface RegressionReport {
+  readonly metrics: RegressionMetrics;
+  /** Predicting the training mean for every row. */
+  readonly meanBaseline: RegressionMetrics;
+  /** Share of errors within 1 and 2 predicted sigma. */
+  readonly calibration: { readonly within1: number; readonly within2: number };
+  readonly truth: number[];
+  readonly predicted: number[];
+  readonly sigma: number[];
+}
+
+export interface ClassificationReport {
+  readonly target: string;
+  /** At the threshold chosen on validation (stored in the model card). */
+  readonly atChosenThreshold: ClassificationMetrics;
+  readonly atHalf: ClassificationMetrics;
+  /** Predicting the training majority class for every row. */
+  readonly majorityBaseline: ClassificationMetrics;
+  readonly labels: number[];
+  readonly probabilities: number[];
+}
+
+export interface EvaluationReport {
+  readonly rows: number;
+  readonly regression: Record<string, RegressionReport>;
+  readonly classification: ClassificationReport | null;
+}
+
+export function evaluatePredictions(
+  predictor: EnsemblePredictor,
+  examples: readonly Example[],
+  predictions: readonly Prediction[],
+  trainingPositiveRate: number | null,
+): EvaluationReport {
+  const { config, targetScaling, ensemble } = predictor.card;
+  const regression: Record<string, RegressionReport> = {};
+  config.regressionTargets.forEach((name, j) => {
+    const truth: number[] = [];
+    const predicted: number[] = [];
+    const sigma: number[] = [];
+    examples.forEach((e, i) => {
+      const t = e.targets[name];
+      if (t === null || t === undefined) return;
+      truth.push(t);
+      predicted.push(predictions[i]!.regression[name]!.value);
+      sigma.push(predictions[i]!.regression[name]!.sigma);
+    });
+    if (truth.length === 0) return;
+    regression[name] = {
+      metrics: regressionMetrics(truth, predicted),
+      meanBaseline: regressionMetrics(truth, truth.map(() => targetScaling.mean[j]!)),
+      calibration: sigmaCoverage(truth, predicted, sigma),
+      truth,
+      predicted,
+      sigma,
+    };
+  });
+  let classification: ClassificationReport | null = null;
+  const target = config.classificationTarget;
+  if (target !== null) {
+    const labels: number[] = [];
+    const probabilities: number[] = [];
+    examples.forEach((e, i) => {
+      const y = e.targets[target];
+      if (y === null || y === undefined) return;
+      labels.push(y > 0.5 ? 1 : 0);
+      probabilities.push(predictions[i]!.classification!.probability);
+    });
+    if (labels.length > 0) {
+      const majority = (trainingPositiveRate ?? 0) >= 0.5 ? 1 : 0;
+      classification = {
+        target,
+        atChosenThreshold: classificationMetrics(labels, probabilities, ensemble.threshold ?? 0.5),
+        atHalf: classificationMetrics(labels, probabilities, 0.5),
+        majorityBaseline: classificationMetrics(labels, labels.map(() => majority), 0.5),
+        labels,
+        probabilities,
+      };
+    }
+  }
+  return { rows: examples.length, regression, classification };
+}
+
+/** The report without per-row arrays, for JSON summaries and model cards. */
+export function summarizeReport(r: EvaluationReport): Record<string, unknown> {
+  const regression = Object.fromEntries(
+    Object.entries(r.regression).map(([k, v]) => [k, { ...v.metrics, meanBaseline: v.meanBaseline, calibration: v.calibration }]),
+  );
+  const c = r.classification;
+  return {
+    rows: r.rows,
+    regression,
+    classification: c && { target: c.target, atChosenThreshold: c.atChosenThreshold, atHalf: c.atHalf, majorityBaseline: c.majorityBaseline },
+  };
+}

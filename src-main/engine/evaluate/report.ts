@@ -1,0 +1,113 @@
+/** Writes evaluation reports: report.json, summary.md and SVG plots in one folder. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EpochRecord } from '../train/trainer.js';
+import { summarizeReport, type EvaluationReport } from './evaluate.js';
+import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+
+export interface FoldResult {
+  readonly name: string;
+  readonly test: EvaluationReport;
+  readonly histories: readonly (readonly EpochRecord[])[];
+  readonly trainingSeconds: number;
+  readonly rows: { readonly train: number; readonly val: number; readonly test: number };
+}
+
+/** The headline numbers of one fold. */
+export function headline(r: EvaluationReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, reg] of Object.entries(r.regression)) {
+    out[`${name}.mae`] = reg.metrics.mae;
+    out[`${name}.rmse`] = reg.metrics.rmse;
+    out[`${name}.r2`] = reg.metrics.r2;
+    out[`${name}.within1sigma`] = reg.calibration.within1;
+    out[`${name}.within2sigma`] = reg.calibration.within2;
+    out[`${name}.baselineMae`] = reg.meanBaseline.mae;
+  }
+  const c = r.classification;
+  if (c) {
+    out[`${c.target}.rocAuc`] = c.atChosenThreshold.rocAuc;
+    out[`${c.target}.f1`] = c.atChosenThreshold.positive.f1;
+    out[`${c.target}.recall`] = c.atChosenThreshold.positive.recall;
+    out[`${c.target}.precision`] = c.atChosenThreshold.positive.precision;
+    out[`${c.target}.accuracy`] = c.atChosenThreshold.accuracy;
+    out[`${c.target}.weightedF1`] = c.atChosenThreshold.weightedF1;
+    out[`${c.target}.mcc`] = c.atChosenThreshold.mcc;
+    out[`${c.target}.f1At0.5`] = c.atHalf.positive.f1;
+    out[`${c.target}.baselineAccuracy`] = c.majorityBaseline.accuracy;
+  }
+  return out;
+}
+
+/** Mean and sample standard deviation of each headline number over folds. */
+export function aggregate(folds: readonly FoldResult[]): Record<string, { mean: number; std: number }> {
+  const rows = folds.map((f) => headline(f.test));
+  const keys = Object.keys(rows[0] ?? {});
+  return Object.fromEntries(
+    keys.map((k) => {
+      const v = rows.map((r) => r[k]!);
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
+      return [k, { mean, std }];
+    }),
+  );
+}
+
+export interface ReportMeta {
+  readonly protocol: string;
+  readonly description: string;
+  readonly command: string;
+  readonly backend: string;
+  readonly model: Record<string, unknown>;
+}
+
+export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldResult[]): Record<string, { mean: number; std: number }> {
+  mkdirSync(dir, { recursive: true });
+  const summary = aggregate(folds);
+  const json = {
+    ...meta,
+    createdAt: new Date().toISOString(),
+    summary,
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test) })),
+  };
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
+  folds.forEach((f, i) => {
+    const tag = folds.length > 1 ? `-fold${i}` : '';
+    for (const [name, reg] of Object.entries(f.test.regression)) {
+      writeFileSync(join(dir, `parity-${name}${tag}.svg`), paritySvg(`${meta.protocol} ${f.name}: ${name} (test, n=${reg.truth.length})`, reg.truth, reg.predicted, name === 'band_gap' ? 'eV' : ''));
+    }
+    if (f.test.classification) {
+      writeFileSync(join(dir, `confusion${tag}.svg`), confusionSvg(`${meta.protocol} ${f.name}: ${f.test.classification.target} (test)`, f.test.classification.atChosenThreshold));
+    }
+    const firstTarget = Object.keys(f.histories[0]?.[0]?.valMae ?? {})[0];
+    writeFileSync(
+      join(dir, `learning-curves${tag}.svg`),
+      lineChartSvg(
+        `${meta.protocol} ${f.name}: validation ${firstTarget ?? 'score'} per epoch`,
+        f.histories.map((h, k) => ({
+          label: `member ${k}`,
+          values: h.map((e) => (firstTarget ? e.valMae[firstTarget]! : e.valScore)),
+          color: PALETTE[k % PALETTE.length]!,
+        })),
+        firstTarget ? `validation MAE (${firstTarget})` : 'validation score',
+      ),
+    );
+  });
+  const lines = [
+    `# ${meta.protocol}: ${meta.description}`,
+    '',
+    `Command: \`${meta.command}\`  `,
+    `Backend: ${meta.backend}; folds: ${folds.length}; written ${json.createdAt}.`,
+    '',
+    '| metric | mean | std over folds |',
+    '|---|---|---|',
+    ...Object.entries(summary).map(([k, v]) => `| ${k} | ${v.mean.toFixed(4)} | ${v.std.toFixed(4)} |`),
+    '',
+    'Per fold: `report.json`. Plots: ' + ['parity-*.svg', 'confusion*.svg', 'learning-curves*.svg'].join(', ') + '.',
+    '',
+  ];
+  writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
+  return summary;
+}

@@ -1,0 +1,64 @@
+/** A model folder: `model.json` (the card) and `weights.bin` (every ensemble member's parameters). */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { edmLayout } from '../featurize/index.js';
+import { MODEL_FORMAT, type ModelCard } from './card.js';
+import { Params, paramSpecs } from './params.js';
+import { readTensorFile, toMap, writeTensorFile, type TensorEntry } from './tensor-file.js';
+
+export interface ModelBundle {
+  readonly card: ModelCard;
+  readonly members: Params[];
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+export function memberPrefix(k: number): string {
+  return `member${k}/`;
+}
+
+export async function saveModel(dir: string, card: Omit<ModelCard, 'weights'>, members: readonly Params[]): Promise<ModelCard> {
+  mkdirSync(dir, { recursive: true });
+  const entries: TensorEntry[] = [];
+  for (const [k, params] of members.entries()) {
+    const values = await params.snapshot();
+    for (const spec of params.specs) entries.push({ name: memberPrefix(k) + spec.name, shape: spec.shape, values: values.get(spec.name)! });
+  }
+  writeTensorFile(join(dir, 'weights.bin'), entries);
+  const full: ModelCard = { ...card, weights: { file: 'weights.bin', tensors: entries.map((e) => ({ name: e.name, shape: e.shape })) } };
+  writeFileSync(join(dir, 'model.json'), `${JSON.stringify(full, null, 2)}\n`);
+  return full;
+}
+
+export function readModelCard(dir: string): ModelCard {
+  const file = join(dir, 'model.json');
+  if (!existsSync(file)) throw new ModelLoadError(`no model at ${dir} (model.json missing)`);
+  let card: ModelCard;
+  try {
+    card = JSON.parse(readFileSync(file, 'utf8')) as ModelCard;
+  } catch (e) {
+    throw new ModelLoadError(`${file}: ${(e as Error).message}`);
+  }
+  if (card.format !== MODEL_FORMAT) throw new ModelLoadError(`${file}: format '${String(card.format)}', expected '${MODEL_FORMAT}'`);
+  return card;
+}
+
+export function loadModel(dir: string): ModelBundle {
+  const card = readModelCard(dir);
+  const values = toMap(readTensorFile(join(dir, card.weights.file)));
+  const width = edmLayout(card.featurizer.fractionWidth).width;
+  const specs = paramSpecs(card.config, width);
+  const members: Params[] = [];
+  for (let k = 0; k < card.ensemble.members; k += 1) {
+    members.push(
+      new Params(specs, (spec) => {
+        const v = values.get(memberPrefix(k) + spec.name);
+        if (!v) throw new ModelLoadError(`${dir}: weights lack ${memberPrefix(k) + spec.name}`);
+        return v;
+      }),
+    );
+  }
+  return { card, members };
+}

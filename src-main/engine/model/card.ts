@@ -1,0 +1,46 @@
+/** The model card: everything needed to rebuild, audit and use a trained model (DESIGN.md "Model files"). */
+import type { FeaturizerSettings } from '../featurize/index.js';
+import type { TargetScaling } from '../train/data.js';
+import type { EpochRecord, TrainingSettings } from '../train/trainer.js';
+import type { ModelConfig } from './config.js';
+
+export const MODEL_FORMAT = 'pdw-model/1';
+
+export interface TensorManifestEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
+export interface ModelCard {
+  readonly format: typeof MODEL_FORMAT;
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  /** What the targets mean (e.g. "band gap of the composition's lowest-energy polymorph"). */
+  readonly targets: Readonly<Record<string, string>>;
+  readonly config: ModelConfig;
+  readonly featurizer: FeaturizerSettings;
+  readonly targetScaling: TargetScaling;
+  readonly training: TrainingSettings;
+  readonly ensemble: {
+    readonly members: number;
+    readonly seeds: readonly number[];
+    /** Multiplier on the ensemble's standard deviation per regression target, fitted on validation. */
+    readonly sigmaScale: Readonly<Record<string, number>>;
+    /** Decision threshold on P(class), chosen on validation to maximize the positive class's F1. */
+    readonly threshold: number | null;
+    readonly bestEpochs: readonly number[];
+    /** Per member, per epoch: training loss and validation numbers (learning curves). */
+    readonly histories: readonly (readonly EpochRecord[])[];
+  };
+  readonly data: {
+    readonly source: string;
+    readonly sha256: string;
+    readonly protocol: string;
+    readonly rows: { readonly train: number; readonly val: number; readonly test: number };
+  };
+  readonly metrics: Readonly<Record<string, unknown>>;
+  readonly backend: string;
+  readonly trainingSeconds: number;
+  readonly weights: { readonly file: string; readonly tensors: readonly TensorManifestEntry[] };
+}

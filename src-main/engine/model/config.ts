@@ -1,0 +1,48 @@
+/** Hyperparameters of the EDM transformer, in one typed config stored in every model card. */
+
+export interface ModelConfig {
+  /** Width of the token embeddings. */
+  readonly dModel: number;
+  readonly layers: number;
+  readonly heads: number;
+  /** Hidden width of the position-wise feed-forward block. */
+  readonly feedForward: number;
+  /** Width of the shared dense trunk after pooling. */
+  readonly trunk: number;
+  readonly dropout: number;
+  /** Regression targets, one head each (band_gap first by convention). */
+  readonly regressionTargets: readonly string[];
+  /** Binary classification target (stable), or null for none. */
+  readonly classificationTarget: string | null;
+}
+
+export const DEFAULT_MODEL_CONFIG: ModelConfig = {
+  dModel: 64,
+  layers: 2,
+  heads: 4,
+  feedForward: 128,
+  trunk: 64,
+  dropout: 0.1,
+  regressionTargets: ['band_gap'],
+  classificationTarget: 'stable',
+};
+
+/** CrabNet's size, for the benchmark: d_model 512, 3 layers, 4 heads, feed-forward 2048. */
+export const CRABNET_SIZE: Pick<ModelConfig, 'dModel' | 'layers' | 'heads' | 'feedForward' | 'trunk'> = {
+  dModel: 512,
+  layers: 3,
+  heads: 4,
+  feedForward: 2048,
+  trunk: 512,
+};
+
+export function validateModelConfig(c: ModelConfig): ModelConfig {
+  const positive = ['dModel', 'layers', 'heads', 'feedForward', 'trunk'] as const;
+  for (const key of positive) {
+    if (!Number.isInteger(c[key]) || c[key] < 1) throw new RangeError(`model config: ${key} must be a positive integer, got ${c[key]}`);
+  }
+  if (c.dModel % c.heads !== 0) throw new RangeError(`model config: dModel ${c.dModel} is not divisible by heads ${c.heads}`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new RangeError(`model config: dropout must be in [0, 1), got ${c.dropout}`);
+  if (c.regressionTargets.length === 0 && c.classificationTarget === null) throw new RangeError('model config: no targets');
+  return c;
+}

@@ -1,0 +1,137 @@
+/**
+ * Predictions from a trained ensemble: every target with an uncertainty. Regression: the members'
+ * mean, and sigma = their standard deviation times the scale fitted on validation (a deep ensemble,
+ * recalibrated). Classification: the members' mean probability, their spread (standard deviation),
+ * and the decision at the validation-chosen threshold. Attention maps on demand.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Composition, ElementSymbol } from '../../../shared/index.js';
+import type { ElementTable } from '../../data/elements/load.js';
+import { Featurizer, type EdmBatch } from '../featurize/index.js';
+import { loadModel, type ModelBundle } from './bundle.js';
+import type { ModelCard } from './card.js';
+import { forward } from './transformer.js';
+
+export interface ValueWithSigma {
+  readonly value: number;
+  readonly sigma: number;
+}
+
+export interface ClassPrediction {
+  readonly target: string;
+  readonly probability: number;
+  readonly spread: number;
+  readonly decision: boolean;
+}
+
+export interface Prediction {
+  readonly regression: Readonly<Record<string, ValueWithSigma>>;
+  readonly classification: ClassPrediction | null;
+}
+
+export interface AttentionMaps {
+  /** Token labels: "[CLS]", the elements in EDM row order, then "pad". */
+  readonly tokens: readonly string[];
+  readonly elements: readonly ElementSymbol[];
+  /** [layer][head][query token][key token], from ensemble member 0. */
+  readonly layers: number[][][][];
+  /** [layer][query][key]: the average over heads (member 0). */
+  readonly layerAverage: number[][][];
+  /** [head][element]: attention-pooling weights over the element tokens (member 0). */
+  readonly pooling: number[][];
+}
+
+/** Targets that cannot be negative; their predicted means are clipped at 0. */
+const NON_NEGATIVE = new Set(['band_gap', 'energy_above_hull', 'density', 'volume']);
+
+export class EnsemblePredictor {
+  readonly featurizer: Featurizer;
+
+  constructor(
+    readonly bundle: ModelBundle,
+    table: ElementTable,
+  ) {
+    this.featurizer = new Featurizer(table, bundle.card.featurizer);
+  }
+
+  static load(dir: string, table: ElementTable): EnsemblePredictor {
+    return new EnsemblePredictor(loadModel(dir), table);
+  }
+
+  get card(): ModelCard {
+    return this.bundle.card;
+  }
+
+  /** Predicts a pre-featurized batch (the screening hot path). */
+  predictBatch(batch: EdmBatch): Prediction[] {
+    const { config, targetScaling, ensemble } = this.card;
+    const n = batch.count;
+    const nReg = config.regressionTargets.length;
+    const K = this.bundle.members.length;
+    const reg = new Float32Array(K * n * nReg);
+    const prob = new Float32Array(K * n);
+    tf.tidy(() => {
+      const features = tf.tensor3d(batch.features, [n, batch.rows, batch.width]);
+      const mask = tf.tensor2d(batch.mask, [n, batch.rows]);
+      this.bundle.members.forEach((params, k) => {
+        const out = forward(params, config, { features, mask }, { training: false });
+        if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
+        if (out.logits) prob.set(tf.sigmoid(out.logits).dataSync(), k * n);
+      });
+    });
+    const predictions: Prediction[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const regression: Record<string, ValueWithSigma> = {};
+      config.regressionTargets.forEach((name, j) => {
+        const values = Array.from({ length: K }, (_, k) => reg[k * n * nReg + i * nReg + j]! * targetScaling.std[j]! + targetScaling.mean[j]!);
+        const { mean, std } = meanStd(values);
+        regression[name] = { value: NON_NEGATIVE.has(name) ? Math.max(0, mean) : mean, sigma: std * (ensemble.sigmaScale[name] ?? 1) };
+      });
+      let classification: ClassPrediction | null = null;
+      if (config.classificationTarget !== null) {
+        const { mean, std } = meanStd(Array.from({ length: K }, (_, k) => prob[k * n + i]!));
+        classification = { target: config.classificationTarget, probability: mean, spread: std, decision: mean >= (ensemble.threshold ?? 0.5) };
+      }
+      predictions.push({ regression, classification });
+    }
+    return predictions;
+  }
+
+  predict(compositions: readonly Composition[], batchSize = 1024): Prediction[] {
+    const out: Prediction[] = [];
+    for (let start = 0; start < compositions.length; start += batchSize) {
+      out.push(...this.predictBatch(this.featurizer.featurizeBatch(compositions.slice(start, start + batchSize))));
+    }
+    return out;
+  }
+
+  attention(composition: Composition): AttentionMaps {
+    const edm = this.featurizer.featurize(composition);
+    const { config } = this.card;
+    const params = this.bundle.members[0]!;
+    const result = tf.tidy(() => {
+      const features = tf.tensor3d(edm.values, [1, edm.rows, edm.width]);
+      const mask = tf.tensor2d(Float32Array.from(edm.mask), [1, edm.rows]);
+      const out = forward(params, config, { features, mask }, { training: false, attention: true });
+      return { layers: out.layerAttention!, pooling: out.poolingAttention! };
+    });
+    const layers = result.layers.map((a) => (a.arraySync() as number[][][][])[0]!);
+    const poolingByElement = (result.pooling.arraySync() as number[][][])[0]!; // [R][H]
+    tf.dispose([...result.layers, result.pooling]);
+    const layerAverage = layers.map((heads) => heads[0]!.map((row, q) => row.map((_, k) => heads.reduce((s, h) => s + h[q]![k]!, 0) / heads.length)));
+    const nEl = edm.elements.length;
+    const pooling = Array.from({ length: config.heads }, (_, h) => poolingByElement.slice(0, nEl).map((row) => row[h]!));
+    const tokens = ['[CLS]', ...edm.elements, ...Array.from({ length: edm.rows - nEl }, () => 'pad')];
+    return { tokens, elements: edm.elements, layers, layerAverage, pooling };
+  }
+
+  dispose(): void {
+    for (const p of this.bundle.members) p.dispose();
+  }
+}
+
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.length > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) : 0;
+  return { mean, std: Math.sqrt(variance) };
+}

@@ -1,0 +1,93 @@
+/**
+ * Fits a complete model: featurize the split, train the ensemble, calibrate on validation (sigma
+ * scale per regression target, decision threshold for the classifier), evaluate on the test rows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ElementTable } from '../../data/elements/load.js';
+import { evaluatePredictions, type EvaluationReport } from '../evaluate/evaluate.js';
+import { chooseThreshold, fitSigmaScale } from '../evaluate/metrics.js';
+import { Featurizer, type FeaturizerSettings } from '../featurize/index.js';
+import type { ModelCard } from '../model/card.js';
+import { MODEL_FORMAT } from '../model/card.js';
+import { validateModelConfig, type ModelConfig } from '../model/config.js';
+import { EnsemblePredictor } from '../model/predictor.js';
+import { encodeExamples, fitTargetScaling } from './data.js';
+import { trainEnsemble, type EnsembleResult } from './ensemble.js';
+import type { Split } from './protocols.js';
+import type { TrainingSettings, TrainProgress } from './trainer.js';
+
+export interface FitArgs {
+  readonly table: ElementTable;
+  readonly split: Split;
+  readonly config: ModelConfig;
+  readonly featurizer: FeaturizerSettings;
+  readonly settings: TrainingSettings;
+  readonly members: number;
+  readonly parallel: number;
+  readonly backend: string;
+  readonly name: string;
+  readonly targetsMeaning: Readonly<Record<string, string>>;
+  readonly data: { readonly source: string; readonly sha256: string };
+  readonly checkpointRoot?: string;
+  readonly onProgress?: (member: number, progress: TrainProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface FitResult {
+  readonly predictor: EnsemblePredictor;
+  readonly ensemble: EnsembleResult;
+  readonly test: EvaluationReport | null;
+  readonly validation: EvaluationReport;
+}
+
+export async function fitModel(args: FitArgs): Promise<FitResult> {
+  const config = validateModelConfig(args.config);
+  const featurizer = new Featurizer(args.table, args.featurizer);
+  const scaling = fitTargetScaling(args.split.train, config.regressionTargets);
+  const train = encodeExamples(args.split.train, featurizer, config, scaling);
+  const val = encodeExamples(args.split.val, featurizer, config, scaling);
+  const ensemble = await trainEnsemble({
+    config,
+    settings: args.settings,
+    train,
+    val,
+    targetStd: scaling.std,
+    members: args.members,
+    parallel: args.parallel,
+    backend: args.backend,
+    ...(args.checkpointRoot ? { checkpointRoot: args.checkpointRoot } : {}),
+    ...(args.onProgress ? { onProgress: args.onProgress } : {}),
+    ...(args.signal ? { signal: args.signal } : {}),
+  });
+  const positiveRate =
+    config.classificationTarget === null ? null : train.labels.reduce((a, b) => a + b, 0) / Math.max(1, train.labelMask.reduce((a, b) => a + b, 0));
+  const card: Omit<ModelCard, 'weights'> = {
+    format: MODEL_FORMAT,
+    id: `${args.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+    name: args.name,
+    createdAt: new Date().toISOString(),
+    targets: args.targetsMeaning,
+    config,
+    featurizer: args.featurizer,
+    targetScaling: scaling,
+    training: args.settings,
+    ensemble: { members: args.members, seeds: ensemble.seeds, sigmaScale: {}, threshold: null, bestEpochs: ensemble.bestEpochs, histories: ensemble.histories },
+    data: { ...args.data, protocol: args.split.name, rows: { train: train.count, val: val.count, test: args.split.test.length } },
+    metrics: {},
+    backend: tf.getBackend(),
+    trainingSeconds: ensemble.seconds,
+  };
+  // calibrate on validation with an uncalibrated predictor, then rebuild the card with the fitted values
+  const raw = new EnsemblePredictor({ card: { ...card, weights: { file: '', tensors: [] } }, members: ensemble.members }, args.table);
+  const valPredictions = raw.predict(args.split.val.map((e) => e.composition));
+  const rawVal = evaluatePredictions(raw, args.split.val, valPredictions, positiveRate);
+  const sigmaScale = Object.fromEntries(Object.entries(rawVal.regression).map(([k, r]) => [k, fitSigmaScale(r.truth, r.predicted, r.sigma)]));
+  const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
+  const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold }, weights: { file: 'weights.bin', tensors: [] } };
+  const predictor = new EnsemblePredictor({ card: calibrated, members: ensemble.members }, args.table);
+  const validation = evaluatePredictions(predictor, args.split.val, predictor.predict(args.split.val.map((e) => e.composition)), positiveRate);
+  const test = args.split.test.length
+    ? evaluatePredictions(predictor, args.split.test, predictor.predict(args.split.test.map((e) => e.composition)), positiveRate)
+    : null;
+  return { predictor, ensemble, test, validation };
+}

@@ -1,0 +1,115 @@
+/** Training data for `pdw train` and the training dashboard: a dataset, targets and a protocol -> a split. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  isNamedDataset,
+  loadNamedSplit,
+  namedDatasetPath,
+  NAMED_DATASETS,
+  readCsvColumns,
+  readDatasetFile,
+  targetSpecsFor,
+  type Dataset,
+} from '../../data/datasets/index.js';
+import { dataDir } from '../../data/paths.js';
+import type { Example } from './data.js';
+import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
+
+/** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
+export type TrainingProtocol = 'R' | 'G' | 'rows';
+
+export interface TrainingDataRequest {
+  /** A bundled dataset name (mp_abx3, expt_gap, mp_gap) or a CSV path. */
+  readonly data: string;
+  readonly targets: readonly string[];
+  readonly protocol: TrainingProtocol;
+  readonly formulaColumn?: string;
+  /** Hold this fold (0..4) out as the test set; without it every row trains or validates. */
+  readonly testFold?: number;
+  readonly seed: number;
+  readonly maxElements: number;
+}
+
+export interface TrainingData {
+  readonly split: Split;
+  readonly source: string;
+  readonly sha256: string;
+  readonly dataset: Dataset;
+  readonly targetsMeaning: Record<string, string>;
+}
+
+export function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function loadDataset(req: TrainingDataRequest): { dataset: Dataset; file: string } {
+  if (isNamedDataset(req.data)) {
+    const file = namedDatasetPath(req.data);
+    const named = NAMED_DATASETS[req.data]!;
+    const targets = named.spec.targets.filter((t) => req.targets.includes(t.name) || t.name === 'energy_above_hull');
+    const missing = req.targets.filter((t) => !named.spec.targets.some((s) => s.name === t));
+    if (missing.length) throw new Error(`dataset ${req.data} has no target ${missing.join(', ')} (it has ${named.spec.targets.map((t) => t.name).join(', ')})`);
+    return { dataset: readDatasetFile(file, { ...named.spec, targets, maxElements: req.maxElements }), file };
+  }
+  const columns = readCsvColumns(req.data);
+  const spec = { formulaColumn: req.formulaColumn ?? 'formula', targets: targetSpecsFor(columns, req.targets), maxElements: req.maxElements };
+  return { dataset: readDatasetFile(req.data, spec), file: req.data };
+}
+
+/** Deterministic fold 0..4 of a formula for datasets without a folds file. */
+export function hashedFold(formula: string): number {
+  return createHash('sha1').update(formula).digest()[0]! % 5;
+}
+
+export function loadTrainingData(req: TrainingDataRequest): TrainingData {
+  const { dataset, file } = loadDataset(req);
+  if (dataset.rows.length === 0) throw new Error(`${file}: no usable rows (${dataset.problems.length} rejected)`);
+  const isSeed = req.data === 'mp_abx3';
+  let split: Split;
+  const meaning: Record<string, string> = {};
+  if (req.protocol === 'R') {
+    if (!isSeed) throw new Error('protocol R is the seed set\'s row split; use --data mp_abx3 (or protocol G / rows for other data)');
+    split = protocolR(dataset, loadNamedSplit('mp_abx3_random'));
+    if (req.testFold !== undefined) throw new Error('protocol R has a fixed test split; drop --test-fold');
+    meaning['band_gap'] = 'PBE band gap (eV) of one Materials Project entry (polymorphs are separate rows)';
+    meaning['stable'] = '1 if the entry is on the convex hull';
+  } else if (req.protocol === 'G') {
+    if (isSeed && req.testFold !== undefined) {
+      split = protocolG(dataset, loadNamedSplit('mp_abx3_by_formula'), req.testFold, req.seed);
+    } else {
+      const examples = onePerFormula(dataset);
+      split = withFold(examples, req, 'G');
+    }
+    meaning['band_gap'] = "band gap (eV) of the composition's lowest-energy polymorph (lowest energy above hull)";
+    meaning['stable'] = '1 if any polymorph of the composition is on the convex hull';
+  } else {
+    split = withFold(dataset.rows.map((r) => ({ formula: r.formula, composition: r.composition, targets: r.targets })), req, 'rows');
+  }
+  for (const t of req.targets) meaning[t] ??= `${t} as given in ${file}`;
+  return { split, source: file, sha256: sha256File(file), dataset, targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, meaning[t]!])) };
+}
+
+function withFold(examples: readonly Example[], req: TrainingDataRequest, name: string): Split {
+  let rest: readonly Example[] = examples;
+  let test: Example[] = [];
+  if (req.testFold !== undefined) {
+    test = examples.filter((e) => hashedFold(e.formula) === req.testFold);
+    rest = examples.filter((e) => hashedFold(e.formula) !== req.testFold);
+  }
+  const { train, val } = holdOut(rest, 0.1, req.seed);
+  return { name: req.testFold === undefined ? name : `${name}/fold${req.testFold}`, train, val, test };
+}
+
+/** Splits for cross-validation protocols (G on the seed set, expt_gap), fold by fold. */
+export function crossValidationSplit(protocol: 'G' | 'expt_gap', fold: number, seed: number, maxElements: number): TrainingData {
+  if (protocol === 'G') return loadTrainingData({ data: 'mp_abx3', targets: ['band_gap', 'stable'], protocol: 'G', testFold: fold, seed, maxElements });
+  const split = protocolExptGap(dataDir(), fold);
+  const file = namedDatasetPath('expt_gap');
+  return {
+    split,
+    source: file,
+    sha256: sha256File(file),
+    dataset: readDatasetFile(file, NAMED_DATASETS['expt_gap']!.spec),
+    targetsMeaning: { band_gap: 'experimental band gap (eV), Matbench expt_gap' },
+  };
+}

@@ -1,0 +1,28 @@
+/** Messages between the ensemble trainer and its member workers. */
+import type { ModelConfig } from '../model/config.js';
+import type { EncodedSet } from './data.js';
+import type { EpochRecord, TrainingSettings, TrainProgress } from './trainer.js';
+
+export interface MemberJob {
+  readonly config: ModelConfig;
+  readonly settings: TrainingSettings;
+  readonly train: EncodedSet;
+  readonly val: EncodedSet;
+  readonly targetStd: readonly number[];
+  readonly checkpointDir: string | null;
+  readonly backend: string;
+}
+
+export type WorkerRequest = { readonly type: 'train'; readonly job: MemberJob } | { readonly type: 'cancel' };
+
+export type WorkerReply =
+  | { readonly type: 'epoch'; readonly progress: TrainProgress }
+  | {
+      readonly type: 'done';
+      readonly weights: [string, Float32Array][];
+      readonly history: EpochRecord[];
+      readonly bestEpoch: number;
+      readonly seconds: number;
+      readonly resumedFrom: number | null;
+    }
+  | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
