@@ -99,7 +99,9 @@ export class Params {
       const size = spec.shape.reduce((a, b) => a * b, 1);
       if (v.length !== size) throw new Error(`parameter ${spec.name}: ${v.length} values for shape [${spec.shape.join(', ')}]`);
       variableCounter += 1;
-      this.vars.set(spec.name, tf.variable(tf.tensor(v, [...spec.shape]), true, `${spec.name}#${variableCounter}`));
+      const initial = tf.tensor(v, [...spec.shape]);
+      this.vars.set(spec.name, tf.variable(initial, true, `${spec.name}#${variableCounter}`));
+      initial.dispose(); // the variable keeps its own reference to the data
     }
   }
 

@@ -37,6 +37,13 @@ interface Slot {
   readonly name: string;
 }
 
+function zeroVariable(like: tf.Variable): tf.Variable {
+  const zeros = tf.zerosLike(like);
+  const v = tf.variable(zeros, false);
+  zeros.dispose();
+  return v;
+}
+
 export class AdamW {
   private readonly slots: Slot[];
   step = 0;
@@ -47,8 +54,8 @@ export class AdamW {
   ) {
     this.slots = params.entries().map(([spec, variable]) => ({
       variable,
-      m: tf.variable(tf.zerosLike(variable), false),
-      v: tf.variable(tf.zerosLike(variable), false),
+      m: zeroVariable(variable),
+      v: zeroVariable(variable),
       group: spec.group,
       // decay weight matrices only; biases, norms, tokens and task weights are left alone
       decay: spec.name.endsWith('.w'),

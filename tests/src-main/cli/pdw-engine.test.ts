@@ -1,0 +1,80 @@
+// The engine commands (train, predict, evaluate) through the real `pdw` entry point.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedExamples } from '../engine/train/helpers.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+let dir = '';
+let model = '';
+let trainLog = '';
+
+function pdw(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'pdw.js'), ...args], { encoding: 'utf8', env: { ...process.env, PDW_BACKEND: 'wasm' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pdw-cli-'));
+  const rows = seedExamples(200).map((e) => `${e.formula},${e.targets['band_gap']},${e.targets['stable'] === 1 ? 'TRUE' : 'FALSE'}`);
+  writeFileSync(join(dir, 'tiny.csv'), ['formula,gap,stable', ...rows, 'BaTiO3),1.0,TRUE'].join('\n'));
+  model = join(dir, 'model');
+  const r = pdw('train', '--data', join(dir, 'tiny.csv'), '--targets', 'gap,stable', '--epochs', '2', '--members', '2', '--parallel', '2',
+    '--d-model', '16', '--layers', '1', '--heads', '2', '--feed-forward', '32', '--out', model, '--test-fold', '0');
+  if (r.code !== 0) throw new Error(`training the CLI fixture model failed: ${r.stderr}`);
+  trainLog = r.stdout + r.stderr;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pdw train', () => {
+  it('trained and saved a model folder, reporting the rejected row and the test metrics', () => {
+    expect(trainLog).toMatch(/1 rows rejected/);
+    expect(trainLog).toMatch(/test: gap\.mae [0-9.]+/);
+    expect(trainLog).toMatch(/saved .*model \(2 members/);
+  });
+
+  it('rejects an unknown protocol, target, or a missing data file', () => {
+    expect(pdw('train', '--data', 'mp_abx3', '--protocol', 'X', '--out', join(dir, 'x')).stderr).toMatch(/unknown protocol 'X'/);
+    expect(pdw('train', '--data', 'mp_abx3', '--targets', 'colour', '--out', join(dir, 'x')).stderr).toMatch(/no target colour/);
+    const missing = pdw('train', '--data', join(dir, 'none.csv'), '--out', join(dir, 'x'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ENOENT/);
+    expect(pdw('train', '--data', join(dir, 'tiny.csv'), '--targets', 'gap', '--protocol', 'R', '--out', join(dir, 'x')).stderr).toMatch(/protocol R is the seed set/);
+    expect(pdw('train', '--data', 'mp_abx3', '--epochs', '0', '--out', join(dir, 'x')).stderr).toMatch(/not a positive integer/);
+  });
+});
+
+describe('pdw predict', () => {
+  it('--json prints one object per formula with value/sigma and probability/spread/decision', () => {
+    const r = pdw('predict', '--model', model, 'BaTiO3', 'CsPb(I0.5Br0.5)3', '--json');
+    const out = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ formula: 'BaTiO3', gap: { value: expect.any(Number), sigma: expect.any(Number) }, stable: { probability: expect.any(Number), spread: expect.any(Number), decision: expect.any(Boolean) } });
+  });
+
+  it('--attention adds the maps', () => {
+    const r = pdw('predict', '--model', model, 'SrTiO3', '--attention');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/attention for SrTiO3/);
+    expect(r.stdout).toMatch(/\[CLS\]\s+O\s+Sr\s+Ti/);
+  });
+
+  it('bad input gives a one-line error and non-zero exit', () => {
+    const bad = pdw('predict', '--model', model, 'BaTiO3', 'Xx3');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/cannot parse "Xx3": unknown element symbol 'Xx'/);
+    expect(pdw('predict', '--model', join(dir, 'nope'), 'BaTiO3').stderr).toMatch(/no model at .*nope/);
+    expect(pdw('predict', '--model', model, 'LiNaKRbCsFrO3').stderr).toMatch(/at most 6/);
+    expect(pdw('predict', '--model', model, 'BaTiO3', '--backend', 'quantum').stderr).toMatch(/unknown backend 'quantum'/);
+  });
+});
+
+describe('pdw evaluate', () => {
+  it('needs a model for protocol R and a known protocol', () => {
+    expect(pdw('evaluate', '--protocol', 'R').stderr).toMatch(/protocol R evaluates a trained model/);
+    expect(pdw('evaluate', model, '--protocol', 'Q').stderr).toMatch(/unknown protocol 'Q'/);
+    expect(pdw('evaluate', model, '--protocol', 'G', '--folds', '7').stderr).toMatch(/--folds must list folds 0..4/);
+  });
+});
