@@ -6,6 +6,7 @@ import { registerParse } from './commands/parse.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
+import { registerScreening } from './commands/screen.js';
 import { CliError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEvaluate(program);
   registerPredict(program);
+  registerScreening(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,268 @@
+/**
+ * Streams every candidate composition for element sets on the A, B and X sites: plain ABX3, two-element
+ * mixing on a site at a fraction step, and ordered double perovskites A2BB'X6. A candidate is kept
+ * when some assignment of allowed oxidation states balances its charge (the assignment with the
+ * lowest tau is recorded; without a tau, the one with t closest to 1) and it passes the geometric
+ * filters. An element occupies at most one site of a candidate. Compositions reached twice (an
+ * element listed on two sites, or a double perovskite equal to a 50/50 B-site mix) are kept once.
+ */
+import {
+  compositionFromAmounts,
+  formatSites,
+  type Composition,
+  type ElementSymbol,
+  type SiteComposition,
+  type SiteLabel,
+} from '../../shared/index.js';
+import type { ElementTable } from '../data/elements/load.js';
+import { bartelTau, octahedralFactor, shannonRadius, SITE_COORDINATION, toleranceFactor } from './geometry.js';
+import type { Candidate, EnumerationCounts, EnumerationOptions, RadiusChoice } from './types.js';
+
+const SITES: readonly SiteLabel[] = ['A', 'B', 'X'];
+/** Duplicate removal keeps a key per composition only when sites share elements; this bounds its memory. */
+const MAX_DEDUPE_KEYS = 5_000_000;
+
+interface Species {
+  readonly element: ElementSymbol;
+  readonly amount: number;
+}
+
+/** One way to assign oxidation states to a site's species. */
+interface StateOption {
+  readonly states: readonly number[];
+  /** Total charge of the site per formula unit. */
+  readonly charge: number;
+  /** Fraction-weighted radius and oxidation state (null radius: a radius is missing). */
+  readonly radius: number | null;
+  readonly meanState: number;
+  readonly radii: readonly RadiusChoice[];
+}
+
+interface Occupancy {
+  readonly site: SiteLabel;
+  readonly species: readonly Species[];
+  readonly options: readonly StateOption[];
+}
+
+export class EnumerationError extends Error {
+  override name = 'EnumerationError';
+}
+
+function allowedStates(table: ElementTable, element: ElementSymbol, site: SiteLabel, set: 'common' | 'icsd'): number[] {
+  const record = table.get(element);
+  const states = set === 'common' ? record.commonOxidationStates : record.icsdOxidationStates;
+  return states.filter((s) => (site === 'X' ? s < 0 : s > 0));
+}
+
+function stateOptions(table: ElementTable, site: SiteLabel, species: readonly Species[], set: 'common' | 'icsd'): StateOption[] {
+  const perSpecies = species.map((s) => allowedStates(table, s.element, site, set));
+  const total = species.reduce((a, s) => a + s.amount, 0);
+  const out: StateOption[] = [];
+  const walk = (i: number, chosen: number[]): void => {
+    if (i === species.length) {
+      const radii: RadiusChoice[] = [];
+      let radius: number | null = 0;
+      let charge = 0;
+      let meanState = 0;
+      species.forEach((s, k) => {
+        const state = chosen[k]!;
+        charge += s.amount * state;
+        meanState += (s.amount / total) * state;
+        const r = shannonRadius(table, s.element, state, SITE_COORDINATION[site]);
+        if (r === null || radius === null) radius = null;
+        else {
+          radii.push(r);
+          radius += (s.amount / total) * r.radius;
+        }
+      });
+      out.push({ states: [...chosen], charge, radius, meanState, radii });
+      return;
+    }
+    for (const state of perSpecies[i]!) walk(i + 1, [...chosen, state]);
+  };
+  walk(0, []);
+  return out;
+}
+
+function mixingFractions(step: number, site: SiteLabel): number[] {
+  const n = Math.round(1 / step);
+  if (!(step > 0 && step <= 0.5) || Math.abs(n * step - 1) > 1e-9) {
+    throw new EnumerationError(`mixing step for site ${site} must divide 1 and be at most 0.5 (e.g. 0.5, 0.25, 0.125), got ${step}`);
+  }
+  return Array.from({ length: n - 1 }, (_, k) => (k + 1) / n);
+}
+
+/** The ways to fill one site with `multiplicity` atoms per formula unit. */
+function occupancies(table: ElementTable, opts: EnumerationOptions, site: SiteLabel, multiplicity: number): Occupancy[] {
+  const elements = opts.sites[site];
+  const out: Occupancy[] = [];
+  const add = (species: Species[]): void => {
+    out.push({ site, species, options: stateOptions(table, site, species, opts.oxidationStates) });
+  };
+  for (const e of elements) add([{ element: e, amount: multiplicity }]);
+  const step = opts.mixing[site];
+  if (step !== undefined) {
+    const fractions = mixingFractions(step, site);
+    for (let i = 0; i < elements.length; i += 1) {
+      for (let j = i + 1; j < elements.length; j += 1) {
+        for (const f of fractions) add([{ element: elements[i]!, amount: f * multiplicity }, { element: elements[j]!, amount: (1 - f) * multiplicity }]);
+      }
+    }
+  }
+  return out;
+}
+
+/** Ordered B-site pairs of a double perovskite: B and B', one each per A2BB'X6. */
+function doubleBOccupancies(table: ElementTable, opts: EnumerationOptions): Occupancy[] {
+  const elements = opts.sites.B;
+  const out: Occupancy[] = [];
+  for (let i = 0; i < elements.length; i += 1) {
+    for (let j = i + 1; j < elements.length; j += 1) {
+      const species = [{ element: elements[i]!, amount: 1 }, { element: elements[j]!, amount: 1 }];
+      out.push({ site: 'B', species, options: stateOptions(table, 'B', species, opts.oxidationStates) });
+    }
+  }
+  return out;
+}
+
+export function validateOptions(table: ElementTable, opts: EnumerationOptions): void {
+  for (const site of SITES) {
+    const list = opts.sites[site];
+    if (list.length === 0) throw new EnumerationError(`no elements chosen for site ${site}`);
+    if (new Set(list).size !== list.length) throw new EnumerationError(`site ${site} lists an element twice`);
+    for (const e of list) {
+      if (allowedStates(table, e, site, opts.oxidationStates).length === 0) {
+        throw new EnumerationError(`${e} has no ${site === 'X' ? 'negative' : 'positive'} ${opts.oxidationStates} oxidation state, so it cannot sit on site ${site}`);
+      }
+    }
+  }
+  if (!(opts.maxElements >= 3)) throw new EnumerationError(`the element cap must be at least 3, got ${opts.maxElements}`);
+}
+
+function compositionKey(species: readonly Species[]): string {
+  const totals = new Map<string, number>();
+  let sum = 0;
+  for (const s of species) {
+    totals.set(s.element, (totals.get(s.element) ?? 0) + s.amount);
+    sum += s.amount;
+  }
+  return [...totals].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([e, n]) => `${e}${(n / sum).toFixed(9)}`).join('');
+}
+
+type Rejection = keyof EnumerationCounts['rejected'];
+
+interface Evaluated {
+  readonly candidate: Omit<Candidate, 'seq' | 'formula' | 'sites'> | null;
+  readonly rejection: Rejection | null;
+}
+
+function evaluate(a: Occupancy, b: Occupancy, x: Occupancy, opts: EnumerationOptions): Evaluated {
+  let best: { tau: number | null; t: number; mu: number; choice: [StateOption, StateOption, StateOption] } | null = null;
+  let balanced = false;
+  for (const oa of a.options) {
+    for (const ob of b.options) {
+      for (const ox of x.options) {
+        if (Math.abs(oa.charge + ob.charge + ox.charge) > 1e-9) continue;
+        balanced = true;
+        if (oa.radius === null || ob.radius === null || ox.radius === null) continue;
+        const t = toleranceFactor(oa.radius, ob.radius, ox.radius);
+        const mu = octahedralFactor(ob.radius, ox.radius);
+        const tau = bartelTau(oa.radius, ob.radius, ox.radius, oa.meanState);
+        const better =
+          best === null ||
+          (tau !== null && (best.tau === null || tau < best.tau)) ||
+          (tau === null && best.tau === null && Math.abs(t - 1) < Math.abs(best.t - 1));
+        if (better) best = { tau, t, mu, choice: [oa, ob, ox] };
+      }
+    }
+  }
+  if (!balanced) return { candidate: null, rejection: 'charge' };
+  if (best === null) return { candidate: null, rejection: 'radius' };
+  const f = opts.filters;
+  if (f.tolerance && (best.t < f.tolerance[0] || best.t > f.tolerance[1])) return { candidate: null, rejection: 'tolerance' };
+  if (f.octahedral && (best.mu < f.octahedral[0] || best.mu > f.octahedral[1])) return { candidate: null, rejection: 'octahedral' };
+  if (f.tauMax !== null && (best.tau === null || best.tau >= f.tauMax)) return { candidate: null, rejection: 'tau' };
+  const oxidationStates: Partial<Record<ElementSymbol, number>> = {};
+  [a, b, x].forEach((occ, k) => occ.species.forEach((s, i) => (oxidationStates[s.element] = best!.choice[k]!.states[i]!)));
+  return {
+    candidate: { oxidationStates, tolerance: best.t, octahedral: best.mu, tau: best.tau, radii: best.choice.flatMap((o) => o.radii) },
+    rejection: null,
+  };
+}
+
+export interface EnumeratedCandidate extends Candidate {
+  readonly composition: Composition;
+}
+
+/**
+ * Streams candidates in a fixed order (`seq` counts kept candidates from 0). With `counts`, tallies
+ * every stage; a consumer that only needs counts can ignore the yielded values.
+ */
+export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptions, counts?: Record<string, number>): Generator<EnumeratedCandidate> {
+  validateOptions(table, opts);
+  const tally = counts ?? {};
+  for (const k of ['combinations', 'chargeNeutral', 'candidates', 'charge', 'radius', 'tolerance', 'octahedral', 'tau']) tally[k] = 0;
+  const overlap = SITES.some((s, i) => SITES.slice(i + 1).some((t) => opts.sites[s].some((e) => opts.sites[t].includes(e))));
+  const stepB = opts.mixing.B;
+  // With 50/50 B-site mixing, every A2BB'X6 composition is already an A(B0.5B'0.5)X3 one; the model sees
+  // compositions only, so the double-perovskite layout would add nothing but duplicates.
+  const doubleCollides = opts.double && stepB !== undefined && Math.round(1 / stepB) % 2 === 0;
+  const seen = overlap ? new Set<string>() : null;
+  let seq = 0;
+
+  const layouts: [Occupancy[], Occupancy[], Occupancy[]][] = [
+    [occupancies(table, opts, 'A', 1), occupancies(table, opts, 'B', 1), occupancies(table, opts, 'X', 3)],
+  ];
+  if (opts.double && !doubleCollides) layouts.push([occupancies(table, opts, 'A', 2), doubleBOccupancies(table, opts), occupancies(table, opts, 'X', 6)]);
+
+  for (const [aList, bList, xList] of layouts) {
+    for (const a of aList) {
+      for (const b of bList) {
+        for (const x of xList) {
+          const species = [...a.species, ...b.species, ...x.species];
+          const distinct = new Set(species.map((s) => s.element));
+          if (distinct.size !== species.length) continue; // an element on two sites
+          if (distinct.size > opts.maxElements) continue;
+          if (seen) {
+            const key = compositionKey(species);
+            if (seen.has(key)) continue;
+            if (seen.size >= MAX_DEDUPE_KEYS) {
+              throw new EnumerationError(`more than ${MAX_DEDUPE_KEYS.toLocaleString('en')} compositions with an element listed on two sites; list each element on one site only`);
+            }
+            seen.add(key);
+          }
+          tally['combinations']! += 1;
+          const result = evaluate(a, b, x, opts);
+          if (result.rejection !== 'charge') tally['chargeNeutral']! += 1;
+          if (result.candidate === null) {
+            tally[result.rejection!]! += 1;
+            continue;
+          }
+          tally['candidates']! += 1;
+          const sites: SiteComposition = [a, b, x].map((o) => ({ site: o.site, species: o.species }));
+          yield {
+            seq: seq++,
+            formula: formatSites(sites),
+            sites,
+            composition: compositionFromAmounts(species.map((s) => [s.element, s.amount] as const)),
+            ...result.candidate,
+          };
+        }
+      }
+    }
+  }
+}
+
+/** Exact counts for the options, without keeping any candidate. */
+export function countCandidates(table: ElementTable, opts: EnumerationOptions): EnumerationCounts {
+  const tally: Record<string, number> = {};
+  for (const _ of enumerateCandidates(table, opts, tally)) {
+    // counting only
+  }
+  return {
+    combinations: tally['combinations']!,
+    chargeNeutral: tally['chargeNeutral']!,
+    candidates: tally['candidates']!,
+    rejected: { charge: tally['charge']!, radius: tally['radius']!, tolerance: tally['tolerance']!, octahedral: tally['octahedral']!, tau: tally['tau']! },
+  };
+}

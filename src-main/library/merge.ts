@@ -1,0 +1,63 @@
+/**
+ * Merges libraries (e.g. the shards of one screen run as a job array) into one. Screens with the same
+ * inputs and model, shard aside, become one screen; candidates are keyed by (screen, seq), so a
+ * candidate present in two inputs is stored once.
+ */
+import type { Library } from './library.js';
+
+interface SourceScreen {
+  id: number;
+  inputs_json: string;
+  model_id: string;
+  status: string;
+  total: number | null;
+  done: number;
+}
+
+function withoutShard(inputsJson: string): string {
+  const inputs = JSON.parse(inputsJson) as Record<string, unknown>;
+  return JSON.stringify({ ...inputs, shard: null });
+}
+
+export function mergeLibraries(target: Library, sources: readonly string[]): { screens: number; candidates: number } {
+  const db = target.db;
+  let added = 0;
+  const touched = new Map<number, { total: number; complete: boolean }>();
+  sources.forEach((file, k) => {
+    const alias = `src${k}`;
+    db.prepare(`ATTACH DATABASE ? AS ${alias}`).run(file);
+    try {
+      db.transaction(() => {
+        db.exec(`INSERT OR IGNORE INTO models SELECT * FROM ${alias}.models`);
+        for (const s of db.prepare(`SELECT id, inputs_json, model_id, status, total, done FROM ${alias}.screens`).all() as SourceScreen[]) {
+          const inputs = withoutShard(s.inputs_json);
+          const existing = db.prepare('SELECT id FROM screens WHERE inputs_json = ? AND model_id = ? AND shard IS NULL').get(inputs, s.model_id) as { id: number } | undefined;
+          const targetId = existing?.id ?? target.createScreen(JSON.parse(inputs), s.model_id, null, null);
+          const t = touched.get(targetId) ?? { total: 0, complete: true };
+          touched.set(targetId, { total: t.total + (s.total ?? s.done), complete: t.complete && s.status === 'done' });
+          const r = db
+            .prepare(
+              `INSERT OR IGNORE INTO candidates (screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau)
+               SELECT ?, seq, formula, elements, sites_json, oxidation_json, t, mu, tau FROM ${alias}.candidates WHERE screen_id = ?`,
+            )
+            .run(targetId, s.id);
+          added += r.changes;
+          db.prepare(
+            `INSERT OR IGNORE INTO predictions
+             SELECT c2.id, p.model_id, p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json
+             FROM ${alias}.predictions p JOIN ${alias}.candidates c ON c.id = p.candidate_id
+             JOIN candidates c2 ON c2.screen_id = ? AND c2.seq = c.seq WHERE c.screen_id = ?`,
+          ).run(targetId, s.id);
+        }
+      })();
+    } finally {
+      db.prepare(`DETACH DATABASE ${alias}`).run();
+    }
+  });
+  // a merged screen is done only when every part was; otherwise it stays resumable shard by shard
+  for (const [id, t] of touched) {
+    const n = (db.prepare('SELECT count(*) AS n FROM candidates WHERE screen_id = ?').get(id) as { n: number }).n;
+    db.prepare('UPDATE screens SET done = ?, total = ?, status = ?, updated_at = ? WHERE id = ?').run(n, Math.max(n, t.total), t.complete ? 'done' : 'cancelled', new Date().toISOString(), id);
+  }
+  return { screens: touched.size, candidates: added };
+}

@@ -1,0 +1,62 @@
+/** Numbered schema migrations; the number applied is recorded in SQLite's user_version. */
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: datasets, models, screens, candidates, predictions
+  `
+  CREATE TABLE datasets (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE models (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    dir TEXT NOT NULL,
+    card_json TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE screens (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'cancelled', 'done', 'failed')),
+    inputs_json TEXT NOT NULL,
+    model_id TEXT NOT NULL REFERENCES models(id),
+    shard TEXT,
+    total INTEGER,
+    done INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  CREATE TABLE candidates (
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    formula TEXT NOT NULL,
+    elements TEXT NOT NULL,
+    sites_json TEXT NOT NULL,
+    oxidation_json TEXT NOT NULL,
+    t REAL NOT NULL,
+    mu REAL NOT NULL,
+    tau REAL,
+    UNIQUE (screen_id, seq)
+  );
+  CREATE TABLE predictions (
+    candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL REFERENCES models(id),
+    band_gap REAL,
+    band_gap_sigma REAL,
+    p_stable REAL,
+    p_stable_spread REAL,
+    stable INTEGER,
+    other_json TEXT,
+    PRIMARY KEY (candidate_id, model_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX predictions_gap ON predictions (band_gap);
+  CREATE INDEX predictions_stable ON predictions (p_stable);
+  CREATE INDEX candidates_screen_tau ON candidates (screen_id, tau);
+  CREATE INDEX candidates_screen_t ON candidates (screen_id, t);
+  `,
+];

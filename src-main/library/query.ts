@@ -1,0 +1,173 @@
+/** Filter, sort, rank and page the candidates of a screen. */
+import type { Library } from './library.js';
+import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
+
+export const SORT_COLUMNS = ['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+export type RankMode = 'window' | 'ucb' | 'pareto';
+
+export interface CandidateQuery {
+  readonly screenId: number;
+  readonly gap?: readonly [number, number];
+  readonly stableMin?: number;
+  readonly tolerance?: readonly [number, number];
+  readonly octahedral?: readonly [number, number];
+  readonly tau?: readonly [number, number];
+  readonly sigmaMax?: number;
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly sort?: { readonly column: SortColumn; readonly descending: boolean };
+  /** Rank instead of sorting, against a target gap window. */
+  readonly rank?: { readonly mode: RankMode; readonly window: readonly [number, number]; readonly kappa?: number };
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface CandidateRow {
+  readonly id: number;
+  readonly seq: number;
+  readonly formula: string;
+  readonly sites: unknown;
+  readonly oxidationStates: Record<string, number>;
+  readonly t: number;
+  readonly mu: number;
+  readonly tau: number | null;
+  readonly bandGap: number | null;
+  readonly bandGapSigma: number | null;
+  readonly pStable: number | null;
+  readonly pStableSpread: number | null;
+  readonly stable: boolean | null;
+  readonly other: Record<string, { value: number; sigma: number }>;
+  /** Window probability, UCB score or Pareto front number, when ranked. */
+  readonly score?: number;
+}
+
+export interface QueryResult {
+  readonly total: number;
+  readonly rows: CandidateRow[];
+}
+
+interface RawRow {
+  id: number;
+  seq: number;
+  formula: string;
+  sites_json: string;
+  oxidation_json: string;
+  t: number;
+  mu: number;
+  tau: number | null;
+  band_gap: number | null;
+  band_gap_sigma: number | null;
+  p_stable: number | null;
+  p_stable_spread: number | null;
+  stable: number | null;
+  other_json: string | null;
+  score?: number;
+}
+
+export function rowFromRaw(r: RawRow): CandidateRow {
+  return {
+    id: r.id,
+    seq: r.seq,
+    formula: r.formula,
+    sites: JSON.parse(r.sites_json),
+    oxidationStates: JSON.parse(r.oxidation_json) as Record<string, number>,
+    t: r.t,
+    mu: r.mu,
+    tau: r.tau,
+    bandGap: r.band_gap,
+    bandGapSigma: r.band_gap_sigma,
+    pStable: r.p_stable,
+    pStableSpread: r.p_stable_spread,
+    stable: r.stable === null ? null : r.stable === 1,
+    other: r.other_json ? (JSON.parse(r.other_json) as Record<string, { value: number; sigma: number }>) : {},
+    ...(r.score !== undefined ? { score: r.score } : {}),
+  };
+}
+
+const SELECT = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau,
+  p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json`;
+
+/** WHERE clause and parameters for the filters of a query. */
+export function whereClause(q: CandidateQuery): { sql: string; params: Record<string, string | number> } {
+  const parts = ['c.screen_id = @screenId'];
+  const params: Record<string, string | number> = { screenId: q.screenId };
+  const range = (column: string, name: string, r?: readonly [number, number]): void => {
+    if (!r) return;
+    parts.push(`${column} BETWEEN @${name}Lo AND @${name}Hi`);
+    params[`${name}Lo`] = r[0];
+    params[`${name}Hi`] = r[1];
+  };
+  range('p.band_gap', 'gap', q.gap);
+  range('c.t', 't', q.tolerance);
+  range('c.mu', 'mu', q.octahedral);
+  range('c.tau', 'tau', q.tau);
+  if (q.stableMin !== undefined) {
+    parts.push('p.p_stable >= @stableMin');
+    params['stableMin'] = q.stableMin;
+  }
+  if (q.sigmaMax !== undefined) {
+    parts.push('p.band_gap_sigma <= @sigmaMax');
+    params['sigmaMax'] = q.sigmaMax;
+  }
+  (q.include ?? []).forEach((e, i) => {
+    parts.push(`instr(c.elements, @inc${i}) > 0`);
+    params[`inc${i}`] = `,${e},`;
+  });
+  (q.exclude ?? []).forEach((e, i) => {
+    parts.push(`instr(c.elements, @exc${i}) = 0`);
+    params[`exc${i}`] = `,${e},`;
+  });
+  return { sql: parts.join(' AND '), params };
+}
+
+let functionsRegistered = new WeakSet<object>();
+
+function registerFunctions(library: Library): void {
+  if (functionsRegistered.has(library.db)) return;
+  library.db.function('gap_window', { deterministic: true }, (v: unknown, s: unknown, lo: unknown, hi: unknown) =>
+    v === null ? 0 : windowProbability(v as number, (s as number | null) ?? 0, lo as number, hi as number),
+  );
+  library.db.function('ucb', { deterministic: true }, (v: unknown, s: unknown, p: unknown, sp: unknown, lo: unknown, hi: unknown, k: unknown) =>
+    v === null || p === null ? 0 : ucbScore(v as number, (s as number | null) ?? 0, p as number, (sp as number | null) ?? 0, lo as number, hi as number, k as number),
+  );
+  functionsRegistered.add(library.db);
+}
+
+export function resetQueryFunctions(): void {
+  functionsRegistered = new WeakSet<object>();
+}
+
+export function queryCandidates(library: Library, q: CandidateQuery): QueryResult {
+  registerFunctions(library);
+  const { sql: where, params } = whereClause(q);
+  const from = 'FROM candidates c JOIN predictions p ON p.candidate_id = c.id';
+  const total = (library.db.prepare(`SELECT count(*) AS n ${from} WHERE ${where}`).get(params) as { n: number }).n;
+  const limit = q.limit ?? 100;
+  const offset = q.offset ?? 0;
+  const page = { ...params, limit, offset };
+  if (q.rank?.mode === 'pareto') {
+    const [lo, hi] = q.rank.window;
+    const all = library.db.prepare(`SELECT c.id, p.band_gap, p.band_gap_sigma, p.p_stable ${from} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
+    const fronts = paretoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0));
+    const ranked = all.map((r, i) => ({ id: r.id, front: fronts[i]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
+    const byId = library.db.prepare(`${SELECT} ${from} WHERE c.id = ?`);
+    return { total, rows: ranked.map((r) => ({ ...rowFromRaw(byId.get(r.id) as RawRow), score: r.front })) };
+  }
+  let order: string;
+  let scoreSql = '';
+  if (q.rank) {
+    const [lo, hi] = q.rank.window;
+    Object.assign(page, { winLo: lo, winHi: hi, kappa: q.rank.kappa ?? 1 });
+    scoreSql = q.rank.mode === 'window'
+      ? ', gap_window(p.band_gap, p.band_gap_sigma, @winLo, @winHi) AS score'
+      : ', ucb(p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, @winLo, @winHi, @kappa) AS score';
+    order = 'score DESC, c.seq';
+  } else {
+    const s = q.sort ?? { column: 'seq', descending: false };
+    const column = s.column === 'formula' || s.column === 't' || s.column === 'mu' || s.column === 'tau' || s.column === 'seq' ? `c.${s.column}` : `p.${s.column}`;
+    order = `${column} ${s.descending ? 'DESC' : 'ASC'}, c.seq`;
+  }
+  const rows = library.db.prepare(`${SELECT}${scoreSql} ${from} WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(page) as RawRow[];
+  return { total, rows: rows.map(rowFromRaw) };
+}

@@ -1,0 +1,50 @@
+/** Ranking scores for choosing candidates: gap-window probability, UCB acquisition, Pareto fronts. */
+
+/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/** P(lo <= gap <= hi) for a prediction gap ~ N(value, sigma^2): closeness to the window, with its uncertainty. */
+export function windowProbability(value: number, sigma: number, lo: number, hi: number): number {
+  if (!(sigma > 0)) return value >= lo && value <= hi ? 1 : 0;
+  return normalCdf((hi - value) / sigma) - normalCdf((lo - value) / sigma);
+}
+
+/**
+ * Upper-confidence-bound acquisition for "what to compute or synthesize next": optimistic estimates of
+ * both objectives, P(stable) + kappa * spread, and the window probability with sigma widened by kappa
+ * (an uncertain gap near the window is worth a look), multiplied.
+ */
+export function ucbScore(value: number, sigma: number, pStable: number, spread: number, lo: number, hi: number, kappa = 1): number {
+  const stable = Math.min(1, pStable + kappa * spread);
+  return stable * windowProbability(value, sigma * (1 + kappa), lo, hi);
+}
+
+/**
+ * Non-dominated sorting of points (x, y), both to maximize: front 1 is the Pareto front, front 2 the
+ * front once front 1 is removed, and so on. O(n log n) for two objectives.
+ */
+export function paretoFronts(xs: readonly number[], ys: readonly number[]): number[] {
+  const order = xs.map((_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!);
+  const bestY: number[] = []; // bestY[k]: largest y in front k+1 so far (decreasing in k)
+  const front = new Array<number>(xs.length);
+  for (const i of order) {
+    const y = ys[i]!;
+    // first front none of whose members dominates (x already >=, so: whose best y is below y)
+    let lo = 0;
+    let hi = bestY.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bestY[mid]! < y) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === bestY.length) bestY.push(y);
+    else bestY[lo] = Math.max(bestY[lo]!, y);
+    front[i] = lo + 1;
+  }
+  return front;
+}

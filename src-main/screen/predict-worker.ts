@@ -1,0 +1,21 @@
+/** Worker thread: loads the model once, then featurizes and predicts batches of compositions. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { compositionFromAmounts, type ElementSymbol } from '../../shared/index.js';
+import { loadElementTable } from '../data/elements/load.js';
+import { initBackend } from '../engine/backend.js';
+import { EnsemblePredictor } from '../engine/model/predictor.js';
+import type { PredictReply, PredictRequest, PredictWorkerInit } from './protocol.js';
+
+const port = parentPort!;
+const init = workerData as PredictWorkerInit;
+await initBackend(init.backend);
+const predictor = EnsemblePredictor.load(init.modelDir, loadElementTable());
+port.postMessage({ type: 'ready' } satisfies PredictReply);
+port.on('message', (req: PredictRequest) => {
+  try {
+    const compositions = req.elements.map((els, i) => compositionFromAmounts(els.map((e, k) => [e as ElementSymbol, req.amounts[i]![k]!] as const)));
+    port.postMessage({ type: 'result', id: req.id, predictions: predictor.predict(compositions, 4096) } satisfies PredictReply);
+  } catch (e) {
+    port.postMessage({ type: 'error', id: req.id, message: (e as Error).message } satisfies PredictReply);
+  }
+});
