@@ -253,11 +253,12 @@ export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptio
   }
 }
 
-/** Exact counts for the options, without keeping any candidate. */
-export function countCandidates(table: ElementTable, opts: EnumerationOptions): EnumerationCounts {
+/** Exact counts for the options, without keeping any candidate; with `stopAt`, stops once that many candidates are found. */
+export function countCandidates(table: ElementTable, opts: EnumerationOptions, stopAt = Number.POSITIVE_INFINITY): EnumerationCounts {
   const tally: Record<string, number> = {};
+  let n = 0;
   for (const _ of enumerateCandidates(table, opts, tally)) {
-    // counting only
+    if (++n >= stopAt) break;
   }
   return {
     combinations: tally['combinations']!,

@@ -14,7 +14,7 @@ port.postMessage({ type: 'ready' } satisfies PredictReply);
 port.on('message', (req: PredictRequest) => {
   try {
     const compositions = req.elements.map((els, i) => compositionFromAmounts(els.map((e, k) => [e as ElementSymbol, req.amounts[i]![k]!] as const)));
-    port.postMessage({ type: 'result', id: req.id, predictions: predictor.predict(compositions, 4096) } satisfies PredictReply);
+    port.postMessage({ type: 'result', id: req.id, predictions: predictor.predict(compositions, 1024) } satisfies PredictReply);
   } catch (e) {
     port.postMessage({ type: 'error', id: req.id, message: (e as Error).message } satisfies PredictReply);
   }

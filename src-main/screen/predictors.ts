@@ -94,7 +94,7 @@ class InProcessPool implements PredictorPool {
     // round-trip through the same message shape as the workers, so both paths see equal inputs
     const req = toRequest(0, compositions);
     const rebuilt = req.elements.map((els, i) => compositionFromAmounts(els.map((e, k) => [e as ElementSymbol, req.amounts[i]![k]!] as const)));
-    return Promise.resolve(this.predictor.predict(rebuilt, 4096));
+    return Promise.resolve(this.predictor.predict(rebuilt, 1024));
   }
   close(): Promise<void> {
     this.predictor.dispose();

@@ -21,6 +21,8 @@ export interface ScreenInputs {
   readonly options: EnumerationOptions;
   readonly modelDir: string;
   readonly shard: Shard | null;
+  /** Screen only the first `limit` candidates of the enumeration (after sharding). */
+  readonly limit?: number;
 }
 
 export interface ScreenProgress {
@@ -60,8 +62,15 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-function* shardOf(candidates: Iterable<EnumeratedCandidate>, shard: Shard | null): Generator<EnumeratedCandidate> {
-  for (const c of candidates) if (!shard || c.seq % shard.count === shard.index) yield c;
+function* shardOf(candidates: Iterable<EnumeratedCandidate>, shard: Shard | null, limit = Number.POSITIVE_INFINITY): Generator<EnumeratedCandidate> {
+  let n = 0;
+  for (const c of candidates) {
+    if (n >= limit) return;
+    if (!shard || c.seq % shard.count === shard.index) {
+      n += 1;
+      yield c;
+    }
+  }
 }
 
 export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
@@ -78,9 +87,12 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
   } else {
     if (!req.inputs) throw new Error('runScreen needs inputs or resumeId');
     inputs = req.inputs;
-    const counts = countCandidates(table, inputs.options);
     const s = inputs.shard;
+    // with a limit, counting can stop once enough candidates (for this shard) are known to exist
+    const stopAt = inputs.limit === undefined ? Number.POSITIVE_INFINITY : inputs.limit * (s ? s.count : 1);
+    const counts = countCandidates(table, inputs.options, stopAt);
     total = s ? Math.floor(counts.candidates / s.count) + (s.index < counts.candidates % s.count ? 1 : 0) : counts.candidates;
+    if (inputs.limit !== undefined) total = Math.min(total, inputs.limit);
     const card = readModelCard(inputs.modelDir);
     library.upsertModel(card, inputs.modelDir);
     screenId = library.createScreen(inputs, card.id, s ? `${s.index}/${s.count}` : null, total);
@@ -95,7 +107,7 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
   let done = alreadyDone;
   let cancelled = false;
   try {
-    const source = shardOf(enumerateCandidates(table, inputs.options), inputs.shard);
+    const source = shardOf(enumerateCandidates(table, inputs.options), inputs.shard, inputs.limit);
     for (let skipped = 0; skipped < alreadyDone; skipped += 1) source.next(); // resume: skip what is stored
     const inFlight: Promise<void>[] = [];
     let writeChain = Promise.resolve();

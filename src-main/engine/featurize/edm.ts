@@ -10,7 +10,7 @@ import type { ElementRecord } from '../../data/elements/types.js';
 import { computeAttributeStats, writeStandardizedAttributes } from './attributes.js';
 import { ATTRIBUTE_NAMES, DEFAULT_FRACTION_WIDTH, DEFAULT_MAX_ELEMENTS, MAT2VEC_WIDTH } from './constants.js';
 import { encodeFraction, fractionEncodingParts } from './fraction-encoding.js';
-import type { EdmBatch, EdmLayout, EdmMatrix, FeaturizerSettings } from './types.js';
+import type { DistinctRowBatch, EdmBatch, EdmLayout, EdmMatrix, FeaturizerSettings } from './types.js';
 
 /** Why a composition cannot be featurized. */
 export class FeaturizeError extends Error {
@@ -106,6 +106,35 @@ export class Featurizer {
   }
 
   /** Featurizes many compositions into one contiguous batch ready for tensors. */
+  /**
+   * The batch as distinct EDM rows plus an index per (composition, row): screening batches repeat the
+   * same (element, fraction) rows many times, and the model's input projection is linear per row, so
+   * it can be computed once per distinct row. Distinct row 0 is the all-zero padding row.
+   */
+  featurizeDistinctRows(compositions: readonly Composition[]): DistinctRowBatch {
+    const rows = this.settings.maxElements;
+    const index = new Int32Array(compositions.length * rows);
+    const mask = new Float32Array(compositions.length * rows);
+    const keys = new Map<string, number>();
+    const distinct: OrderedElement[] = [];
+    compositions.forEach((composition, n) => {
+      this.order(composition).forEach((o, i) => {
+        const key = `${o.record.symbol}:${o.fraction}`;
+        let k = keys.get(key);
+        if (k === undefined) {
+          distinct.push(o);
+          k = distinct.length; // 0 is the padding row
+          keys.set(key, k);
+        }
+        index[n * rows + i] = k;
+        mask[n * rows + i] = 1;
+      });
+    });
+    const features = new Float32Array((distinct.length + 1) * this.width);
+    distinct.forEach((o, k) => this.write([o], features, (k + 1) * this.width));
+    return { count: compositions.length, rows, width: this.width, distinctRows: distinct.length + 1, features, index, mask };
+  }
+
   featurizeBatch(compositions: readonly Composition[]): EdmBatch {
     const rows = this.settings.maxElements;
     const width = this.width;

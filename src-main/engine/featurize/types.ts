@@ -46,3 +46,15 @@ export interface EdmBatch {
   /** Atomic number per row, 0 for padding: [count, rows]. */
   readonly atomicNumbers: Int32Array;
 }
+
+/** A batch as distinct EDM rows ([distinctRows, width], row 0 = padding) and, per composition row, its index. */
+export interface DistinctRowBatch {
+  readonly count: number;
+  readonly rows: number;
+  readonly width: number;
+  readonly distinctRows: number;
+  readonly features: Float32Array;
+  /** [count, rows] index into the distinct rows. */
+  readonly index: Int32Array;
+  readonly mask: Float32Array;
+}

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Composition, ElementSymbol } from '../../../shared/index.js';
 import type { ElementTable } from '../../data/elements/load.js';
-import { Featurizer, type EdmBatch } from '../featurize/index.js';
+import { Featurizer, type DistinctRowBatch } from '../featurize/index.js';
 import { loadModel, type ModelBundle } from './bundle.js';
 import type { ModelCard } from './card.js';
 import { forward } from './transformer.js';
@@ -62,23 +62,26 @@ export class EnsemblePredictor {
     return this.bundle.card;
   }
 
-  /** Predicts a pre-featurized batch (the screening hot path). */
-  predictBatch(batch: EdmBatch): Prediction[] {
+  /** Predicts a pre-featurized batch of distinct rows (the screening hot path). */
+  predictBatch(batch: DistinctRowBatch): Prediction[] {
     const { config, targetScaling, ensemble } = this.card;
     const n = batch.count;
     const nReg = config.regressionTargets.length;
     const K = this.bundle.members.length;
     const reg = new Float32Array(K * n * nReg);
     const prob = new Float32Array(K * n);
-    tf.tidy(() => {
-      const features = tf.tensor3d(batch.features, [n, batch.rows, batch.width]);
-      const mask = tf.tensor2d(batch.mask, [n, batch.rows]);
-      this.bundle.members.forEach((params, k) => {
-        const out = forward(params, config, { features, mask }, { training: false });
+    const distinct = tf.tensor2d(batch.features, [batch.distinctRows, batch.width]);
+    const index = tf.tensor2d(batch.index, [n, batch.rows], 'int32');
+    const mask = tf.tensor2d(batch.mask, [n, batch.rows]);
+    // one tidy per member: keeping every member's intermediates until the end multiplies peak memory by K
+    this.bundle.members.forEach((params, k) => {
+      tf.tidy(() => {
+        const out = forward(params, config, { distinct, index, mask }, { training: false });
         if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
         if (out.logits) prob.set(tf.sigmoid(out.logits).dataSync(), k * n);
       });
     });
+    tf.dispose([distinct, index, mask]);
     const predictions: Prediction[] = [];
     for (let i = 0; i < n; i += 1) {
       const regression: Record<string, ValueWithSigma> = {};
@@ -100,7 +103,7 @@ export class EnsemblePredictor {
   predict(compositions: readonly Composition[], batchSize = 1024): Prediction[] {
     const out: Prediction[] = [];
     for (let start = 0; start < compositions.length; start += batchSize) {
-      out.push(...this.predictBatch(this.featurizer.featurizeBatch(compositions.slice(start, start + batchSize))));
+      out.push(...this.predictBatch(this.featurizer.featurizeDistinctRows(compositions.slice(start, start + batchSize))));
     }
     return out;
   }

@@ -21,6 +21,15 @@ export interface ForwardInput {
   readonly mask: tf.Tensor2D;
 }
 
+/** Inference input as distinct EDM rows and an index per (composition, row); see Featurizer.featurizeDistinctRows. */
+export interface DistinctRowInput {
+  /** [U, F] distinct EDM rows (row 0 is the zero padding row). */
+  readonly distinct: tf.Tensor2D;
+  /** [B, R] int32 index into `distinct`. */
+  readonly index: tf.Tensor2D;
+  readonly mask: tf.Tensor2D;
+}
+
 export interface ForwardOptions {
   readonly training: boolean;
   /** Seed for this step's dropout masks (training only). */
@@ -42,8 +51,8 @@ export interface ForwardOutput {
   readonly poolingAttention?: tf.Tensor3D;
 }
 
-export function forward(params: Params, config: ModelConfig, input: ForwardInput, options: ForwardOptions): ForwardOutput {
-  const [B, R, F] = input.features.shape;
+export function forward(params: Params, config: ModelConfig, input: ForwardInput | DistinctRowInput, options: ForwardOptions): ForwardOutput {
+  const [B, R] = input.mask.shape;
   const T = R + 1;
   const d = config.dModel;
   const H = config.heads;
@@ -56,8 +65,11 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
   const layer = (prefix: string, x: tf.Tensor2D): tf.Tensor2D => dense(x, p2(`${prefix}.w`), p1(`${prefix}.b`));
   const norm = <X extends tf.Tensor>(prefix: string, x: X): X => layerNorm(x, p1(`${prefix}.gamma`), p1(`${prefix}.beta`));
 
-  // 1. input projection of each EDM row
-  const tokens = layer('input', tf.reshape(input.features, [B * R, F]));
+  // 1. input projection of each EDM row (once per distinct row when the input says which rows repeat)
+  const tokens =
+    'distinct' in input
+      ? tf.gather(layer('input', input.distinct), tf.reshape(input.index, [B * R]))
+      : layer('input', tf.reshape(input.features, [B * R, input.features.shape[2]]));
   // 2. [CLS] token prepended; its mask is always 1
   const cls = tf.add(tf.zeros([B, 1, d]), params.get<tf.Tensor3D>('cls')); // broadcast: cheaper than tile on wasm
   let h = tf.reshape(tf.concat([cls, tf.reshape(tokens, [B, R, d])], 1), [B * T, d]) as tf.Tensor2D;

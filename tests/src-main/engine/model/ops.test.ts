@@ -97,3 +97,22 @@ describe('forward', () => {
     expect(() => validateModelConfig({ ...tiny, dropout: 1 })).toThrow(/dropout/);
   });
 });
+
+describe('distinct-row input (screening path)', () => {
+  it('gives the same outputs as full EDM features', async () => {
+    const { loadElementTable } = await import('../../../../src-main/data/elements/load.js');
+    const { Featurizer, defaultFeaturizerSettings } = await import('../../../../src-main/engine/featurize/index.js');
+    const { parseFormulaOrThrow } = await import('../../../../shared/index.js');
+    const table = loadElementTable();
+    const featurizer = new Featurizer(table, defaultFeaturizerSettings(table));
+    const comps = ['BaTiO3', 'SrTiO3', 'CsPb(I0.5Br0.5)3', 'BaZrO3', 'Cs2AgBiBr6'].map((f) => parseFormulaOrThrow(f));
+    const params = Params.initialize(paramSpecs(tiny, featurizer.width), 4);
+    const full = featurizer.featurizeBatch(comps);
+    const rows = featurizer.featurizeDistinctRows(comps);
+    expect(rows.distinctRows).toBeLessThan(comps.length * 6); // O 0.6 and Ti 0.2 etc. repeat
+    const a = tf.tidy(() => forward(params, tiny, { features: tf.tensor3d(full.features, [5, 6, featurizer.width]), mask: tf.tensor2d(full.mask, [5, 6]) }, { training: false }).regression!.dataSync());
+    const b = tf.tidy(() => forward(params, tiny, { distinct: tf.tensor2d(rows.features, [rows.distinctRows, featurizer.width]), index: tf.tensor2d(rows.index, [5, 6], 'int32'), mask: tf.tensor2d(rows.mask, [5, 6]) }, { training: false }).regression!.dataSync());
+    Array.from(a).forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));
+    params.dispose();
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:screen`: end-to-end screening throughput (enumerate + featurize + predict with the
+ * ensemble's uncertainty + store) at 10k, 100k and 1M candidates with the default model, peak memory,
+ * SQLite insert rows/s, and the latency of a filter + sort query over the 1M stored candidates. Also
+ * prints the machine's ceiling: the model's FLOPs per candidate against the measured matMul GFLOP/s.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadElementTable } from '../src-main/data/elements/load.js';
+import { resourcesDir } from '../src-main/data/paths.js';
+import { describeBackend, initBackend } from '../src-main/engine/backend.js';
+import { edmLayout } from '../src-main/engine/featurize/index.js';
+import { readModelCard } from '../src-main/engine/model/bundle.js';
+import { forwardFlops } from '../src-main/engine/model/flops.js';
+import type { EnumerationOptions } from '../src-main/enumerate/types.js';
+import { Library } from '../src-main/library/library.js';
+import { queryCandidates } from '../src-main/library/query.js';
+import { runScreen } from '../src-main/screen/screen.js';
+
+const modelDir = process.env['PDW_BENCH_MODEL'] ?? join(resourcesDir(), 'models', 'default');
+const sizes = (process.env['PDW_BENCH_SIZES'] ?? '10000,100000,1000000').split(',').map(Number);
+const workers = Number(process.env['PDW_BENCH_WORKERS'] ?? availableParallelism());
+const backend = await initBackend();
+const table = loadElementTable();
+const card = readModelCard(modelDir);
+console.log(`backend ${describeBackend(backend)}; model ${card.id} (${card.ensemble.members} members, d_model ${card.config.dModel}); ${workers} prediction workers`);
+
+// the machine's ceiling
+const a = tf.randomNormal([1024, 1024]);
+const b = tf.randomNormal([1024, 1024]);
+tf.matMul(a, b).dataSync();
+const t0 = performance.now();
+for (let i = 0; i < 5; i += 1) tf.matMul(a, b).dataSync();
+const gflops = (5 * 2 * 1024 ** 3) / ((performance.now() - t0) / 1000) / 1e9;
+tf.dispose([a, b]);
+const flops = forwardFlops(card.config, card.featurizer.maxElements, edmLayout(card.featurizer.fractionWidth).width) * card.ensemble.members;
+console.log(`ceiling: ${(flops / 1e6).toFixed(2)} MFLOP per candidate (all ${card.ensemble.members} members) / ${gflops.toFixed(1)} GFLOP/s matMul per core x ${workers} cores = ${Math.round((gflops * 1e9 * workers) / flops).toLocaleString('en')} candidates/s at best`);
+
+// a space of about 1.58M candidates (A, B, X mixing at 1/8 and double perovskites), screened in prefixes
+const space: EnumerationOptions = {
+  sites: { A: ['Li', 'Na', 'K', 'Rb', 'Cs', 'Ca', 'Sr', 'Ba', 'La', 'Y'], B: ['Ti', 'Zr', 'Hf', 'Sn', 'Pb', 'Ge', 'Nb', 'Ta', 'V', 'Mn', 'Fe', 'Co', 'Ni'], X: ['O', 'S', 'Se', 'F', 'Cl', 'Br', 'I'] },
+  mixing: { A: 0.125, B: 0.125, X: 0.125 },
+  double: true,
+  maxElements: 6,
+  oxidationStates: 'common',
+  filters: { tolerance: [0.8, 1.1], octahedral: null, tauMax: null },
+};
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const dir = mkdtempSync(join(tmpdir(), 'pdw-bench-'));
+let lastLibrary = '';
+try {
+  for (const n of sizes) {
+    const file = join(dir, `screen-${n}.sqlite`);
+    const library = new Library(file);
+    peakRss = process.memoryUsage().rss;
+    const started = performance.now();
+    const result = await runScreen({ table, library, inputs: { options: space, modelDir, shard: null, limit: n }, workers, backend: backend.name, batchSize: 4096 });
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${n.toLocaleString('en')} candidates: ${seconds.toFixed(1)} s end to end (exact count of the space included), ${Math.round(result.done / seconds).toLocaleString('en')} candidates/s; screening loop ${Math.round(result.done / result.seconds).toLocaleString('en')}/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+    library.close();
+    lastLibrary = file;
+  }
+  // bulk insert speed alone
+  const lib = new Library(join(dir, 'insert.sqlite'));
+  lib.db.prepare("INSERT INTO models (id, name, dir, card_json, created_at) VALUES ('none', 'none', '', '{}', '')").run();
+  const screenId = lib.createScreen({}, 'none', null, null);
+  const fake = Array.from({ length: 10_000 }, (_, i) => ({ seq: i, formula: 'CaTiO3', sites: [{ site: 'A' as const, species: [{ element: 'Ca' as const, amount: 1 }] }], oxidationStates: { Ca: 2 }, tolerance: 1, octahedral: 0.4, tau: 3.9, radii: [] }));
+  const preds = fake.map(() => ({ regression: { band_gap: { value: 1, sigma: 0.1 } }, classification: { target: 'stable', probability: 0.5, spread: 0.1, decision: true } }));
+  const ti = performance.now();
+  for (let k = 0; k < 10; k += 1) lib.writeBatch(screenId, 'none', fake.map((c) => ({ ...c, seq: c.seq + k * 10_000 })), preds, (k + 1) * 10_000);
+  console.log(`SQLite insert: ${Math.round(100_000 / ((performance.now() - ti) / 1000)).toLocaleString('en')} candidate + prediction rows/s (transactions of 10,000)`);
+  lib.close();
+  // query latency over the largest screen
+  const big = new Library(lastLibrary, { readonly: true });
+  const count = big.screen(1).done;
+  const queries: [string, Parameters<typeof queryCandidates>[1]][] = [
+    ['gap 1.2-1.8 eV and P(stable) >= 0.5, sorted by P(stable)', { screenId: 1, gap: [1.2, 1.8], stableMin: 0.5, sort: { column: 'p_stable', descending: true }, limit: 100 }],
+    ['tau < 4.18, sorted by band gap', { screenId: 1, tau: [-100, 4.18], sort: { column: 'band_gap', descending: false }, limit: 100 }],
+    ['contains Sn, no Pb, sorted by sigma', { screenId: 1, include: ['Sn'], exclude: ['Pb'], sort: { column: 'band_gap_sigma', descending: false }, limit: 100 }],
+  ];
+  for (const [label, q] of queries) {
+    queryCandidates(big, q);
+    const tq = performance.now();
+    const r = queryCandidates(big, q);
+    console.log(`query over ${count.toLocaleString('en')} candidates (${label}): ${(performance.now() - tq).toFixed(0)} ms, ${r.total.toLocaleString('en')} match`);
+  }
+  big.close();
+} finally {
+  clearInterval(sampler);
+  rmSync(dir, { recursive: true, force: true });
+}
