@@ -22,4 +22,5 @@ if (!existsSync(tsc)) {
 }
 step('compile TypeScript', process.execPath, [tsc, '-p', 'tsconfig.json']);
 step('build the element table', process.execPath, ['dist/src-main/data/elements/build-cli.js']);
+step('build the renderer', process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'error']);
 console.log('setup: done');

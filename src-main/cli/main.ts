@@ -7,6 +7,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
 import { registerScreening } from './commands/screen.js';
+import { registerServe } from './commands/serve.js';
 import { CliError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerPredict(program);
   registerScreening(program);
+  registerServe(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -254,16 +254,22 @@ export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptio
 }
 
 /** Exact counts for the options, without keeping any candidate; with `stopAt`, stops once that many candidates are found. */
-export function countCandidates(table: ElementTable, opts: EnumerationOptions, stopAt = Number.POSITIVE_INFINITY): EnumerationCounts {
+export function countCandidates(table: ElementTable, opts: EnumerationOptions, stopAt = Number.POSITIVE_INFINITY, deadline = Number.POSITIVE_INFINITY): EnumerationCounts & { exact: boolean } {
   const tally: Record<string, number> = {};
   let n = 0;
+  let exact = true;
   for (const _ of enumerateCandidates(table, opts, tally)) {
-    if (++n >= stopAt) break;
+    n += 1;
+    if (n >= stopAt || (n % 2000 === 0 && performance.now() > deadline)) {
+      exact = false;
+      break;
+    }
   }
   return {
     combinations: tally['combinations']!,
     chargeNeutral: tally['chargeNeutral']!,
     candidates: tally['candidates']!,
     rejected: { charge: tally['charge']!, radius: tally['radius']!, tolerance: tally['tolerance']!, octahedral: tally['octahedral']!, tau: tally['tau']! },
+    exact,
   };
 }

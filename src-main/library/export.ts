@@ -26,7 +26,7 @@ function siteText(sites: readonly SiteOccupancy[], label: string): string {
   return site ? site.species.map((s) => `${s.element}:${Number(s.amount.toPrecision(6))}`).join(' ') : '';
 }
 
-export async function exportCsv(library: Library, query: CandidateQuery, outFile: string): Promise<number> {
+export async function exportCsv(library: Library, query: CandidateQuery, outFile: string, notes: Readonly<Record<string, string>> = {}): Promise<number> {
   const { sql: where, params } = whereClause(query);
   const model = library.db.prepare('SELECT m.id, m.name, m.created_at FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').get(query.screenId) as
     | { id: string; name: string; created_at: string }
@@ -37,7 +37,8 @@ export async function exportCsv(library: Library, query: CandidateQuery, outFile
      FROM candidates c JOIN predictions p ON p.candidate_id = c.id WHERE ${where} ORDER BY c.seq`,
   );
   const out = createWriteStream(outFile);
-  const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS] });
+  const withNotes = Object.keys(notes).length > 0;
+  const csv = stringify({ header: true, columns: withNotes ? [...EXPORT_COLUMNS, 'note'] : [...EXPORT_COLUMNS] });
   csv.pipe(out);
   let n = 0;
   for (const raw of stmt.iterate(params)) {
@@ -49,6 +50,7 @@ export async function exportCsv(library: Library, query: CandidateQuery, outFile
       text(Object.entries(r.oxidationStates).map(([e, s]) => `${e}${s > 0 ? '+' : ''}${s}`).join(' ')),
       r.t, r.mu, r.tau ?? '', r.bandGap ?? '', r.bandGapSigma ?? '', r.pStable ?? '', r.pStableSpread ?? '', r.stable === null ? '' : r.stable ? 'true' : 'false',
       text(Object.keys(r.other).length ? JSON.stringify(r.other) : ''), text(model.id), text(model.name), model.created_at,
+      ...(withNotes ? [text(notes[String(r.id)] ?? '')] : []),
     ];
     if (!csv.write(record)) await once(csv, 'drain');
     n += 1;

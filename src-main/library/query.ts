@@ -16,6 +16,8 @@ export interface CandidateQuery {
   readonly sigmaMax?: number;
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
+  /** Only these candidate ids (a shortlist). */
+  readonly ids?: readonly number[];
   readonly sort?: { readonly column: SortColumn; readonly descending: boolean };
   /** Rank instead of sorting, against a target gap window. */
   readonly rank?: { readonly mode: RankMode; readonly window: readonly [number, number]; readonly kappa?: number };
@@ -118,6 +120,10 @@ export function whereClause(q: CandidateQuery): { sql: string; params: Record<st
     parts.push(`instr(c.elements, @exc${i}) = 0`);
     params[`exc${i}`] = `,${e},`;
   });
+  if (q.ids) {
+    // ids are validated integers; inlined because SQLite has no array parameters
+    parts.push(`c.id IN (${q.ids.map((id) => Math.trunc(Number(id))).join(',') || 'NULL'})`);
+  }
   return { sql: parts.join(' AND '), params };
 }
 

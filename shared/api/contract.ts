@@ -1,0 +1,100 @@
+/**
+ * The one API between the renderer and the workbench's services. Each channel names its request
+ * schema (zod: validated by the server and the Electron IPC gateway before any handler runs) and its
+ * result type. The preload API, the HTTP routes and the renderer client are all derived from this map,
+ * so a channel cannot be misspelt on one side.
+ */
+import { z } from 'zod';
+import { isElementSymbol, type ElementSymbol } from '../elements/symbols.js';
+import type * as T from './types.js';
+
+const symbol = z.custom<ElementSymbol>((v) => typeof v === 'string' && isElementSymbol(v), 'not an element symbol');
+const site = z.enum(['A', 'B', 'X']);
+const range = z.tuple([z.number(), z.number()]).refine((r) => r[0] <= r[1], 'range must be [low, high]');
+
+export const spaceSchema = z.object({
+  sites: z.object({ A: z.array(symbol).max(60), B: z.array(symbol).max(60), X: z.array(symbol).max(20) }),
+  mixing: z.partialRecord(site, z.number().positive().max(0.5)),
+  double: z.boolean(),
+  maxElements: z.number().int().min(3).max(6),
+  oxidationStates: z.enum(['common', 'icsd']),
+  filters: z.object({ tolerance: range.nullable(), octahedral: range.nullable(), tauMax: z.number().nullable() }),
+});
+
+export const filtersSchema = z.object({
+  screenId: z.number().int().positive(),
+  gap: range.optional(),
+  stableMin: z.number().min(0).max(1).optional(),
+  tolerance: range.optional(),
+  tau: range.optional(),
+  sigmaMax: z.number().positive().optional(),
+  include: z.array(symbol).optional(),
+  exclude: z.array(symbol).optional(),
+  ids: z.array(z.number().int().positive()).max(100_000).optional(),
+});
+
+const sortColumn = z.enum(['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq']);
+
+export const contract = {
+  elements: { request: z.object({}), result: null as unknown as readonly T.ElementInfo[] },
+  model: { request: z.object({}), result: null as unknown as T.ModelSummary | null },
+  count: { request: spaceSchema, result: null as unknown as T.SpaceCounts },
+  startScreen: { request: z.object({ space: spaceSchema }), result: null as unknown as { readonly screenId: number } },
+  cancelScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
+  resumeScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
+  screens: { request: z.object({}), result: null as unknown as readonly T.ScreenSummary[] },
+  query: {
+    request: filtersSchema.extend({
+      sort: z.object({ column: sortColumn, descending: z.boolean() }).optional(),
+      rank: z.object({ mode: z.enum(['window', 'ucb', 'pareto']), window: range }).optional(),
+      limit: z.number().int().min(1).max(5000),
+      offset: z.number().int().min(0),
+    }),
+    result: null as unknown as T.CandidatePage,
+  },
+  histogram: { request: filtersSchema.extend({ bins: z.number().int().min(2).max(200) }), result: null as unknown as T.Histogram },
+  scatter: { request: filtersSchema.extend({ maxPoints: z.number().int().min(10).max(50_000), window: range }), result: null as unknown as T.ScatterData },
+  detail: { request: z.object({ candidateId: z.number().int().positive() }), result: null as unknown as T.CandidateDetail },
+  exportCsv: { request: filtersSchema.extend({ notes: z.record(z.string(), z.string().max(2000)).optional() }), result: null as unknown as { readonly csv: string; readonly rows: number } },
+  previewCsv: { request: z.object({ csv: z.string().max(50_000_000) }), result: null as unknown as T.TrainRequestColumns },
+  startTraining: {
+    request: z.object({
+      csv: z.string().max(50_000_000),
+      formulaColumn: z.string().min(1),
+      targets: z.array(z.string().min(1)).min(1),
+      protocol: z.enum(['G', 'rows']),
+      epochs: z.number().int().min(1).max(1000),
+      members: z.number().int().min(1).max(8),
+      dModel: z.number().int().min(8).max(512),
+      layers: z.number().int().min(1).max(6),
+      activate: z.boolean(),
+    }),
+    result: null as unknown as { readonly jobId: number },
+  },
+  cancelTraining: { request: z.object({ jobId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
+  training: { request: z.object({ jobId: z.number().int().positive() }), result: null as unknown as T.TrainSummary },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type RequestOf<C extends Channel> = z.infer<Contract[C]['request']>;
+export type ResultOf<C extends Channel> = Contract[C]['result'];
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+/** The API as the renderer sees it: one async method per channel. */
+export type WorkbenchApi = { readonly [C in Channel]: (request: RequestOf<C>) => Promise<ResultOf<C>> };
+
+/** Validates a request for `channel`; throws a readable error naming the channel and the field. */
+export function validateRequest<C extends Channel>(channel: C, payload: unknown): RequestOf<C> {
+  const schema = contract[channel].request as unknown as z.ZodType<RequestOf<C>>;
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`invalid request for '${channel}': ${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function isChannel(name: string): name is Channel {
+  return Object.hasOwn(contract, name);
+}

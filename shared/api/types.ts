@@ -1,0 +1,154 @@
+/** Data shapes that cross the process boundary (main <-> renderer). Plain JSON, no classes. */
+import type { ElementSymbol, SiteComposition, SiteLabel } from '../index.js';
+
+export interface ElementInfo {
+  readonly symbol: ElementSymbol;
+  readonly z: number;
+  readonly name: string;
+  readonly layout: { readonly row: number; readonly column: number } | null;
+  readonly commonOxidationStates: readonly number[];
+  readonly icsdOxidationStates: readonly number[];
+  /** Shannon ionic radii as "state@CN: r" strings for the tooltip. */
+  readonly radii: readonly string[];
+  /** False for elements the model or the enumeration cannot use (no embedding or no oxidation states). */
+  readonly usable: boolean;
+}
+
+export interface SpaceOptions {
+  readonly sites: Readonly<Record<SiteLabel, readonly ElementSymbol[]>>;
+  readonly mixing: Readonly<Partial<Record<SiteLabel, number>>>;
+  readonly double: boolean;
+  readonly maxElements: number;
+  readonly oxidationStates: 'common' | 'icsd';
+  readonly filters: {
+    readonly tolerance: readonly [number, number] | null;
+    readonly octahedral: readonly [number, number] | null;
+    readonly tauMax: number | null;
+  };
+}
+
+export interface SpaceCounts {
+  readonly combinations: number;
+  readonly chargeNeutral: number;
+  readonly candidates: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  /** False when counting stopped at its time budget: the numbers are then lower bounds. */
+  readonly exact: boolean;
+}
+
+export interface ScreenSummary {
+  readonly id: number;
+  readonly status: string;
+  readonly done: number;
+  readonly total: number | null;
+  readonly modelId: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly error: string | null;
+}
+
+export interface CandidateFilters {
+  readonly screenId: number;
+  readonly gap?: readonly [number, number];
+  readonly stableMin?: number;
+  readonly tolerance?: readonly [number, number];
+  readonly tau?: readonly [number, number];
+  readonly sigmaMax?: number;
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly ids?: readonly number[];
+}
+
+export interface CandidateSummary {
+  readonly id: number;
+  readonly seq: number;
+  readonly formula: string;
+  readonly sites: SiteComposition;
+  readonly oxidationStates: Readonly<Record<string, number>>;
+  readonly t: number;
+  readonly mu: number;
+  readonly tau: number | null;
+  readonly bandGap: number | null;
+  readonly bandGapSigma: number | null;
+  readonly pStable: number | null;
+  readonly pStableSpread: number | null;
+  readonly stable: boolean | null;
+  readonly score?: number;
+}
+
+export interface CandidatePage {
+  readonly total: number;
+  readonly rows: readonly CandidateSummary[];
+}
+
+export interface ScatterData {
+  readonly ids: readonly number[];
+  readonly gap: readonly number[];
+  readonly pStable: readonly number[];
+  readonly tau: readonly (number | null)[];
+  readonly formulas: readonly string[];
+  /** Pareto front (gap-window probability vs P(stable)) among the plotted points: ids on front 1. */
+  readonly pareto: readonly number[];
+  readonly total: number;
+}
+
+export interface Histogram {
+  readonly edges: readonly number[];
+  readonly counts: readonly number[];
+}
+
+export interface AttentionView {
+  readonly tokens: readonly string[];
+  readonly elements: readonly string[];
+  readonly layers: readonly (readonly (readonly (readonly number[])[])[])[];
+  readonly layerAverage: readonly (readonly (readonly number[])[])[];
+  readonly pooling: readonly (readonly number[])[];
+}
+
+export interface NeighbourComposition {
+  readonly formula: string;
+  readonly distance: number;
+  readonly bandGap: number | null;
+  readonly stable: boolean | null;
+}
+
+export interface CandidateDetail {
+  readonly candidate: CandidateSummary;
+  readonly radii: readonly string[];
+  readonly attention: AttentionView;
+  readonly edm: { readonly rows: readonly string[]; readonly values: readonly (readonly number[])[]; readonly columns: readonly string[] };
+  readonly neighbours: readonly NeighbourComposition[];
+}
+
+export interface ModelSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly dir: string;
+  readonly members: number;
+  readonly targets: Readonly<Record<string, string>>;
+  readonly metrics: unknown;
+  readonly threshold: number | null;
+}
+
+export interface TrainRequestColumns {
+  readonly header: readonly string[];
+  readonly preview: readonly (readonly string[])[];
+}
+
+export interface TrainSummary {
+  readonly jobId: number;
+  readonly status: 'running' | 'done' | 'cancelled' | 'failed';
+  readonly message: string | null;
+  readonly rows: { readonly train: number; readonly val: number; readonly test: number } | null;
+  readonly problems: readonly { readonly line: number; readonly column: string | null; readonly reason: string }[];
+  readonly modelDir: string | null;
+  readonly metrics: Readonly<Record<string, number>> | null;
+  readonly parity: { readonly truth: readonly number[]; readonly predicted: readonly number[] } | null;
+  readonly confusion: { readonly tn: number; readonly fp: number; readonly fn: number; readonly tp: number } | null;
+}
+
+export type WorkbenchEvent =
+  | { readonly type: 'screen-progress'; readonly screenId: number; readonly done: number; readonly total: number; readonly perSecond: number; readonly etaSeconds: number }
+  | { readonly type: 'screen-finished'; readonly screenId: number; readonly status: string; readonly error: string | null }
+  | { readonly type: 'train-progress'; readonly jobId: number; readonly member: number; readonly epoch: number; readonly epochs: number; readonly valMae: number | null; readonly valAuc: number | null; readonly trainLoss: number; readonly samplesPerSecond: number; readonly etaSeconds: number }
+  | { readonly type: 'train-finished'; readonly jobId: number; readonly status: string };

@@ -1,0 +1,54 @@
+/** `pdw serve`: the workbench in a browser, on 127.0.0.1 with a session token. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadElementTable } from '../../data/elements/load.js';
+import { projectRoot } from '../../data/paths.js';
+import { describeBackend, initBackend } from '../../engine/backend.js';
+import { startServer } from '../../server/server.js';
+import { Workbench } from '../../services/workbench.js';
+import { positiveInt } from './featurize.js';
+import { defaultModelDir } from './predict.js';
+
+export interface ServeOptions {
+  port?: number;
+  workspace: string;
+  model?: string;
+  backend?: string;
+}
+
+export async function serve(opts: ServeOptions, why?: string): Promise<void> {
+  const backend = await initBackend(opts.backend);
+  mkdirSync(opts.workspace, { recursive: true });
+  const workbench = new Workbench({
+    table: loadElementTable(),
+    libraryFile: join(opts.workspace, 'library.sqlite'),
+    modelDir: opts.model ?? defaultModelDir(),
+    workspaceDir: opts.workspace,
+    backend: backend.name,
+  });
+  const server = await startServer(workbench, { ...(opts.port ? { port: opts.port } : {}), staticDir: join(projectRoot(), 'dist-renderer') });
+  if (why) console.log(why);
+  console.log(`Perovskite Workbench is running (backend ${describeBackend(backend)}, workspace ${opts.workspace}).`);
+  console.log(`Open this address in a browser (it carries the session token):\n\n  ${server.url}\n`);
+  console.log('Press Ctrl-C to stop.');
+  const stop = (): void => {
+    void server.close().then(() => {
+      workbench.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the workbench UI to a browser on 127.0.0.1 (with a session token)')
+    .option('--port <n>', 'port (default: a free one)', positiveInt)
+    .option('--workspace <dir>', 'folder for the library and trained models', 'workspace')
+    .option('--model <dir>', 'model folder (default: resources/models/default)')
+    .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
+    .action(async (opts: ServeOptions) => serve(opts));
+}

@@ -1,0 +1,75 @@
+/** Pure helpers behind the views (tested without a browser). */
+import type { SiteLabel } from '../../shared/index.js';
+
+export type SiteSets = Record<SiteLabel, string[]>;
+
+export const PRESETS: Readonly<Record<string, readonly string[]>> = {
+  'alkali metals': ['Li', 'Na', 'K', 'Rb', 'Cs'],
+  'alkaline earths': ['Mg', 'Ca', 'Sr', 'Ba'],
+  '3d metals': ['Ti', 'V', 'Cr', 'Mn', 'Fe', 'Co', 'Ni', 'Cu', 'Zn'],
+  '4d/5d B cations': ['Zr', 'Nb', 'Mo', 'Hf', 'Ta', 'W', 'Sn', 'Pb', 'Ge'],
+  lanthanides: ['La', 'Ce', 'Pr', 'Nd', 'Sm', 'Eu', 'Gd', 'Tb', 'Dy', 'Ho', 'Er', 'Tm', 'Yb', 'Lu'],
+  halides: ['F', 'Cl', 'Br', 'I'],
+  chalcogens: ['O', 'S', 'Se', 'Te'],
+};
+
+export const SITE_COLORS: Readonly<Record<SiteLabel, string>> = { A: '#d95f02', B: '#1b9e77', X: '#7570b3' };
+
+/** Adds `symbol` to `site` (removing it from the others: one site per element), or removes it if there. */
+export function toggleSite(sets: SiteSets, symbol: string, site: SiteLabel): SiteSets {
+  const had = sets[site].includes(symbol);
+  const out: SiteSets = { A: sets.A.filter((s) => s !== symbol), B: sets.B.filter((s) => s !== symbol), X: sets.X.filter((s) => s !== symbol) };
+  if (!had) out[site] = [...out[site], symbol];
+  return out;
+}
+
+/** Adds a preset's usable elements to a site. */
+export function applyPreset(sets: SiteSets, preset: readonly string[], site: SiteLabel, usable: (s: string) => boolean): SiteSets {
+  let out = sets;
+  for (const s of preset) if (usable(s) && !out[site].includes(s)) out = toggleSite(out, s, site);
+  return out;
+}
+
+export function siteOf(sets: SiteSets, symbol: string): SiteLabel | null {
+  return (['A', 'B', 'X'] as const).find((s) => sets[s].includes(symbol)) ?? null;
+}
+
+/** Rows of a virtualised list to render for a scroll position (with overscan). */
+export function visibleRange(scrollTop: number, rowHeight: number, viewport: number, total: number, overscan = 8): { start: number; end: number } {
+  const start = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const end = Math.min(total, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  return { start, end: Math.max(start, end) };
+}
+
+/** Which page of `pageSize` rows holds row `index`. */
+export function pageOf(index: number, pageSize: number): number {
+  return Math.floor(index / pageSize);
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en');
+}
+
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return '—';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${Math.round(seconds - m * 60)} s`;
+}
+
+export function plusMinus(value: number | null, sigma: number | null, digits = 2): string {
+  if (value === null) return '—';
+  return sigma === null ? value.toFixed(digits) : `${value.toFixed(digits)} ± ${sigma.toFixed(digits)}`;
+}
+
+/** Parses "LO:HI" typed in a filter box; null when empty, an error message when malformed. */
+export function parseRange(text: string): [number, number] | null | string {
+  const t = text.trim();
+  if (t === '') return null;
+  const m = /^(-?[\d.]+)\s*[:\-–]\s*(-?[\d.]+)$/.exec(t);
+  if (!m) return `'${t}' is not a range like 1.2:1.8`;
+  const lo = Number(m[1]);
+  const hi = Number(m[2]);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) return `'${t}' is not a range like 1.2:1.8`;
+  return [lo, hi];
+}

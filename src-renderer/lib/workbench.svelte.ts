@@ -1,0 +1,142 @@
+/** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
+import type { CandidateSummary, ElementInfo, ModelSummary, ScreenSummary, SpaceCounts, SpaceOptions, WorkbenchEvent } from '../../shared/api/types.js';
+import type { SiteLabel } from '../../shared/index.js';
+import type { Transport } from './api.js';
+import { type SiteSets } from './view-logic.js';
+
+export type View = 'design' | 'results' | 'candidate' | 'training' | 'shortlist';
+
+export interface ScreenProgressState {
+  readonly screenId: number;
+  readonly done: number;
+  readonly total: number;
+  readonly perSecond: number;
+  readonly etaSeconds: number;
+}
+
+export class WorkbenchState {
+  view = $state<View>('design');
+  elements = $state.raw<readonly ElementInfo[]>([]);
+  model = $state.raw<ModelSummary | null>(null);
+  sites = $state<SiteSets>({ A: [], B: [], X: [] });
+  activeSite = $state<SiteLabel>('A');
+  mixing = $state<Record<SiteLabel, number | null>>({ A: null, B: null, X: null });
+  double = $state(false);
+  maxElements = $state(6);
+  oxidation = $state<'common' | 'icsd'>('common');
+  tolerance = $state<[number, number] | null>([0.8, 1.1]);
+  tauMax = $state<number | null>(null);
+  counts = $state.raw<SpaceCounts | null>(null);
+  countError = $state<string | null>(null);
+  screens = $state.raw<readonly ScreenSummary[]>([]);
+  screenId = $state<number | null>(null);
+  progress = $state.raw<ScreenProgressState | null>(null);
+  screenMessage = $state<string | null>(null);
+  selectedCandidate = $state<number | null>(null);
+  shortlist = $state.raw<readonly (CandidateSummary & { note: string; screenId: number })[]>([]);
+  problem = $state<string | null>(null);
+
+  constructor(readonly transport: Transport) {
+    transport.onProblem((m) => (this.problem = m));
+    transport.onEvent((e) => this.onEvent(e));
+  }
+
+  get api(): Transport['api'] {
+    return this.transport.api;
+  }
+
+  async load(): Promise<void> {
+    this.elements = await this.api.elements({});
+    this.model = await this.api.model({});
+    await this.refreshScreens();
+  }
+
+  async refreshScreens(): Promise<void> {
+    this.screens = await this.api.screens({});
+    if (this.screenId === null && this.screens.length) this.screenId = this.screens.at(-1)!.id;
+  }
+
+  space(): SpaceOptions {
+    const mixing: Partial<Record<SiteLabel, number>> = {};
+    for (const s of ['A', 'B', 'X'] as const) if (this.mixing[s] !== null) mixing[s] = this.mixing[s]!;
+    return {
+      sites: { A: [...this.sites.A], B: [...this.sites.B], X: [...this.sites.X] } as SpaceOptions['sites'],
+      mixing,
+      double: this.double,
+      maxElements: this.maxElements,
+      oxidationStates: this.oxidation,
+      filters: { tolerance: this.tolerance, octahedral: null, tauMax: this.tauMax },
+    };
+  }
+
+  get ready(): boolean {
+    return this.sites.A.length > 0 && this.sites.B.length > 0 && this.sites.X.length > 0;
+  }
+
+  async recount(): Promise<void> {
+    if (!this.ready) {
+      this.counts = null;
+      return;
+    }
+    try {
+      this.counts = await this.api.count(this.space());
+      this.countError = null;
+    } catch (e) {
+      this.counts = null;
+      this.countError = (e as Error).message;
+    }
+  }
+
+  async startScreen(): Promise<void> {
+    this.screenMessage = null;
+    try {
+      const { screenId } = await this.api.startScreen({ space: this.space() });
+      this.screenId = screenId;
+      this.progress = { screenId, done: 0, total: this.counts?.candidates ?? 0, perSecond: 0, etaSeconds: 0 };
+      await this.refreshScreens();
+    } catch (e) {
+      this.screenMessage = (e as Error).message;
+    }
+  }
+
+  async cancelScreen(): Promise<void> {
+    if (this.screenId !== null) await this.api.cancelScreen({ screenId: this.screenId });
+  }
+
+  async resumeScreen(id: number): Promise<void> {
+    this.screenMessage = null;
+    try {
+      await this.api.resumeScreen({ screenId: id });
+      this.screenId = id;
+    } catch (e) {
+      this.screenMessage = (e as Error).message;
+    }
+  }
+
+  private onEvent(e: WorkbenchEvent): void {
+    if (e.type === 'screen-progress') this.progress = e;
+    if (e.type === 'screen-finished') {
+      this.screenMessage = e.status === 'done' ? `Screen ${e.screenId} finished.` : e.status === 'cancelled' ? `Screen ${e.screenId} was cancelled; you can resume it.` : `Screen ${e.screenId} failed: ${e.error ?? 'unknown error'}`;
+      void this.refreshScreens();
+    }
+  }
+
+  addToShortlist(rows: readonly CandidateSummary[]): void {
+    const have = new Set(this.shortlist.map((r) => r.id));
+    const screenId = this.screenId ?? 0;
+    this.shortlist = [...this.shortlist, ...rows.filter((r) => !have.has(r.id)).map((r) => ({ ...r, note: '', screenId }))];
+  }
+
+  removeFromShortlist(id: number): void {
+    this.shortlist = this.shortlist.filter((r) => r.id !== id);
+  }
+
+  annotate(id: number, note: string): void {
+    this.shortlist = this.shortlist.map((r) => (r.id === id ? { ...r, note } : r));
+  }
+
+  open(candidateId: number): void {
+    this.selectedCandidate = candidateId;
+    this.view = 'candidate';
+  }
+}
