@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'resources/**', 'test-artifacts/**', 'coverage/**', 'scratch/**', 'reports/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'resources/**', 'test-artifacts/**', 'coverage/**', 'scratch/**', 'reports/**', 'dist-renderer/**', 'workspace/**', 'release/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

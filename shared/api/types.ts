@@ -48,15 +48,15 @@ export interface ScreenSummary {
 }
 
 export interface CandidateFilters {
-  readonly screenId: number;
-  readonly gap?: readonly [number, number];
-  readonly stableMin?: number;
-  readonly tolerance?: readonly [number, number];
-  readonly tau?: readonly [number, number];
-  readonly sigmaMax?: number;
-  readonly include?: readonly string[];
-  readonly exclude?: readonly string[];
-  readonly ids?: readonly number[];
+  screenId: number;
+  gap?: [number, number];
+  stableMin?: number;
+  tolerance?: [number, number];
+  tau?: [number, number];
+  sigmaMax?: number;
+  include?: ElementSymbol[];
+  exclude?: ElementSymbol[];
+  ids?: number[];
 }
 
 export interface CandidateSummary {

@@ -36,7 +36,7 @@ export function siteOf(sets: SiteSets, symbol: string): SiteLabel | null {
 
 /** Rows of a virtualised list to render for a scroll position (with overscan). */
 export function visibleRange(scrollTop: number, rowHeight: number, viewport: number, total: number, overscan = 8): { start: number; end: number } {
-  const start = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const start = Math.min(total, Math.max(0, Math.floor(scrollTop / rowHeight) - overscan));
   const end = Math.min(total, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   return { start, end: Math.max(start, end) };
 }

@@ -1,5 +1,7 @@
 /** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
-import type { CandidateSummary, ElementInfo, ModelSummary, ScreenSummary, SpaceCounts, SpaceOptions, WorkbenchEvent } from '../../shared/api/types.js';
+import type { RequestOf } from '../../shared/api/contract.js';
+import type { CandidateSummary, ElementInfo, ModelSummary, ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
+import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
 import { type SiteSets } from './view-logic.js';
@@ -56,16 +58,16 @@ export class WorkbenchState {
     if (this.screenId === null && this.screens.length) this.screenId = this.screens.at(-1)!.id;
   }
 
-  space(): SpaceOptions {
+  space(): RequestOf<'count'> {
     const mixing: Partial<Record<SiteLabel, number>> = {};
     for (const s of ['A', 'B', 'X'] as const) if (this.mixing[s] !== null) mixing[s] = this.mixing[s]!;
     return {
-      sites: { A: [...this.sites.A], B: [...this.sites.B], X: [...this.sites.X] } as SpaceOptions['sites'],
+      sites: { A: this.sites.A.filter(isElementSymbol), B: this.sites.B.filter(isElementSymbol), X: this.sites.X.filter(isElementSymbol) },
       mixing,
       double: this.double,
       maxElements: this.maxElements,
       oxidationStates: this.oxidation,
-      filters: { tolerance: this.tolerance, octahedral: null, tauMax: this.tauMax },
+      filters: { tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null, octahedral: null, tauMax: this.tauMax },
     };
   }
 
@@ -92,7 +94,8 @@ export class WorkbenchState {
     try {
       const { screenId } = await this.api.startScreen({ space: this.space() });
       this.screenId = screenId;
-      this.progress = { screenId, done: 0, total: this.counts?.candidates ?? 0, perSecond: 0, etaSeconds: 0 };
+      // progress events may have arrived before this reply: keep them
+      if (this.progress?.screenId !== screenId) this.progress = { screenId, done: 0, total: this.counts?.candidates ?? 0, perSecond: 0, etaSeconds: 0 };
       await this.refreshScreens();
     } catch (e) {
       this.screenMessage = (e as Error).message;
@@ -117,7 +120,10 @@ export class WorkbenchState {
     if (e.type === 'screen-progress') this.progress = e;
     if (e.type === 'screen-finished') {
       this.screenMessage = e.status === 'done' ? `Screen ${e.screenId} finished.` : e.status === 'cancelled' ? `Screen ${e.screenId} was cancelled; you can resume it.` : `Screen ${e.screenId} failed: ${e.error ?? 'unknown error'}`;
-      void this.refreshScreens();
+      void this.refreshScreens().then(() => {
+        const s = this.screens.find((x) => x.id === e.screenId);
+        if (s && this.progress?.screenId === e.screenId) this.progress = { ...this.progress, done: s.done, total: s.total ?? s.done, etaSeconds: 0 };
+      });
     }
   }
 

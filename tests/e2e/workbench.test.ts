@@ -1,0 +1,149 @@
+// End to end, as a person would: the real server and services, Debian's chromium driven by
+// playwright-core, the committed default model, a real SQLite file. Screenshots of every view go to
+// test-artifacts/ (look at them).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadElementTable } from '../../src-main/data/elements/load.js';
+import { projectRoot } from '../../src-main/data/paths.js';
+import { initBackend } from '../../src-main/engine/backend.js';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
+import { Workbench } from '../../src-main/services/workbench.js';
+import { seedExamples } from '../src-main/engine/train/helpers.js';
+
+const root = projectRoot();
+const artifacts = join(root, 'test-artifacts');
+let workspace = '';
+let server: RunningServer;
+let workbench: Workbench;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  workspace = mkdtempSync(join(tmpdir(), 'pdw-e2e-'));
+  const backend = await initBackend('wasm');
+  workbench = new Workbench({ table: loadElementTable(), libraryFile: join(workspace, 'library.sqlite'), modelDir: join(root, 'resources', 'models', 'default'), workspaceDir: workspace, backend: backend.name, workers: 1 });
+  server = await startServer(workbench, { staticDir: join(root, 'dist-renderer') });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  workbench?.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+describe('the local server', () => {
+  const count = { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } };
+  const post = (path: string, body: unknown, headers: Record<string, string>): Promise<Response> =>
+    fetch(`http://127.0.0.1:${server.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('answers 401 without the token, 403 to another origin, 400 to a bad payload', async () => {
+    expect((await post('/api/count', count, {})).status).toBe(401);
+    expect((await post('/api/count', count, { 'x-pdw-token': 'wrong' })).status).toBe(401);
+    expect((await post('/api/count', count, { 'x-pdw-token': server.token, origin: 'http://evil.example' })).status).toBe(403);
+    const bad = await post('/api/count', { ...count, maxElements: 99 }, { 'x-pdw-token': server.token });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/invalid request for 'count': maxElements/);
+    const ok = await post('/api/count', count, { 'x-pdw-token': server.token });
+    expect(((await ok.json()) as { result: { candidates: number } }).result.candidates).toBe(1);
+  });
+
+  it('refuses a WebSocket without the token', async () => {
+    const refused = await new Promise<boolean>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=nope`);
+      ws.on('open', () => resolve(false));
+      ws.on('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+  });
+});
+
+describe('the workbench in a browser', () => {
+  it('picks Ca, Sr / Ti, Zr / O with a live count, and screens with progress', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('[data-symbol="Ca"]');
+    for (const s of ['Ca', 'Sr']) await page.click(`[data-symbol="${s}"]`);
+    await page.keyboard.press('b'); // keyboard switches the active site
+    expect(await page.isChecked('input[value="B"]')).toBe(true);
+    for (const s of ['Ti', 'Zr']) await page.click(`[data-symbol="${s}"]`);
+    await page.click('input[value="X"]');
+    await page.click('[data-symbol="O"]');
+    expect(await page.isDisabled('[data-symbol="He"]')).toBe(true);
+    await page.waitForFunction(() => /\b4 candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+    await page.selectOption('select[aria-label="mixing on A"]', '0.25');
+    await page.waitForFunction(() => /\b10 candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+    await page.click('[data-testid="run-screen"]');
+    await page.waitForSelector('[data-testid="screen-message"]:has-text("finished")', { timeout: 60_000 });
+    await page.waitForFunction(() => /10 \/ 10/.test(document.querySelector('[data-testid="progress"]')?.textContent ?? ''));
+    await page.screenshot({ path: join(artifacts, '1-design.png'), fullPage: true });
+  });
+
+  it('filters the results and opens a candidate with its attention', async () => {
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    expect(await page.locator('[data-testid="results-table"] .link').count()).toBe(10);
+    await page.fill('input[aria-label="band gap range"]', '2:10');
+    // settled: fewer rows than before, and every one of them rendered
+    await page.waitForFunction(() => {
+      const n = Number((document.querySelector('[data-testid="row-count"]')?.textContent ?? '').split(' ')[0]);
+      return n < 10 && document.querySelectorAll('[data-testid="results-table"] .link').length === n;
+    });
+    const shown = await page.locator('[data-testid="results-table"] .link').allTextContents();
+    const gaps = await page.locator('[data-testid="results-table"] .td.band_gap').allTextContents();
+    expect(gaps.map((g) => Number(g.split('±')[0])).filter((g) => g < 2)).toEqual([]);
+    await page.screenshot({ path: join(artifacts, '2-results.png'), fullPage: true });
+    await page.click('[data-testid="results-table"] .link >> nth=0');
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+    expect(await page.textContent('[data-testid="candidate-formula"]')).toBe(shown[0]);
+    await page.waitForSelector('[data-testid="attention"] canvas');
+    expect(await page.locator('[data-testid="attention"] figure').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('[data-testid="neighbours"] tbody tr').count()).toBe(6);
+    await page.screenshot({ path: join(artifacts, '3-candidate.png'), fullPage: true });
+  });
+
+  it('adds it to the shortlist, annotates it, exports a CSV and reads it back', async () => {
+    const formula = await page.textContent('[data-testid="candidate-formula"]');
+    await page.click('button:has-text("Add to shortlist")');
+    await page.click('nav button:has-text("Shortlist")');
+    await page.fill('input[aria-label^="note for"]', '=HYPERLINK("x") check');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export"]')]);
+    const file = join(workspace, 'shortlist.csv');
+    await download.saveAs(file);
+    const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ formula, model_name: 'default', note: '\'=HYPERLINK("x") check' });
+    expect(Number(rows[0]!['band_gap_eV'])).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(artifacts, '4-shortlist.png'), fullPage: true });
+  });
+
+  it('trains a tiny model from a CSV in the dashboard, listing the bad rows', async () => {
+    const csv = join(workspace, 'tiny.csv');
+    const lines = seedExamples(120).map((e) => `${e.formula},${e.targets['band_gap']},${e.targets['stable'] === 1 ? 'TRUE' : 'FALSE'}`);
+    writeFileSync(csv, ['composition,gap,stable', ...lines, 'Xx2O3,1.0,TRUE'].join('\n'));
+    await page.click('nav button:has-text("Training")');
+    await page.setInputFiles('input[aria-label="training CSV"]', csv);
+    await page.waitForSelector('text=columns composition, gap, stable');
+    await page.fill('input[type="number"] >> nth=0', '3'); // epochs
+    await page.fill('input[type="number"] >> nth=1', '1'); // members
+    await page.fill('input[type="number"] >> nth=2', '16'); // d_model
+    await page.fill('input[type="number"] >> nth=3', '1'); // layers
+    await page.click('[data-testid="train"]');
+    await page.waitForSelector('[data-testid="train-status"]:has-text("done")', { timeout: 100_000 });
+    expect(await page.textContent('[data-testid="bad-rows"]')).toMatch(/unknown element symbol 'Xx'/);
+    expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/gap\.mae/);
+    expect(await page.locator('[data-testid="confusion"] td').count()).toBe(4);
+    await page.screenshot({ path: join(artifacts, '5-training.png'), fullPage: true });
+  }, 120_000);
+});
