@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
-import type { SiteOccupancy } from '../../shared/index.js';
+import type { SiteComposition } from '../../shared/index.js';
 import type { Library } from './library.js';
 import { rowFromRaw, whereClause, type CandidateQuery } from './query.js';
 
@@ -21,7 +21,7 @@ export function neutralizeCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-function siteText(sites: readonly SiteOccupancy[], label: string): string {
+function siteText(sites: SiteComposition, label: string): string {
   const site = sites.find((s) => s.site === label);
   return site ? site.species.map((s) => `${s.element}:${Number(s.amount.toPrecision(6))}`).join(' ') : '';
 }
@@ -43,7 +43,7 @@ export async function exportCsv(library: Library, query: CandidateQuery, outFile
   let n = 0;
   for (const raw of stmt.iterate(params)) {
     const r = rowFromRaw(raw as Parameters<typeof rowFromRaw>[0]);
-    const sites = r.sites as SiteOccupancy[];
+    const sites = r.sites;
     const text = (s: string): string => neutralizeCell(s);
     const record = [
       query.screenId, r.seq, text(r.formula), text(siteText(sites, 'A')), text(siteText(sites, 'B')), text(siteText(sites, 'X')),

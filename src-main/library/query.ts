@@ -1,4 +1,6 @@
 /** Filter, sort, rank and page the candidates of a screen. */
+import type { CandidateSummary } from '../../shared/api/types.js';
+import type { SiteComposition } from '../../shared/index.js';
 import type { Library } from './library.js';
 import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
 
@@ -25,23 +27,9 @@ export interface CandidateQuery {
   readonly offset?: number;
 }
 
-export interface CandidateRow {
-  readonly id: number;
-  readonly seq: number;
-  readonly formula: string;
-  readonly sites: unknown;
-  readonly oxidationStates: Record<string, number>;
-  readonly t: number;
-  readonly mu: number;
-  readonly tau: number | null;
-  readonly bandGap: number | null;
-  readonly bandGapSigma: number | null;
-  readonly pStable: number | null;
-  readonly pStableSpread: number | null;
-  readonly stable: boolean | null;
-  readonly other: Record<string, { value: number; sigma: number }>;
-  /** Window probability, UCB score or Pareto front number, when ranked. */
-  readonly score?: number;
+/** A stored candidate with its predictions: the contract's CandidateSummary plus the other targets. */
+export interface CandidateRow extends CandidateSummary {
+  readonly other: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
 }
 
 export interface QueryResult {
@@ -72,7 +60,7 @@ export function rowFromRaw(r: RawRow): CandidateRow {
     id: r.id,
     seq: r.seq,
     formula: r.formula,
-    sites: JSON.parse(r.sites_json),
+    sites: JSON.parse(r.sites_json) as SiteComposition,
     oxidationStates: JSON.parse(r.oxidation_json) as Record<string, number>,
     t: r.t,
     mu: r.mu,

@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { RequestOf, ResultOf, Channel, WorkbenchApi } from '../../shared/api/contract.js';
-import type { CandidateSummary, ElementInfo, WorkbenchEvent } from '../../shared/api/types.js';
+import type { ElementInfo, WorkbenchEvent } from '../../shared/api/types.js';
 import { parseFormulaOrThrow, type Composition, type ElementSymbol } from '../../shared/index.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import type { ElementTable } from '../data/elements/load.js';
@@ -102,7 +102,7 @@ export class Workbench {
       return { ok: true };
     },
     screens: async () => this.library.screens().map((s) => ({ id: s.id, status: s.status, done: s.done, total: s.total, modelId: s.modelId, createdAt: s.createdAt, updatedAt: s.updatedAt, error: s.error })),
-    query: async (q) => queryCandidates(this.library, q as CandidateQuery) as ResultOf<'query'>,
+    query: async (q) => queryCandidates(this.library, q as CandidateQuery),
     histogram: async (q) => this.histogram(q),
     scatter: async (q) => this.scatter(q),
     detail: async ({ candidateId }) => this.detail(candidateId),
@@ -253,7 +253,7 @@ export class Workbench {
     const raw = this.library.db.prepare('SELECT screen_id FROM candidates WHERE id = ?').get(candidateId) as { screen_id: number } | undefined;
     if (!raw) throw new Error(`no candidate ${candidateId}`);
     const page = queryCandidates(this.library, { screenId: raw.screen_id, ids: [candidateId], limit: 1 });
-    const candidate = page.rows[0]! as unknown as CandidateSummary;
+    const candidate = page.rows[0]!;
     const composition = parseFormulaOrThrow(candidate.formula);
     const predictor = this.model();
     const attention = predictor.attention(composition);
