@@ -14,19 +14,6 @@ export interface ElementInfo {
   readonly usable: boolean;
 }
 
-export interface SpaceOptions {
-  readonly sites: Readonly<Record<SiteLabel, readonly ElementSymbol[]>>;
-  readonly mixing: Readonly<Partial<Record<SiteLabel, number>>>;
-  readonly double: boolean;
-  readonly maxElements: number;
-  readonly oxidationStates: 'common' | 'icsd';
-  readonly filters: {
-    readonly tolerance: readonly [number, number] | null;
-    readonly octahedral: readonly [number, number] | null;
-    readonly tauMax: number | null;
-  };
-}
-
 export interface SpaceCounts {
   readonly combinations: number;
   readonly chargeNeutral: number;
