@@ -1,5 +1,5 @@
 /** Data shapes that cross the process boundary (main <-> renderer). Plain JSON, no classes. */
-import type { ElementSymbol, SiteComposition, SiteLabel } from '../index.js';
+import type { ElementSymbol, SiteComposition } from '../index.js';
 
 export interface ElementInfo {
   readonly symbol: ElementSymbol;
