@@ -86,7 +86,7 @@ export function loadTrainingData(req: TrainingDataRequest): TrainingData {
     split = withFold(dataset.rows.map((r) => ({ formula: r.formula, composition: r.composition, targets: r.targets })), req, 'rows');
   }
   for (const t of req.targets) meaning[t] ??= `${t} as given in ${file}`;
-  return { split, source: file, sha256: sha256File(file), dataset, targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, meaning[t]!])) };
+  return { split, source: isNamedDataset(req.data) ? `${req.data} (${NAMED_DATASETS[req.data]!.file} in the data bundle)` : file, sha256: sha256File(file), dataset, targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, meaning[t]!])) };
 }
 
 function withFold(examples: readonly Example[], req: TrainingDataRequest, name: string): Split {
