@@ -68,7 +68,8 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
   // 1. input projection of each EDM row (once per distinct row when the input says which rows repeat)
   const tokens =
     'distinct' in input
-      ? tf.gather(layer('input', input.distinct), tf.reshape(input.index, [B * R]))
+      ? // a one-hot product, not tf.gather: gather is several times slower on wasm for this shape
+        tf.matMul(tf.oneHot(tf.reshape(input.index, [B * R]) as tf.Tensor1D, input.distinct.shape[0]), layer('input', input.distinct))
       : layer('input', tf.reshape(input.features, [B * R, input.features.shape[2]]));
   // 2. [CLS] token prepended; its mask is always 1
   const cls = tf.add(tf.zeros([B, 1, d]), params.get<tf.Tensor3D>('cls')); // broadcast: cheaper than tile on wasm
