@@ -64,7 +64,9 @@ export interface CandidateSummary {
 }
 
 export interface CandidatePage {
+  /** Matches; a lower bound when `exact` is false (counting stops early on huge results). */
   readonly total: number;
+  readonly exact: boolean;
   readonly rows: readonly CandidateSummary[];
 }
 

@@ -118,7 +118,7 @@ export class Library {
       'INSERT INTO candidates (screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertPrediction = this.db.prepare(
-      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const advance = this.db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
     this.db.transaction(() => {
@@ -137,6 +137,7 @@ export class Library {
           p.classification?.spread ?? null,
           p.classification ? (p.classification.decision ? 1 : 0) : null,
           Object.keys(others).length ? JSON.stringify(others) : null,
+          screenId,
         );
       });
       advance.run(done, new Date().toISOString(), screenId);

@@ -59,4 +59,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX candidates_screen_tau ON candidates (screen_id, tau);
   CREATE INDEX candidates_screen_t ON candidates (screen_id, t);
   `,
+  // 2: predictions carry their screen, so filter + sort over one screen walks an index of this table
+  `
+  ALTER TABLE predictions ADD COLUMN screen_id INTEGER;
+  UPDATE predictions SET screen_id = (SELECT screen_id FROM candidates WHERE candidates.id = predictions.candidate_id);
+  DROP INDEX predictions_gap;
+  DROP INDEX predictions_stable;
+  CREATE INDEX predictions_screen_gap ON predictions (screen_id, band_gap);
+  CREATE INDEX predictions_screen_stable ON predictions (screen_id, p_stable);
+  CREATE INDEX predictions_screen_sigma ON predictions (screen_id, band_gap_sigma);
+  `,
 ];

@@ -25,7 +25,12 @@ export interface CandidateQuery {
   readonly rank?: { readonly mode: RankMode; readonly window: readonly [number, number]; readonly kappa?: number };
   readonly limit?: number;
   readonly offset?: number;
+  /** Count every match; by default counting stops past COUNT_CAP, which keeps queries fast on millions of rows. */
+  readonly exactTotal?: boolean;
 }
+
+/** Matches counted before a query reports "more than this" instead of an exact total. */
+export const COUNT_CAP = 10_000;
 
 /** A stored candidate with its predictions: the contract's CandidateSummary plus the other targets. */
 export interface CandidateRow extends CandidateSummary {
@@ -33,7 +38,9 @@ export interface CandidateRow extends CandidateSummary {
 }
 
 export interface QueryResult {
+  /** Matches; a lower bound (COUNT_CAP + 1) when `exact` is false. */
   readonly total: number;
+  readonly exact: boolean;
   readonly rows: CandidateRow[];
 }
 
@@ -80,7 +87,8 @@ const SELECT = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c
 
 /** WHERE clause and parameters for the filters of a query. */
 export function whereClause(q: CandidateQuery): { sql: string; params: Record<string, string | number> } {
-  const parts = ['c.screen_id = @screenId'];
+  // filter on the predictions' screen column: the planner can then walk (screen_id, band_gap / p_stable) indexes
+  const parts = ['p.screen_id = @screenId'];
   const params: Record<string, string | number> = { screenId: q.screenId };
   const range = (column: string, name: string, r?: readonly [number, number]): void => {
     if (!r) return;
@@ -136,7 +144,11 @@ export function queryCandidates(library: Library, q: CandidateQuery): QueryResul
   registerFunctions(library);
   const { sql: where, params } = whereClause(q);
   const from = 'FROM candidates c JOIN predictions p ON p.candidate_id = c.id';
-  const total = (library.db.prepare(`SELECT count(*) AS n ${from} WHERE ${where}`).get(params) as { n: number }).n;
+  const exact = q.exactTotal === true;
+  const total = exact
+    ? (library.db.prepare(`SELECT count(*) ${from} WHERE ${where}`).pluck().get(params) as number)
+    : (library.db.prepare(`SELECT count(*) FROM (SELECT 1 ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1})`).pluck().get(params) as number);
+  const totalIsExact = exact || total <= COUNT_CAP;
   const limit = q.limit ?? 100;
   const offset = q.offset ?? 0;
   const page = { ...params, limit, offset };
@@ -146,7 +158,7 @@ export function queryCandidates(library: Library, q: CandidateQuery): QueryResul
     const fronts = paretoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0));
     const ranked = all.map((r, i) => ({ id: r.id, front: fronts[i]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
     const byId = library.db.prepare(`${SELECT} ${from} WHERE c.id = ?`);
-    return { total, rows: ranked.map((r) => ({ ...rowFromRaw(byId.get(r.id) as RawRow), score: r.front })) };
+    return { total: all.length, exact: true, rows: ranked.map((r) => ({ ...rowFromRaw(byId.get(r.id) as RawRow), score: r.front })) };
   }
   let order: string;
   let scoreSql = '';
@@ -156,12 +168,14 @@ export function queryCandidates(library: Library, q: CandidateQuery): QueryResul
     scoreSql = q.rank.mode === 'window'
       ? ', gap_window(p.band_gap, p.band_gap_sigma, @winLo, @winHi) AS score'
       : ', ucb(p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, @winLo, @winHi, @kappa) AS score';
-    order = 'score DESC, c.seq';
+    order = 'score DESC, p.candidate_id';
   } else {
     const s = q.sort ?? { column: 'seq', descending: false };
     const column = s.column === 'formula' || s.column === 't' || s.column === 'mu' || s.column === 'tau' || s.column === 'seq' ? `c.${s.column}` : `p.${s.column}`;
-    order = `${column} ${s.descending ? 'DESC' : 'ASC'}, c.seq`;
+    // ties broken by candidate id (= enumeration order within a screen), which the (screen_id, column)
+    // indexes already hold, so SQLite walks the index and stops at the page instead of sorting every match
+    order = `${column} ${s.descending ? 'DESC' : 'ASC'}, p.candidate_id ${s.descending ? 'DESC' : 'ASC'}`;
   }
   const rows = library.db.prepare(`${SELECT}${scoreSql} ${from} WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(page) as RawRow[];
-  return { total, rows: rows.map(rowFromRaw) };
+  return { total, exact: totalIsExact, rows: rows.map(rowFromRaw) };
 }

@@ -191,10 +191,11 @@ export function registerScreening(program: Command): void {
     .option('--kappa <k>', 'exploration weight of the ucb ranking', Number, 1)
     .option('--limit <n>', 'rows per page', positiveInt, 20)
     .option('--offset <n>', 'skip this many rows', (v) => Number(v), 0)
+    .option('--exact', 'count every match (slower on millions of rows; by default counting stops past 10,000)')
     .option('--json', 'print JSON')
-    .action((opts: QueryCliOptions & { sort?: string; rank?: string; target?: [number, number]; kappa: number; limit: number; offset: number; json?: boolean }) => {
+    .action((opts: QueryCliOptions & { sort?: string; rank?: string; target?: [number, number]; kappa: number; limit: number; offset: number; exact?: boolean; json?: boolean }) => {
       const library = openLibrary(opts.library, true);
-      const q: CandidateQuery = { ...filtersFrom(opts), limit: opts.limit, offset: opts.offset };
+      const q: CandidateQuery = { ...filtersFrom(opts), limit: opts.limit, offset: opts.offset, exactTotal: opts.exact ?? false };
       let query = q;
       if (opts.sort) {
         const [column, dir] = opts.sort.split(':');
@@ -210,10 +211,10 @@ export function registerScreening(program: Command): void {
       const result = guard(() => queryCandidates(library, query));
       const ms = performance.now() - t0;
       if (opts.json) {
-        printJson({ total: result.total, milliseconds: ms, rows: result.rows });
+        printJson({ total: result.total, exact: result.exact, milliseconds: ms, rows: result.rows });
         return;
       }
-      console.log(`${result.total} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}`);
+      console.log(`${result.exact ? '' : 'more than '}${result.exact ? result.total : result.total - 1} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}`);
       console.log(formatTable(['seq', 'formula', 'gap (eV)', 'P(stable)', 't', 'tau', ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
         r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
         r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),

@@ -53,7 +53,7 @@ describe('screening into the library', () => {
     const file = join(dir, 'whole.sqlite');
     await screen(file);
     const lib = new Library(file);
-    expect(lib.schemaVersion).toBe(1);
+    expect(lib.schemaVersion).toBe(2);
     expect(lib.screen(1)).toMatchObject({ status: 'done', done: 96, total: 96 });
     lib.close();
     const r = rows(file);
