@@ -1,34 +1,24 @@
 // Empty states and errors show in the UI, never only in a console: no model, a bad CSV, a lost server.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadElementTable } from '../../src-main/data/elements/load.js';
 import { projectRoot } from '../../src-main/data/paths.js';
-import { initBackend } from '../../src-main/engine/backend.js';
-import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { Workbench } from '../../src-main/services/workbench.js';
+import type { RunningServer } from '../../src-main/server/server.js';
+import { openSession, type Session } from './session.js';
 
-let workspace = '';
+let session: Session;
 let server: RunningServer;
-let workbench: Workbench;
-let browser: Browser;
 let page: Page;
+let workspace = '';
 
 beforeAll(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'pdw-e2e-errors-'));
-  const backend = await initBackend('wasm');
-  workbench = new Workbench({ table: loadElementTable(), libraryFile: join(workspace, 'library.sqlite'), modelDir: join(workspace, 'no-model'), workspaceDir: workspace, backend: backend.name, workers: 1 });
-  server = await startServer(workbench, { staticDir: join(projectRoot(), 'dist-renderer') });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+  session = await openSession((ws) => join(ws, 'no-model')); // a workspace without any model
+  ({ server, page, workspace } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  workbench?.close();
-  rmSync(workspace, { recursive: true, force: true });
+  await session?.close();
 });
 
 describe('errors and empty states in the browser', () => {

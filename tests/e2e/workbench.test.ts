@@ -1,47 +1,32 @@
 // End to end, as a person would: the real server and services, Debian's chromium driven by
 // playwright-core, the committed default model, a real SQLite file. Screenshots of every view go to
 // test-artifacts/ (look at them).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadElementTable } from '../../src-main/data/elements/load.js';
 import { projectRoot } from '../../src-main/data/paths.js';
-import { initBackend } from '../../src-main/engine/backend.js';
-import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { Workbench } from '../../src-main/services/workbench.js';
+import type { RunningServer } from '../../src-main/server/server.js';
 import { seedExamples } from '../src-main/engine/train/helpers.js';
+import { openSession, type Session } from './session.js';
 
 const root = projectRoot();
 const artifacts = join(root, 'test-artifacts');
-let workspace = '';
+let session: Session;
 let server: RunningServer;
-let workbench: Workbench;
-let browser: Browser;
 let page: Page;
+let workspace = '';
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'pdw-e2e-'));
-  const backend = await initBackend('wasm');
-  workbench = new Workbench({ table: loadElementTable(), libraryFile: join(workspace, 'library.sqlite'), modelDir: join(root, 'resources', 'models', 'default'), workspaceDir: workspace, backend: backend.name, workers: 1 });
-  server = await startServer(workbench, { staticDir: join(root, 'dist-renderer') });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => {
-    throw e;
-  });
+  session = await openSession(() => join(root, 'resources', 'models', 'default'));
+  ({ server, page, workspace } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  workbench?.close();
-  rmSync(workspace, { recursive: true, force: true });
+  await session?.close();
 });
 
 describe('the local server', () => {

@@ -1,0 +1,46 @@
+// One browser session against the real server and services, for the end-to-end suites.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadElementTable } from '../../src-main/data/elements/load.js';
+import { projectRoot } from '../../src-main/data/paths.js';
+import { initBackend } from '../../src-main/engine/backend.js';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
+import { Workbench } from '../../src-main/services/workbench.js';
+
+export interface Session {
+  readonly workspace: string;
+  readonly server: RunningServer;
+  readonly workbench: Workbench;
+  readonly browser: Browser;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/** Starts the workbench (with `modelDir`) in a fresh workspace and opens Debian's chromium on it. */
+export async function openSession(modelDir: (workspace: string) => string): Promise<Session> {
+  const workspace = mkdtempSync(join(tmpdir(), 'pdw-e2e-'));
+  const backend = await initBackend('wasm');
+  const workbench = new Workbench({ table: loadElementTable(), libraryFile: join(workspace, 'library.sqlite'), modelDir: modelDir(workspace), workspaceDir: workspace, backend: backend.name, workers: 1 });
+  const server = await startServer(workbench, { staticDir: join(projectRoot(), 'dist-renderer') });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  return {
+    workspace,
+    server,
+    workbench,
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.close().catch(() => undefined);
+      workbench.close();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
