@@ -1,5 +1,6 @@
 /** The 10 elemental attributes of an EDM row, raw and standardized. */
 import type { ElementRecord } from '../../data/elements/types.js';
+import { columnStats } from '../stats.js';
 import { ATTRIBUTE_NAMES } from './constants.js';
 import type { AttributeStats } from './types.js';
 
@@ -30,14 +31,7 @@ export function computeAttributeStats(elements: readonly ElementRecord[]): Attri
       if (v !== null) columns[i]!.push(v);
     });
   }
-  const mean = columns.map((c) => (c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0));
-  const std = columns.map((c, i) => {
-    if (c.length === 0) return 1;
-    const m = mean[i]!;
-    const sd = Math.sqrt(c.reduce((a, b) => a + (b - m) ** 2, 0) / c.length);
-    return sd > 0 ? sd : 1;
-  });
-  return { names: [...ATTRIBUTE_NAMES], mean, std };
+  return columnStats(ATTRIBUTE_NAMES, columns);
 }
 
 /**

@@ -1,12 +1,9 @@
 import type { ElementSymbol } from '../../../shared/index.js';
+import type { ColumnStats } from '../stats.js';
 import type { AttributeName } from './constants.js';
 
 /** Mean and standard deviation of each elemental attribute, saved with a model. */
-export interface AttributeStats {
-  readonly names: readonly AttributeName[];
-  readonly mean: readonly number[];
-  readonly std: readonly number[];
-}
+export type AttributeStats = ColumnStats<AttributeName>;
 
 /** Everything needed to rebuild the featurizer exactly; stored in a model card. */
 export interface FeaturizerSettings {

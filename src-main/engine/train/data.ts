@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Composition } from '../../../shared/index.js';
 import type { Featurizer } from '../featurize/index.js';
 import type { ModelConfig } from '../model/config.js';
+import { columnStats, type ColumnStats } from '../stats.js';
 
 /** One composition with its known targets (null where unknown). */
 export interface Example {
@@ -12,11 +13,7 @@ export interface Example {
 }
 
 /** Mean and std of each regression target on the training rows; predictions are de-standardized with it. */
-export interface TargetScaling {
-  readonly names: readonly string[];
-  readonly mean: readonly number[];
-  readonly std: readonly number[];
-}
+export type TargetScaling = ColumnStats;
 
 export interface EncodedSet {
   readonly count: number;
@@ -42,17 +39,12 @@ export interface Batch {
 }
 
 export function fitTargetScaling(examples: readonly Example[], names: readonly string[]): TargetScaling {
-  const mean: number[] = [];
-  const std: number[] = [];
-  for (const name of names) {
+  const columns = names.map((name) => {
     const values = examples.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined);
     if (values.length === 0) throw new Error(`no training rows have a value for target '${name}'`);
-    const m = values.reduce((a, b) => a + b, 0) / values.length;
-    const sd = Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
-    mean.push(m);
-    std.push(sd > 0 ? sd : 1);
-  }
-  return { names: [...names], mean, std };
+    return values;
+  });
+  return columnStats(names, columns);
 }
 
 export function encodeExamples(examples: readonly Example[], featurizer: Featurizer, config: ModelConfig, scaling: TargetScaling): EncodedSet {
