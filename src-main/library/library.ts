@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { ModelCard } from '../engine/model/card.js';
 import type { Prediction } from '../engine/model/predictor.js';
 import type { Candidate } from '../enumerate/types.js';
-import { MIGRATIONS } from './migrations.js';
+import { elementMask, MIGRATIONS } from './migrations.js';
 
 export type ScreenStatus = 'pending' | 'running' | 'cancelled' | 'done' | 'failed';
 
@@ -118,12 +118,13 @@ export class Library {
       'INSERT INTO candidates (screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertPrediction = this.db.prepare(
-      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const advance = this.db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
     this.db.transaction(() => {
       candidates.forEach((c, i) => {
-        const elements = `,${[...new Set(c.sites.flatMap((s) => s.species.map((sp) => sp.element)))].join(',')},`;
+        const symbols = [...new Set(c.sites.flatMap((s) => s.species.map((sp) => sp.element)))];
+        const elements = `,${symbols.join(',')},`;
         const r = insertCandidate.run(screenId, c.seq, c.formula, elements, JSON.stringify(c.sites), JSON.stringify(c.oxidationStates), c.tolerance, c.octahedral, c.tau);
         const p = predictions[i]!;
         const gap = p.regression['band_gap'];
@@ -138,6 +139,7 @@ export class Library {
           p.classification ? (p.classification.decision ? 1 : 0) : null,
           Object.keys(others).length ? JSON.stringify(others) : null,
           screenId,
+          ...elementMask(symbols),
         );
       });
       advance.run(done, new Date().toISOString(), screenId);

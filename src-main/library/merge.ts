@@ -44,8 +44,8 @@ export function mergeLibraries(target: Library, sources: readonly string[]): { s
           added += r.changes;
           db.prepare(
             `INSERT OR IGNORE INTO predictions
-             (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id)
-             SELECT c2.id, p.model_id, p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, c2.screen_id
+             (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2)
+             SELECT c2.id, p.model_id, p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, c2.screen_id, p.elements0, p.elements1, p.elements2
              FROM ${alias}.predictions p JOIN ${alias}.candidates c ON c.id = p.candidate_id
              JOIN candidates c2 ON c2.screen_id = ? AND c2.seq = c.seq WHERE c.screen_id = ?`,
           ).run(targetId, s.id);

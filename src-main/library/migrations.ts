@@ -1,4 +1,17 @@
 /** Numbered schema migrations; the number applied is recorded in SQLite's user_version. */
+import { ELEMENT_SYMBOLS } from '../../shared/index.js';
+
+/** Elements as bits in three integer columns of 40 bits each (exact in a double): Z 1-40, 41-80, 81-118. */
+export const ELEMENT_MASK_COLUMNS = ['elements0', 'elements1', 'elements2'] as const;
+export const ELEMENT_MASK_BITS = 40;
+
+function maskBackfill(column: number): string {
+  const terms = ELEMENT_SYMBOLS.map((symbol, i) => ({ symbol, z: i + 1 }))
+    .filter(({ z }) => Math.floor((z - 1) / ELEMENT_MASK_BITS) === column)
+    .map(({ symbol, z }) => `(CASE WHEN instr(c.elements, ',${symbol},') > 0 THEN ${2 ** ((z - 1) % ELEMENT_MASK_BITS)} ELSE 0 END)`);
+  return `(SELECT ${terms.join(' + ')} FROM candidates c WHERE c.id = predictions.candidate_id)`;
+}
+
 
 export const MIGRATIONS: readonly string[] = [
   // 1: datasets, models, screens, candidates, predictions
@@ -69,4 +82,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX predictions_screen_stable ON predictions (screen_id, p_stable);
   CREATE INDEX predictions_screen_sigma ON predictions (screen_id, band_gap_sigma);
   `,
+  // 3: element bitmasks on predictions, so include / exclude filters need no join and no string search
+  `
+  ALTER TABLE predictions ADD COLUMN elements0 INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE predictions ADD COLUMN elements1 INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE predictions ADD COLUMN elements2 INTEGER NOT NULL DEFAULT 0;
+  UPDATE predictions SET elements0 = ${maskBackfill(0)}, elements1 = ${maskBackfill(1)}, elements2 = ${maskBackfill(2)};
+  `,
 ];
+
+/** The three mask values of a set of element symbols. */
+export function elementMask(symbols: Iterable<string>): [number, number, number] {
+  const mask: [number, number, number] = [0, 0, 0];
+  for (const s of symbols) {
+    const z = ELEMENT_SYMBOLS.indexOf(s as (typeof ELEMENT_SYMBOLS)[number]) + 1;
+    if (z < 1) throw new Error(`'${s}' is not an element symbol`);
+    const column = Math.floor((z - 1) / ELEMENT_MASK_BITS);
+    mask[column] = mask[column]! + 2 ** ((z - 1) % ELEMENT_MASK_BITS);
+  }
+  return mask;
+}

@@ -2,6 +2,7 @@
 import type { CandidateSummary } from '../../shared/api/types.js';
 import type { SiteComposition } from '../../shared/index.js';
 import type { Library } from './library.js';
+import { elementMask } from './migrations.js';
 import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
 
 export const SORT_COLUMNS = ['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq'] as const;
@@ -108,17 +109,24 @@ export function whereClause(q: CandidateQuery): { sql: string; params: Record<st
     parts.push('p.band_gap_sigma <= @sigmaMax');
     params['sigmaMax'] = q.sigmaMax;
   }
-  (q.include ?? []).forEach((e, i) => {
-    parts.push(`instr(c.elements, @inc${i}) > 0`);
-    params[`inc${i}`] = `,${e},`;
-  });
-  (q.exclude ?? []).forEach((e, i) => {
-    parts.push(`instr(c.elements, @exc${i}) = 0`);
-    params[`exc${i}`] = `,${e},`;
-  });
+  // element filters test bitmasks stored on the predictions row (no join, no string search)
+  if (q.include?.length) {
+    elementMask(q.include).forEach((m, k) => {
+      if (m === 0) return;
+      parts.push(`(p.elements${k} & @inc${k}) = @inc${k}`);
+      params[`inc${k}`] = m;
+    });
+  }
+  if (q.exclude?.length) {
+    elementMask(q.exclude).forEach((m, k) => {
+      if (m === 0) return;
+      parts.push(`(p.elements${k} & @exc${k}) = 0`);
+      params[`exc${k}`] = m;
+    });
+  }
   if (q.ids) {
     // ids are validated integers; inlined because SQLite has no array parameters
-    parts.push(`c.id IN (${q.ids.map((id) => Math.trunc(Number(id))).join(',') || 'NULL'})`);
+    parts.push(`p.candidate_id IN (${q.ids.map((id) => Math.trunc(Number(id))).join(',') || 'NULL'})`);
   }
   return { sql: parts.join(' AND '), params };
 }
@@ -144,10 +152,12 @@ export function queryCandidates(library: Library, q: CandidateQuery): QueryResul
   registerFunctions(library);
   const { sql: where, params } = whereClause(q);
   const from = 'FROM candidates c JOIN predictions p ON p.candidate_id = c.id';
+  // counting needs the candidates table only when a filter reads it (t, mu, tau)
+  const countFrom = /\bc\./.test(where) ? from : 'FROM predictions p';
   const exact = q.exactTotal === true;
   const total = exact
-    ? (library.db.prepare(`SELECT count(*) ${from} WHERE ${where}`).pluck().get(params) as number)
-    : (library.db.prepare(`SELECT count(*) FROM (SELECT 1 ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1})`).pluck().get(params) as number);
+    ? (library.db.prepare(`SELECT count(*) ${countFrom} WHERE ${where}`).pluck().get(params) as number)
+    : (library.db.prepare(`SELECT count(*) FROM (SELECT 1 ${countFrom} WHERE ${where} LIMIT ${COUNT_CAP + 1})`).pluck().get(params) as number);
   const totalIsExact = exact || total <= COUNT_CAP;
   const limit = q.limit ?? 100;
   const offset = q.offset ?? 0;

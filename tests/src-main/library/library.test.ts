@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../../src-main/engine/model/predictor.js';
 import type { Candidate } from '../../../src-main/enumerate/types.js';
 import { Library } from '../../../src-main/library/library.js';
-import { MIGRATIONS } from '../../../src-main/library/migrations.js';
+import { elementMask, MIGRATIONS } from '../../../src-main/library/migrations.js';
 import { COUNT_CAP, queryCandidates } from '../../../src-main/library/query.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pdw-library-'));
@@ -30,6 +30,16 @@ function fake(n: number, from = 0): { candidates: Candidate[]; predictions: Pred
   return { candidates, predictions };
 }
 
+describe('element masks', () => {
+  it('put Z 1-40, 41-80 and 81-118 in three columns of 40 bits', () => {
+    expect(elementMask(['H'])).toEqual([1, 0, 0]);
+    expect(elementMask(['Zr'])).toEqual([2 ** 39, 0, 0]); // Z 40
+    expect(elementMask(['Nb', 'Hg'])).toEqual([0, 1 + 2 ** 39, 0]); // Z 41 and 80
+    expect(elementMask(['Og'])).toEqual([0, 0, 2 ** 37]); // Z 118
+    expect(() => elementMask(['Xx'])).toThrow(/not an element/);
+  });
+});
+
 describe('library', () => {
   it('migrates a version-1 file to the current schema, keeping its rows', () => {
     const file = join(dir, 'v1.sqlite');
@@ -45,6 +55,11 @@ describe('library', () => {
     expect(lib.schemaVersion).toBe(MIGRATIONS.length);
     const r = queryCandidates(lib, { screenId: 1 });
     expect(r.rows.map((x) => [x.formula, x.bandGap])).toEqual([['CaTiO3', 2.5]]);
+    // element masks were backfilled from the candidates' element lists
+    expect(queryCandidates(lib, { screenId: 1, include: ['Ca', 'O'] }).total).toBe(1);
+    expect(queryCandidates(lib, { screenId: 1, include: ['Sr'] }).total).toBe(0);
+    expect(queryCandidates(lib, { screenId: 1, exclude: ['Ti'] }).total).toBe(0);
+    expect(queryCandidates(lib, { screenId: 1, exclude: ['Pb', 'Og', 'H'] }).total).toBe(1);
     lib.close();
   });
 

@@ -10,6 +10,7 @@ import { initBackend } from '../../../src-main/engine/backend.js';
 import type { EnumerationOptions } from '../../../src-main/enumerate/types.js';
 import { exportCsv, neutralizeCell } from '../../../src-main/library/export.js';
 import { Library } from '../../../src-main/library/library.js';
+import { MIGRATIONS } from '../../../src-main/library/migrations.js';
 import { mergeLibraries } from '../../../src-main/library/merge.js';
 import { queryCandidates } from '../../../src-main/library/query.js';
 import { runScreen } from '../../../src-main/screen/screen.js';
@@ -53,7 +54,7 @@ describe('screening into the library', () => {
     const file = join(dir, 'whole.sqlite');
     await screen(file);
     const lib = new Library(file);
-    expect(lib.schemaVersion).toBe(2);
+    expect(lib.schemaVersion).toBe(MIGRATIONS.length);
     expect(lib.screen(1)).toMatchObject({ status: 'done', done: 96, total: 96 });
     lib.close();
     const r = rows(file);
