@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import type { SiteComposition } from '../../shared/index.js';
 import type { Library } from './library.js';
-import { rowFromRaw, whereClause, type CandidateQuery } from './query.js';
+import { CANDIDATE_JOIN, rowFromRaw, whereClause, type CandidateQuery } from './query.js';
 
 export const EXPORT_COLUMNS = [
   'screen_id', 'seq', 'formula', 'site_A', 'site_B', 'site_X', 'oxidation_states', 't', 'mu', 'tau',
@@ -34,7 +34,7 @@ export async function exportCsv(library: Library, query: CandidateQuery, outFile
   if (!model) throw new Error(`no screen ${query.screenId} in ${library.file}`);
   const stmt = library.db.prepare(
     `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau, p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json
-     FROM candidates c JOIN predictions p ON p.candidate_id = c.id WHERE ${where} ORDER BY c.seq`,
+     FROM ${CANDIDATE_JOIN} WHERE ${where} ORDER BY c.seq`,
   );
   const out = createWriteStream(outFile);
   const withNotes = Object.keys(notes).length > 0;

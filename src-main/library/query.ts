@@ -30,6 +30,9 @@ export interface CandidateQuery {
   readonly exactTotal?: boolean;
 }
 
+/** The candidates of a screen with their predictions, aliased c and p as the WHERE clauses expect. */
+export const CANDIDATE_JOIN = 'candidates c JOIN predictions p ON p.candidate_id = c.id';
+
 /** Matches counted before a query reports "more than this" instead of an exact total. */
 export const COUNT_CAP = 10_000;
 
@@ -151,7 +154,7 @@ export function resetQueryFunctions(): void {
 export function queryCandidates(library: Library, q: CandidateQuery): QueryResult {
   registerFunctions(library);
   const { sql: where, params } = whereClause(q);
-  const from = 'FROM candidates c JOIN predictions p ON p.candidate_id = c.id';
+  const from = `FROM ${CANDIDATE_JOIN}`;
   // counting needs the candidates table only when a filter reads it (t, mu, tau)
   const countFrom = /\bc\./.test(where) ? from : 'FROM predictions p';
   const exact = q.exactTotal === true;

@@ -26,7 +26,7 @@ import { countCandidates } from '../enumerate/enumerate.js';
 import { shannonRadius, SITE_COORDINATION } from '../enumerate/geometry.js';
 import { exportCsv } from '../library/export.js';
 import { Library } from '../library/library.js';
-import { queryCandidates, whereClause, type CandidateQuery } from '../library/query.js';
+import { CANDIDATE_JOIN, queryCandidates, whereClause, type CandidateQuery } from '../library/query.js';
 import { paretoFronts, windowProbability } from '../library/ranking.js';
 import { runScreen } from '../screen/screen.js';
 
@@ -206,7 +206,7 @@ export class Workbench {
 
   private histogram(q: RequestOf<'histogram'>): ResultOf<'histogram'> {
     const { where, params } = this.filtered(q);
-    const gaps = (this.library.db.prepare(`SELECT p.band_gap AS g FROM candidates c JOIN predictions p ON p.candidate_id = c.id WHERE ${where} AND p.band_gap IS NOT NULL`).pluck().all(params) as number[]);
+    const gaps = (this.library.db.prepare(`SELECT p.band_gap AS g FROM ${CANDIDATE_JOIN} WHERE ${where} AND p.band_gap IS NOT NULL`).pluck().all(params) as number[]);
     const hi = Math.max(1, ...gaps.slice(0, 200_000).map((g) => Math.ceil(g)));
     const edges = Array.from({ length: q.bins + 1 }, (_, i) => (hi * i) / q.bins);
     const counts = new Array<number>(q.bins).fill(0);
@@ -216,10 +216,10 @@ export class Workbench {
 
   private scatter(q: RequestOf<'scatter'>): ResultOf<'scatter'> {
     const { where, params } = this.filtered(q);
-    const total = (this.library.db.prepare(`SELECT count(*) FROM candidates c JOIN predictions p ON p.candidate_id = c.id WHERE ${where}`).pluck().get(params) as number);
+    const total = (this.library.db.prepare(`SELECT count(*) FROM ${CANDIDATE_JOIN} WHERE ${where}`).pluck().get(params) as number);
     const stride = Math.max(1, Math.ceil(total / q.maxPoints));
     const rows = this.library.db
-      .prepare(`SELECT c.id, c.formula, c.tau, p.band_gap, p.band_gap_sigma, p.p_stable FROM candidates c JOIN predictions p ON p.candidate_id = c.id WHERE ${where} AND (c.seq % ${stride}) = 0`)
+      .prepare(`SELECT c.id, c.formula, c.tau, p.band_gap, p.band_gap_sigma, p.p_stable FROM ${CANDIDATE_JOIN} WHERE ${where} AND (c.seq % ${stride}) = 0`)
       .all(params) as { id: number; formula: string; tau: number | null; band_gap: number; band_gap_sigma: number; p_stable: number }[];
     const fronts = paretoFronts(rows.map((r) => windowProbability(r.band_gap, r.band_gap_sigma, q.window[0], q.window[1])), rows.map((r) => r.p_stable));
     return {

@@ -5,7 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { isElementSymbol, type ElementSymbol, type SiteLabel } from '../../../shared/index.js';
 import { loadElementTable } from '../../data/elements/load.js';
 import { initBackend } from '../../engine/backend.js';
-import { countCandidates, enumerateCandidates, EnumerationError } from '../../enumerate/enumerate.js';
+import { countCandidates, enumerateCandidates, EnumerationError, validateOptions } from '../../enumerate/enumerate.js';
 import { BARTEL_TAU_THRESHOLD } from '../../enumerate/geometry.js';
 import type { EnumerationOptions, OxidationStateSet } from '../../enumerate/types.js';
 import { exportCsv } from '../../library/export.js';
@@ -150,7 +150,7 @@ export function registerScreening(program: Command): void {
     const backend = await initBackend(opts.backend);
     const table = loadElementTable();
     const space = spaceFrom(opts);
-    guard(() => countCandidates(table, { ...space, sites: { A: space.sites.A.slice(0, 1), B: space.sites.B.slice(0, 1), X: space.sites.X.slice(0, 1) } }));
+    guard(() => validateOptions(table, space)); // fail before opening the library
     const library = openLibrary(opts.library);
     const shard = opts.shard ? guard(() => parseShard(opts.shard!)) : null;
     await screenWithProgress(library, { inputs: { options: space, modelDir: opts.model ?? defaultModelDir(), shard }, workers: opts.workers, batchSize: opts.batch, backend: backend.name, quiet: opts.quiet ?? false });

@@ -1,7 +1,7 @@
 /** `pdw train`: fit an ensemble on a dataset and save it as a model folder. */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadElementTable } from '../../data/elements/load.js';
 import { describeBackend, initBackend } from '../../engine/backend.js';
 import { defaultFeaturizerSettings } from '../../engine/featurize/index.js';
@@ -16,7 +16,11 @@ import { CliError } from '../errors.js';
 import { num } from '../output.js';
 import { interruptSignal, progressSink } from '../progress.js';
 import { addModelOptions, modelConfigFrom, trainingSettingsFrom, type ModelOptions } from './model-options.js';
-import { positiveInt } from './featurize.js';
+function foldIndex(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 4) throw new InvalidArgumentError(`'${value}' is not a fold 0..4`);
+  return n;
+}
 
 interface TrainOptions extends ModelOptions {
   data: string;
@@ -89,7 +93,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--data <file-or-name>', 'a CSV, or a bundled dataset: mp_abx3, expt_gap, mp_gap')
     .option('--targets <list>', 'comma-separated targets; "stable" is the classification target', 'band_gap,stable')
     .option('--protocol <p>', 'R (seed set row split), G (one row per formula), rows (every row); default G for mp_abx3, rows otherwise')
-    .option('--test-fold <k>', 'hold fold k (0-4) out as a test set and evaluate on it', (v) => positiveInt(String(Number(v) + 1)) - 1)
+    .option('--test-fold <k>', 'hold fold k (0-4) out as a test set and evaluate on it', foldIndex)
     .option('--formula <column>', 'formula column of a CSV', 'formula')
     .requiredOption('--out <dir>', 'model folder to write (model.json + weights.bin)')
     .option('--name <name>', 'model name for the card')
@@ -97,7 +101,6 @@ export function registerTrain(program: Command): void {
   addModelOptions(cmd).action(async (opts: TrainOptions) => {
     const protocol = (opts.protocol ?? (opts.data === 'mp_abx3' ? 'G' : 'rows')) as TrainingProtocol;
     if (!['R', 'G', 'rows'].includes(protocol)) throw new CliError(`unknown protocol '${protocol}' (choose R, G or rows)`);
-    if (opts.testFold !== undefined && opts.testFold > 4) throw new CliError('--test-fold must be 0..4');
     const targets = opts.targets.split(',').map((t) => t.trim()).filter(Boolean);
     const config = modelConfigFrom(opts, targets);
     const backend = await initBackend(opts.backend);
