@@ -9,13 +9,16 @@ import { crossValidationSplit, loadTrainingData } from '../../engine/train/sourc
 import { CliError } from '../errors.js';
 import { addModelOptions, modelConfigFrom, trainingSettingsFrom, type ModelOptions } from './model-options.js';
 import { openModel } from './predict.js';
-import { fitWithProgress, printHeadline } from './train.js';
+import { checkPretrainingExcludes, fitWithProgress, loadPretrained, printHeadline } from './train.js';
+import { defaultFeaturizerSettings } from '../../engine/featurize/index.js';
+import { loadElementTable } from '../../data/elements/load.js';
 import { headline } from '../../engine/evaluate/report.js';
 
 interface EvaluateOptions extends ModelOptions {
   protocol: string;
   folds: string;
   out?: string;
+  initFrom?: string;
   quiet?: boolean;
 }
 
@@ -33,6 +36,7 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--protocol <p>', 'R | G | expt_gap')
     .option('--folds <list>', 'folds for G / expt_gap', '0,1,2,3,4')
     .option('--out <dir>', 'report folder (default reports/<protocol>)')
+    .option('--init-from <model>', 'G / expt_gap: fine-tune every fold from this pretrained model (its data must exclude the test formulas)')
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (modelDir: string | undefined, opts: EvaluateOptions) => {
     const protocol = opts.protocol;
@@ -58,6 +62,8 @@ export function registerEvaluate(program: Command): void {
       const targets = protocol === 'G' ? ['band_gap', 'stable'] : ['band_gap'];
       const config = modelConfigFrom(opts, targets, base?.config);
       const settings = trainingSettingsFrom(opts, base?.training);
+      const initFrom = opts.initFrom ? loadPretrained(opts.initFrom, config, defaultFeaturizerSettings(loadElementTable())) : undefined;
+      if (initFrom) checkPretrainingExcludes(initFrom, protocol === 'G' ? 'mp_abx3' : 'expt_gap');
       const foldList = opts.folds.split(',').map(Number);
       if (foldList.some((f) => !Number.isInteger(f) || f < 0 || f > 4)) throw new CliError(`--folds must list folds 0..4, got '${opts.folds}'`);
       console.error(`backend ${describeBackend(backend)}; ${protocol}: folds ${foldList.join(', ')}; ${opts.members} members each`);
@@ -73,6 +79,7 @@ export function registerEvaluate(program: Command): void {
           backend: backend.name,
           name: `cv-${protocol}-fold${fold}`,
           checkpointRoot,
+          ...(initFrom ? { initFrom } : {}),
           ...(opts.quiet ? { quiet: true } : {}),
         });
         const { split } = training;
@@ -81,7 +88,7 @@ export function registerEvaluate(program: Command): void {
         result.predictor.dispose();
       }
       rmSync(join(out, '.checkpoint'), { recursive: true, force: true });
-      modelInfo = { config, training: settings, members: opts.members };
+      modelInfo = { config, training: settings, members: opts.members, ...(initFrom ? { pretrainedFrom: { id: initFrom.card.id, dir: opts.initFrom, data: initFrom.card.data } } : {}) };
     }
     const summary = writeReport(out, { protocol, description: DESCRIPTIONS[protocol]!, command, backend: backend.name, model: modelInfo }, folds);
     printHeadline(`${protocol} (mean over ${folds.length} fold${folds.length > 1 ? 's' : ''})`, Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.mean])));

@@ -31,6 +31,7 @@ export interface ModelOptions {
   batchSize?: number;
   lr?: number;
   patience?: number;
+  warmup?: number;
   focalAlpha?: number;
 }
 
@@ -51,6 +52,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--batch-size <n>', `batch size (default ${DEFAULT_TRAINING.batchSize})`, positiveInt)
     .option('--lr <rate>', `peak learning rate (default ${DEFAULT_TRAINING.learningRate})`, positiveNumber)
     .option('--patience <n>', `early-stopping patience in epochs (default ${DEFAULT_TRAINING.patience})`, positiveInt)
+    .option('--warmup <n>', `learning-rate warm-up epochs (default ${DEFAULT_TRAINING.warmupEpochs})`, positiveInt)
     .option('--focal-alpha <a>', `focal-loss alpha for the positive class (default ${DEFAULT_TRAINING.loss.focalAlpha})`, fraction);
 }
 
@@ -77,6 +79,7 @@ export function trainingSettingsFrom(opts: ModelOptions, base: TrainingSettings 
     batchSize: opts.batchSize ?? base.batchSize,
     learningRate: opts.lr ?? base.learningRate,
     patience: opts.patience ?? base.patience,
+    warmupEpochs: opts.warmup ?? base.warmupEpochs,
     seed: opts.seed,
     loss: { ...base.loss, focalAlpha: opts.focalAlpha ?? base.loss.focalAlpha },
   };

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadElementTable } from '../../data/elements/load.js';
 import { describeBackend, initBackend } from '../../engine/backend.js';
-import { defaultFeaturizerSettings } from '../../engine/featurize/index.js';
+import { defaultFeaturizerSettings, type FeaturizerSettings } from '../../engine/featurize/index.js';
 import { headline } from '../../engine/evaluate/report.js';
 import { summarizeReport } from '../../engine/evaluate/evaluate.js';
-import { saveModel } from '../../engine/model/bundle.js';
+import { loadMemberWeights, saveModel } from '../../engine/model/bundle.js';
+import type { ModelCard } from '../../engine/model/card.js';
 import type { ModelConfig } from '../../engine/model/config.js';
 import { fitModel, type FitResult } from '../../engine/train/fit.js';
 import { loadTrainingData, type TrainingData, type TrainingProtocol } from '../../engine/train/sources.js';
@@ -30,6 +31,8 @@ interface TrainOptions extends ModelOptions {
   formula: string;
   out: string;
   name?: string;
+  excludeFormulasOf?: string;
+  initFrom?: string;
   quiet?: boolean;
 }
 
@@ -42,7 +45,34 @@ export interface FitRun {
   readonly backend: string;
   readonly name: string;
   readonly checkpointRoot: string;
+  readonly initFrom?: PretrainedModel;
   readonly quiet?: boolean;
+}
+
+export interface PretrainedModel {
+  readonly card: ModelCard;
+  readonly members: Map<string, Float32Array>[];
+}
+
+/** Test numbers after fine-tuning are honest only if the pretraining data left out the test set's dataset. */
+export function checkPretrainingExcludes(pretrained: PretrainedModel, dataset: string): void {
+  if (!(pretrained.card.data.excluded?.datasets ?? []).includes(dataset)) {
+    throw new CliError(`--init-from: ${pretrained.card.name} was not trained with --exclude-formulas-of ${dataset}, so its data may hold test formulas of ${dataset}`);
+  }
+}
+
+/** `--init-from DIR`: a pretrained model whose architecture and featurizer match the one to train. */
+export function loadPretrained(dir: string, config: ModelConfig, featurizer: FeaturizerSettings): PretrainedModel {
+  let loaded: PretrainedModel;
+  try {
+    loaded = loadMemberWeights(dir);
+  } catch (e) {
+    throw new CliError(`--init-from ${dir}: ${(e as Error).message}`);
+  }
+  const shape = (c: ModelConfig): string => `d_model ${c.dModel}, ${c.layers} layers, ${c.heads} heads, feed-forward ${c.feedForward}, trunk ${c.trunk}`;
+  if (shape(loaded.card.config) !== shape(config)) throw new CliError(`--init-from ${dir}: its architecture (${shape(loaded.card.config)}) differs from this run's (${shape(config)})`);
+  if (JSON.stringify(loaded.card.featurizer) !== JSON.stringify(featurizer)) throw new CliError(`--init-from ${dir}: it was trained with other featurizer settings`);
+  return loaded;
 }
 
 /** Fits with a progress bar and Ctrl-C cancel; shared by `train` and `evaluate`. */
@@ -65,6 +95,8 @@ export async function fitWithProgress(run: FitRun): Promise<FitResult> {
       targetsMeaning: run.training.targetsMeaning,
       data: { source: run.training.source, sha256: run.training.sha256 },
       checkpointRoot: run.checkpointRoot,
+      ...(run.initFrom ? { initFrom: run.initFrom } : {}),
+      ...(run.training.excluded ? { excluded: run.training.excluded } : {}),
       signal: interrupt.signal,
       onProgress: (member, p) => {
         done[member] = p.epoch + 1;
@@ -97,6 +129,8 @@ export function registerTrain(program: Command): void {
     .option('--formula <column>', 'formula column of a CSV', 'formula')
     .requiredOption('--out <dir>', 'model folder to write (model.json + weights.bin)')
     .option('--name <name>', 'model name for the card')
+    .option('--exclude-formulas-of <datasets>', 'leave out rows whose reduced composition is in these datasets (names or CSVs), e.g. mp_abx3,expt_gap when pretraining')
+    .option('--init-from <model>', 'fine-tune: start from this (pretrained) model\'s weights')
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (opts: TrainOptions) => {
     const protocol = (opts.protocol ?? (opts.data === 'mp_abx3' ? 'G' : 'rows')) as TrainingProtocol;
@@ -114,12 +148,16 @@ export function registerTrain(program: Command): void {
         seed: opts.seed,
         maxElements: 6,
         ...(opts.testFold !== undefined ? { testFold: opts.testFold } : {}),
+        ...(opts.excludeFormulasOf ? { excludeFormulasOf: opts.excludeFormulasOf.split(',').map((d) => d.trim()).filter(Boolean) } : {}),
       });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
     const { split } = training;
     if (training.dataset.problems.length) console.error(`${training.dataset.problems.length} rows rejected (see 'pdw data info ${opts.data}')`);
+    if (training.excluded) console.error(`${training.excluded.rows} rows left out: their composition is in ${training.excluded.datasets.join(', ')}`);
+    const initFrom = opts.initFrom ? loadPretrained(opts.initFrom, config, defaultFeaturizerSettings(loadElementTable())) : undefined;
+    if (initFrom && split.test.length > 0) checkPretrainingExcludes(initFrom, opts.data);
     console.error(`backend ${describeBackend(backend)}; ${split.name}: ${split.train.length} train, ${split.val.length} val, ${split.test.length} test rows; ${opts.members} members`);
     const result = await fitWithProgress({
       training,
@@ -130,6 +168,7 @@ export function registerTrain(program: Command): void {
       backend: backend.name,
       name: opts.name ?? `model-${protocol}`,
       checkpointRoot: join(opts.out, '.checkpoint'),
+      ...(initFrom ? { initFrom } : {}),
       ...(opts.quiet ? { quiet: true } : {}),
     });
     const metrics = { validation: summarizeReport(result.validation), ...(result.test ? { test: summarizeReport(result.test) } : {}) };

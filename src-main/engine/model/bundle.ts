@@ -45,6 +45,20 @@ export function readModelCard(dir: string): ModelCard {
   return card;
 }
 
+/**
+ * A model's weights as plain arrays, one map per member (no tfjs variables): the starting point
+ * for fine-tuning, shipped to training workers as is.
+ */
+export function loadMemberWeights(dir: string): { card: ModelCard; members: Map<string, Float32Array>[] } {
+  const card = readModelCard(dir);
+  const values = toMap(readTensorFile(join(dir, card.weights.file)));
+  const members = Array.from({ length: card.ensemble.members }, (_, k) => {
+    const prefix = memberPrefix(k);
+    return new Map([...values].filter(([name]) => name.startsWith(prefix)).map(([name, v]) => [name.slice(prefix.length), v]));
+  });
+  return { card, members };
+}
+
 export function loadModel(dir: string): ModelBundle {
   const card = readModelCard(dir);
   const values = toMap(readTensorFile(join(dir, card.weights.file)));

@@ -38,7 +38,11 @@ export interface ModelCard {
     readonly sha256: string;
     readonly protocol: string;
     readonly rows: { readonly train: number; readonly val: number; readonly test: number };
+    /** Rows left out because their composition is in these datasets (kept apart from pretraining). */
+    readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
   };
+  /** The model whose weights this one was fine-tuned from. */
+  readonly pretrainedFrom?: { readonly id: string; readonly name: string; readonly data: string };
   readonly metrics: Readonly<Record<string, unknown>>;
   readonly backend: string;
   readonly trainingSeconds: number;

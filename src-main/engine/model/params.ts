@@ -105,10 +105,18 @@ export class Params {
     }
   }
 
-  /** Fresh parameters, initialized from `seed`. */
-  static initialize(specs: readonly ParamSpec[], seed: number): Params {
+  /**
+   * Fresh parameters, initialized from `seed`; with `from` (a pretrained model's values), every
+   * parameter found there with the same name and size starts from it instead (the random stream is
+   * drawn either way, so the rest initializes as without `from`).
+   */
+  static initialize(specs: readonly ParamSpec[], seed: number, from?: ReadonlyMap<string, Float32Array>): Params {
     const rng = new Rng(seed);
-    return new Params(specs, (spec) => initialValues(spec, rng));
+    return new Params(specs, (spec) => {
+      const fresh = initialValues(spec, rng);
+      const given = from?.get(spec.name);
+      return given && given.length === fresh.length ? Float32Array.from(given) : fresh;
+    });
   }
 
   get<T extends tf.Tensor = tf.Tensor>(name: string): T {

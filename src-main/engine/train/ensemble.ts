@@ -24,8 +24,15 @@ export interface EnsembleArgs {
   readonly backend: string;
   /** Each member checkpoints to `${checkpointRoot}/member-k`, so an interrupted run resumes. */
   readonly checkpointRoot?: string;
+  /** Fine-tune from a pretrained ensemble: member k starts from pretrained member k mod its size. */
+  readonly initFrom?: Pretrained;
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
+}
+
+export interface Pretrained {
+  readonly id: string;
+  readonly members: readonly ReadonlyMap<string, Float32Array>[];
 }
 
 export interface EnsembleResult {
@@ -80,6 +87,12 @@ function runInWorker(job: MemberJob, onEpoch: (p: TrainProgress) => void, signal
   });
 }
 
+function initialFor(pretrained: Pretrained | undefined, k: number): MemberJob['initial'] {
+  if (!pretrained || pretrained.members.length === 0) return null;
+  const j = k % pretrained.members.length;
+  return { source: `${pretrained.id}#${j}`, weights: [...pretrained.members[j]!] };
+}
+
 export async function trainEnsemble(args: EnsembleArgs): Promise<EnsembleResult> {
   const started = performance.now();
   const seeds = Array.from({ length: args.members }, (_, k) => memberSeed(args.settings.seed, k));
@@ -91,6 +104,7 @@ export async function trainEnsemble(args: EnsembleArgs): Promise<EnsembleResult>
     targetStd: args.targetStd,
     checkpointDir: args.checkpointRoot ? join(args.checkpointRoot, `member-${k}`) : null,
     backend: args.backend,
+    initial: initialFor(args.initFrom, k),
   }));
   const outcomes = new Array<MemberOutcome>(jobs.length);
   const useWorkers = args.parallel > 1 && workerAvailable();
@@ -113,6 +127,7 @@ export async function trainEnsemble(args: EnsembleArgs): Promise<EnsembleResult>
         targetStd: job.targetStd,
         onEpoch: (p) => args.onProgress?.(k, p),
         ...(job.checkpointDir ? { checkpointDir: job.checkpointDir } : {}),
+        ...(job.initial ? { initial: { source: job.initial.source, weights: new Map(job.initial.weights) } } : {}),
         ...(args.signal ? { signal: args.signal } : {}),
       });
       outcomes[k] = { weights: await r.params.snapshot(), history: [...r.history], bestEpoch: r.bestEpoch };

@@ -29,6 +29,9 @@ export interface FitArgs {
   readonly targetsMeaning: Readonly<Record<string, string>>;
   readonly data: { readonly source: string; readonly sha256: string };
   readonly checkpointRoot?: string;
+  /** Fine-tune from this pretrained model (member k from its member k mod its size). */
+  readonly initFrom?: { readonly card: ModelCard; readonly members: readonly ReadonlyMap<string, Float32Array>[] };
+  readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -56,6 +59,7 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     parallel: args.parallel,
     backend: args.backend,
     ...(args.checkpointRoot ? { checkpointRoot: args.checkpointRoot } : {}),
+    ...(args.initFrom ? { initFrom: { id: args.initFrom.card.id, members: args.initFrom.members } } : {}),
     ...(args.onProgress ? { onProgress: args.onProgress } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
   });
@@ -72,7 +76,13 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     targetScaling: scaling,
     training: args.settings,
     ensemble: { members: args.members, seeds: ensemble.seeds, sigmaScale: {}, threshold: null, bestEpochs: ensemble.bestEpochs, histories: ensemble.histories },
-    data: { ...args.data, protocol: args.split.name, rows: { train: train.count, val: val.count, test: args.split.test.length } },
+    data: {
+      ...args.data,
+      protocol: args.split.name,
+      rows: { train: train.count, val: val.count, test: args.split.test.length },
+      ...(args.excluded ? { excluded: args.excluded } : {}),
+    },
+    ...(args.initFrom ? { pretrainedFrom: { id: args.initFrom.card.id, name: args.initFrom.card.name, data: args.initFrom.card.data.source } } : {}),
     metrics: {},
     backend: tf.getBackend(),
     trainingSeconds: ensemble.seconds,

@@ -21,6 +21,7 @@ async function run(job: MemberJob): Promise<WorkerReply> {
       signal: controller.signal,
       onEpoch: (progress) => port!.postMessage({ type: 'epoch', progress } satisfies WorkerReply),
       ...(job.checkpointDir ? { checkpointDir: job.checkpointDir } : {}),
+      ...(job.initial ? { initial: { source: job.initial.source, weights: new Map(job.initial.weights) } } : {}),
     });
     const weights = [...(await result.params.snapshot())];
     result.params.dispose();

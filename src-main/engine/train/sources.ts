@@ -12,6 +12,7 @@ import {
   type Dataset,
 } from '../../data/datasets/index.js';
 import { dataDir } from '../../data/paths.js';
+import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
 
@@ -28,6 +29,12 @@ export interface TrainingDataRequest {
   readonly testFold?: number;
   readonly seed: number;
   readonly maxElements: number;
+  /**
+   * Leave out every row whose composition (reduced: KMnO2 = K4Mn4O8) appears in these datasets
+   * (bundled names or CSVs with a `formula` column): pretraining data must not contain the formulas
+   * of any test set it will be evaluated on.
+   */
+  readonly excludeFormulasOf?: readonly string[];
 }
 
 export interface TrainingData {
@@ -36,6 +43,7 @@ export interface TrainingData {
   readonly sha256: string;
   readonly dataset: Dataset;
   readonly targetsMeaning: Record<string, string>;
+  readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
 }
 
 export function sha256File(file: string): string {
@@ -61,8 +69,34 @@ export function hashedFold(formula: string): number {
   return createHash('sha1').update(formula).digest()[0]! % 5;
 }
 
+/** Reduced-composition keys of every parsable formula in `datasets` (names or CSV paths). */
+export function compositionKeysOf(datasets: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const name of datasets) {
+    const file = isNamedDataset(name) ? namedDatasetPath(name) : name;
+    const formulaColumn = isNamedDataset(name) ? NAMED_DATASETS[name]!.spec.formulaColumn : 'formula';
+    const ds = readDatasetFile(file, { formulaColumn, targets: [] });
+    for (const row of ds.rows) keys.add(compositionKey(row.composition));
+  }
+  return keys;
+}
+
+function withoutFormulasOf(dataset: Dataset, datasets: readonly string[]): { dataset: Dataset; rows: number } {
+  const keys = compositionKeysOf(datasets);
+  const rows = dataset.rows.filter((r) => !keys.has(compositionKey(r.composition)));
+  return { dataset: { ...dataset, rows }, rows: dataset.rows.length - rows.length };
+}
+
 export function loadTrainingData(req: TrainingDataRequest): TrainingData {
-  const { dataset, file } = loadDataset(req);
+  const loaded = loadDataset(req);
+  const file = loaded.file;
+  let dataset = loaded.dataset;
+  let excluded: TrainingData['excluded'];
+  if (req.excludeFormulasOf?.length) {
+    const kept = withoutFormulasOf(dataset, req.excludeFormulasOf);
+    dataset = kept.dataset;
+    excluded = { datasets: req.excludeFormulasOf, rows: kept.rows };
+  }
   if (dataset.rows.length === 0) throw new Error(`${file}: no usable rows (${dataset.problems.length} rejected)`);
   const isSeed = req.data === 'mp_abx3';
   let split: Split;
@@ -86,7 +120,14 @@ export function loadTrainingData(req: TrainingDataRequest): TrainingData {
     split = withFold(dataset.rows.map((r) => ({ formula: r.formula, composition: r.composition, targets: r.targets })), req, 'rows');
   }
   for (const t of req.targets) meaning[t] ??= `${t} as given in ${file}`;
-  return { split, source: isNamedDataset(req.data) ? `${req.data} (${NAMED_DATASETS[req.data]!.file} in the data bundle)` : file, sha256: sha256File(file), dataset, targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, meaning[t]!])) };
+  return {
+    split,
+    source: isNamedDataset(req.data) ? `${req.data} (${NAMED_DATASETS[req.data]!.file} in the data bundle)` : file,
+    sha256: sha256File(file),
+    dataset,
+    targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, meaning[t]!])),
+    ...(excluded ? { excluded } : {}),
+  };
 }
 
 function withFold(examples: readonly Example[], req: TrainingDataRequest, name: string): Split {

@@ -71,8 +71,16 @@ export interface TrainMemberArgs {
   /** Standard deviations of the regression targets, to report validation MAE in target units. */
   readonly targetStd: readonly number[];
   readonly checkpointDir?: string;
+  /** Start from a pretrained model's weights (fine-tuning); `source` names them in checkpoints. */
+  readonly initial?: InitialWeights;
   readonly onEpoch?: (p: TrainProgress) => void;
   readonly signal?: AbortSignal;
+}
+
+export interface InitialWeights {
+  /** Model id and member the weights come from. */
+  readonly source: string;
+  readonly weights: ReadonlyMap<string, Float32Array>;
 }
 
 export interface TrainMemberResult {
@@ -98,7 +106,7 @@ interface CheckpointState {
 }
 
 function fingerprint(args: TrainMemberArgs): string {
-  return JSON.stringify({ c: args.config, s: args.settings, n: [args.train.count, args.val.count, args.train.width] });
+  return JSON.stringify({ c: args.config, s: args.settings, n: [args.train.count, args.val.count, args.train.width], init: args.initial?.source ?? null });
 }
 
 /** Standardized predictions and probabilities of `params` on a whole set (eval mode, batched). */
@@ -163,7 +171,7 @@ export async function trainMember(args: TrainMemberArgs): Promise<TrainMemberRes
   const { config, settings, train } = args;
   const nReg = config.regressionTargets.length;
   const specs = paramSpecs(config, train.width);
-  const params = Params.initialize(specs, settings.seed);
+  const params = Params.initialize(specs, settings.seed, args.initial?.weights);
   const stepsPerEpoch = Math.ceil(train.count / settings.batchSize);
   const optimizer = new AdamW(params, {
     learningRate: settings.learningRate,

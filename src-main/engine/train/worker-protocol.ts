@@ -11,6 +11,8 @@ export interface MemberJob {
   readonly targetStd: readonly number[];
   readonly checkpointDir: string | null;
   readonly backend: string;
+  /** Pretrained weights to start from (see TrainMemberArgs.initial). */
+  readonly initial: { readonly source: string; readonly weights: [string, Float32Array][] } | null;
 }
 
 export type WorkerRequest = { readonly type: 'train'; readonly job: MemberJob } | { readonly type: 'cancel' };

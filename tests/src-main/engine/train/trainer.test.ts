@@ -75,4 +75,19 @@ describe('trainMember', () => {
     b.params.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('fine-tuning starts from the given weights (at a vanishing learning rate it validates exactly as they do)', async () => {
+    const pretrained = await trainMember({ config: TINY, settings: { ...TINY_TRAINING, epochs: 3 }, train, val, targetStd: scaling.std });
+    const weights = await pretrained.params.snapshot();
+    const pretrainedMae = pretrained.history[pretrained.bestEpoch]!.valMae['band_gap']!;
+    pretrained.params.dispose();
+    const settings = { ...TINY_TRAINING, epochs: 1, seed: 9, learningRate: 1e-12 };
+    const fresh = await trainMember({ config: TINY, settings, train, val, targetStd: scaling.std });
+    const tuned = await trainMember({ config: TINY, settings, train, val, targetStd: scaling.std, initial: { source: 'test#0', weights } });
+    const mae = (r: typeof fresh): number => r.history[0]!.valMae['band_gap']!;
+    expect(mae(tuned)).toBeCloseTo(pretrainedMae, 5);
+    expect(Math.abs(mae(fresh) - pretrainedMae)).toBeGreaterThan(1e-3);
+    fresh.params.dispose();
+    tuned.params.dispose();
+  });
 });
