@@ -105,14 +105,18 @@ export class Featurizer {
     };
   }
 
-  /** Featurizes many compositions into one contiguous batch ready for tensors. */
   /**
    * The batch as distinct EDM rows plus an index per (composition, row): screening batches repeat the
    * same (element, fraction) rows many times, and the model's input projection is linear per row, so
-   * it can be computed once per distinct row. Distinct row 0 is the all-zero padding row.
+   * it can be computed once per distinct row. Distinct row 0 is the all-zero padding row. `rows`
+   * (default maxElements) may be as low as the largest element count in the batch: padding rows
+   * cost the model as much as element rows and change nothing in its output.
    */
-  featurizeDistinctRows(compositions: readonly Composition[]): DistinctRowBatch {
-    const rows = this.settings.maxElements;
+  featurizeDistinctRows(compositions: readonly Composition[], rows = this.settings.maxElements): DistinctRowBatch {
+    const widest = compositions.reduce((m, c) => Math.max(m, c.elements.length), 0);
+    if (rows < widest || rows > this.settings.maxElements) {
+      throw new FeaturizeError(`${rows} rows for compositions of up to ${widest} elements (this featurizer takes at most ${this.settings.maxElements})`);
+    }
     const index = new Int32Array(compositions.length * rows);
     const mask = new Float32Array(compositions.length * rows);
     const keys = new Map<string, number>();
@@ -135,6 +139,7 @@ export class Featurizer {
     return { count: compositions.length, rows, width: this.width, distinctRows: distinct.length + 1, features, index, mask };
   }
 
+  /** Featurizes many compositions into one contiguous batch ready for tensors. */
   featurizeBatch(compositions: readonly Composition[]): EdmBatch {
     const rows = this.settings.maxElements;
     const width = this.width;

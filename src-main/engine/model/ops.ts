@@ -26,6 +26,11 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
   return b ? (tf.add(y, b) as tf.Tensor2D) : y;
 }
 
+/** y = act(x W + b) in one fused kernel, for inference (no custom gradient). */
+export function linearFused(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D, activation?: 'relu'): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: w, ...(b ? { bias: b } : {}), ...(activation ? { activation } : {}) }) as tf.Tensor2D;
+}
+
 /** The same product through tfjs's stock matMul (transpose flags in its gradient), for comparison. */
 export function linearStock(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   const y = tf.matMul(x, w) as tf.Tensor2D;

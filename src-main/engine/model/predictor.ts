@@ -71,7 +71,7 @@ export class EnsemblePredictor {
     const reg = new Float32Array(K * n * nReg);
     const prob = new Float32Array(K * n);
     const distinct = tf.tensor2d(batch.features, [batch.distinctRows, batch.width]);
-    const index = tf.tensor2d(batch.index, [n, batch.rows], 'int32');
+    const index = batch.index;
     const mask = tf.tensor2d(batch.mask, [n, batch.rows]);
     // one tidy per member: keeping every member's intermediates until the end multiplies peak memory by K
     this.bundle.members.forEach((params, k) => {
@@ -81,7 +81,7 @@ export class EnsemblePredictor {
         if (out.logits) prob.set(tf.sigmoid(out.logits).dataSync(), k * n);
       });
     });
-    tf.dispose([distinct, index, mask]);
+    tf.dispose([distinct, mask]);
     const predictions: Prediction[] = [];
     for (let i = 0; i < n; i += 1) {
       const regression: Record<string, ValueWithSigma> = {};
@@ -100,10 +100,24 @@ export class EnsemblePredictor {
     return predictions;
   }
 
+  /**
+   * Predicts in batches of compositions with the same number of elements, each featurized with no
+   * more rows than it needs (plain ABX3 runs on 4 tokens instead of maxElements + 1).
+   */
   predict(compositions: readonly Composition[], batchSize = 1024): Prediction[] {
-    const out: Prediction[] = [];
-    for (let start = 0; start < compositions.length; start += batchSize) {
-      out.push(...this.predictBatch(this.featurizer.featurizeDistinctRows(compositions.slice(start, start + batchSize))));
+    const out = new Array<Prediction>(compositions.length);
+    const byCount = new Map<number, number[]>();
+    compositions.forEach((c, i) => {
+      const group = byCount.get(c.elements.length);
+      if (group) group.push(i);
+      else byCount.set(c.elements.length, [i]);
+    });
+    for (const [elements, members] of byCount) {
+      for (let start = 0; start < members.length; start += batchSize) {
+        const part = members.slice(start, start + batchSize);
+        const predictions = this.predictBatch(this.featurizer.featurizeDistinctRows(part.map((i) => compositions[i]!), Math.max(1, elements)));
+        part.forEach((i, k) => (out[i] = predictions[k]!));
+      }
     }
     return out;
   }

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.js';
-import { dropout, gelu, layerNorm, linear, linearStock, maskBias } from './ops.js';
+import { dropout, gelu, layerNorm, linear, linearFused, linearStock, maskBias } from './ops.js';
 import type { Params } from './params.js';
 
 export interface ForwardInput {
@@ -25,8 +25,8 @@ export interface ForwardInput {
 export interface DistinctRowInput {
   /** [U, F] distinct EDM rows (row 0 is the zero padding row). */
   readonly distinct: tf.Tensor2D;
-  /** [B, R] int32 index into `distinct`. */
-  readonly index: tf.Tensor2D;
+  /** [B * R] index into `distinct`, row-major. */
+  readonly index: Int32Array;
   readonly mask: tf.Tensor2D;
 }
 
@@ -57,23 +57,28 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
   const d = config.dModel;
   const H = config.heads;
   const k = d / H;
-  const dense = options.stockMatMul ? linearStock : linear;
+  // inference multiplies, adds the bias and applies ReLU in one fused kernel (no gradient needed)
+  const dense = options.stockMatMul ? linearStock : options.training ? linear : linearFused;
   let seed = options.dropoutSeed ?? 0;
   const drop = <X extends tf.Tensor>(x: X): X => (options.training ? dropout(x, config.dropout, (seed += 1)) : x);
   const p1 = (name: string): tf.Tensor1D => params.get<tf.Tensor1D>(name);
   const p2 = (name: string): tf.Tensor2D => params.get<tf.Tensor2D>(name);
-  const layer = (prefix: string, x: tf.Tensor2D): tf.Tensor2D => dense(x, p2(`${prefix}.w`), p1(`${prefix}.b`));
+  const layer = (prefix: string, x: tf.Tensor2D, activation?: 'relu'): tf.Tensor2D => {
+    const y = dense(x, p2(`${prefix}.w`), p1(`${prefix}.b`), activation);
+    return activation && dense !== linearFused ? tf.relu(y) : y;
+  };
   const norm = <X extends tf.Tensor>(prefix: string, x: X): X => layerNorm(x, p1(`${prefix}.gamma`), p1(`${prefix}.beta`));
 
-  // 1. input projection of each EDM row (once per distinct row when the input says which rows repeat)
-  const tokens =
-    'distinct' in input
-      ? // a one-hot product, not tf.gather: gather is several times slower on wasm for this shape
-        tf.matMul(tf.oneHot(tf.reshape(input.index, [B * R]) as tf.Tensor1D, input.distinct.shape[0]), layer('input', input.distinct))
-      : layer('input', tf.reshape(input.features, [B * R, input.features.shape[2]]));
-  // 2. [CLS] token prepended; its mask is always 1
-  const cls = tf.add(tf.zeros([B, 1, d]), params.get<tf.Tensor3D>('cls')); // broadcast: cheaper than tile on wasm
-  let h = tf.reshape(tf.concat([cls, tf.reshape(tokens, [B, R, d])], 1), [B * T, d]) as tf.Tensor2D;
+  // 1. input projection of each EDM row, and 2. the [CLS] token prepended (its mask is always 1);
+  // with distinct rows, each is projected once and the [B*T, d] token matrix is gathered in JS
+  let h: tf.Tensor2D;
+  if ('distinct' in input) {
+    h = gatherTokens(layer('input', input.distinct), params.get<tf.Tensor3D>('cls'), input.index, B, R);
+  } else {
+    const tokens = layer('input', tf.reshape(input.features, [B * R, input.features.shape[2]]));
+    const cls = tf.add(tf.zeros([B, 1, d]), params.get<tf.Tensor3D>('cls')); // broadcast: cheaper than tile on wasm
+    h = tf.reshape(tf.concat([cls, tf.reshape(tokens, [B, R, d])], 1), [B * T, d]) as tf.Tensor2D;
+  }
   const tokenMask = tf.concat([tf.ones([B, 1]), input.mask], 1) as tf.Tensor2D;
   const keyBias = tf.reshape(maskBias(tokenMask), [B, 1, 1, T]);
 
@@ -93,7 +98,7 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
     const merged = tf.reshape(tf.transpose(tf.reshape(context, [B, H, T, k]), [0, 2, 1, 3]), [B * T, d]) as tf.Tensor2D;
     const attended = layer(`layer${l}.attn.out`, merged);
     h = norm(`layer${l}.norm1`, tf.add(h, drop(attended)));
-    const ff = layer(`layer${l}.ff2`, tf.relu(layer(`layer${l}.ff1`, h)));
+    const ff = layer(`layer${l}.ff2`, layer(`layer${l}.ff1`, h, 'relu'));
     h = norm(`layer${l}.norm2`, tf.add(h, drop(ff)));
   }
 
@@ -123,4 +128,25 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
   const target = config.classificationTarget;
   const logits = target === null ? null : (tf.reshape(layer(`head.${target}`, trunk), [B]) as tf.Tensor1D);
   return options.attention ? { regression, logits, layerAttention, poolingAttention } : { regression, logits };
+}
+
+/**
+ * [B*T, d] tokens: per composition the [CLS] row, then its element rows picked from the projected
+ * distinct rows by `index`. A JS copy: tf.gather, and the one-hot product used before, cost several
+ * times more on wasm for this shape.
+ */
+function gatherTokens(projected: tf.Tensor2D, cls: tf.Tensor3D, index: Int32Array, B: number, R: number): tf.Tensor2D {
+  const d = projected.shape[1];
+  const rows = projected.dataSync();
+  const clsRow = cls.dataSync();
+  const T = R + 1;
+  const out = new Float32Array(B * T * d);
+  for (let b = 0; b < B; b += 1) {
+    out.set(clsRow, b * T * d);
+    for (let r = 0; r < R; r += 1) {
+      const u = index[b * R + r]!;
+      out.set(rows.subarray(u * d, (u + 1) * d), (b * T + r + 1) * d);
+    }
+  }
+  return tf.tensor2d(out, [B * T, d]);
 }

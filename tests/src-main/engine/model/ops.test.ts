@@ -35,9 +35,10 @@ describe('linear: transpose-free custom gradient', () => {
     const params = Params.initialize(paramSpecs(tiny, 40), 3);
     const features = tf.randomNormal([5, 4, 40], 0, 1, 'float32', 5) as tf.Tensor3D;
     const mask = tf.tensor2d([[1, 1, 0, 0], [1, 1, 1, 0], [1, 0, 0, 0], [1, 1, 1, 1], [1, 1, 0, 0]]);
+    const noDropout = { ...tiny, dropout: 0 };
     const grad = (stockMatMul: boolean): tf.NamedTensorMap =>
       tf.variableGrads(() => {
-        const out = forward(params, tiny, { features, mask }, { training: false, stockMatMul });
+        const out = forward(params, noDropout, { features, mask }, { training: true, stockMatMul });
         return tf.add(tf.sum(tf.square(out.regression!)), tf.sum(out.logits!)) as tf.Scalar;
       }, params.variables()).grads;
     const ours = grad(false);
@@ -111,8 +112,21 @@ describe('distinct-row input (screening path)', () => {
     const rows = featurizer.featurizeDistinctRows(comps);
     expect(rows.distinctRows).toBeLessThan(comps.length * 6); // O 0.6 and Ti 0.2 etc. repeat
     const a = tf.tidy(() => forward(params, tiny, { features: tf.tensor3d(full.features, [5, 6, featurizer.width]), mask: tf.tensor2d(full.mask, [5, 6]) }, { training: false }).regression!.dataSync());
-    const b = tf.tidy(() => forward(params, tiny, { distinct: tf.tensor2d(rows.features, [rows.distinctRows, featurizer.width]), index: tf.tensor2d(rows.index, [5, 6], 'int32'), mask: tf.tensor2d(rows.mask, [5, 6]) }, { training: false }).regression!.dataSync());
+    const b = tf.tidy(() => forward(params, tiny, { distinct: tf.tensor2d(rows.features, [rows.distinctRows, featurizer.width]), index: rows.index, mask: tf.tensor2d(rows.mask, [5, 6]) }, { training: false }).regression!.dataSync());
     Array.from(a).forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));
+    params.dispose();
+  });
+
+  it('inference (fused bias and ReLU kernels) equals the training graph without dropout', () => {
+    const params = Params.initialize(paramSpecs(tiny, 40), 6);
+    const features = tf.randomNormal([5, 4, 40], 0, 1, 'float32', 7) as tf.Tensor3D;
+    const mask = tf.tensor2d([[1, 1, 0, 0], [1, 1, 1, 0], [1, 0, 0, 0], [1, 1, 1, 1], [1, 1, 0, 0]]);
+    const noDropout = { ...tiny, dropout: 0 };
+    const run = (training: boolean): Float32Array => tf.tidy(() => forward(params, noDropout, { features, mask }, { training }).regression!.dataSync() as Float32Array);
+    const inference = run(false);
+    const trainingGraph = run(true);
+    Array.from(trainingGraph).forEach((v, i) => expect(inference[i]).toBeCloseTo(v, 5));
+    tf.dispose([features, mask]);
     params.dispose();
   });
 });
