@@ -10,7 +10,6 @@
  * because slicing and transposing rank-5 tensors is very slow on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attentionContext } from './attention-core.js';
 import type { ModelConfig } from './config.js';
 import { dropout, gelu, layerNorm, linear, linearFused, linearStock, maskBias } from './ops.js';
 import type { Params } from './params.js';
@@ -87,23 +86,16 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
   const splitHeads = (x: tf.Tensor2D): tf.Tensor3D =>
     tf.reshape(tf.transpose(tf.reshape(x, [B, T, H, k]), [0, 2, 1, 3]), [B * H, T, k]);
 
-  // inference without attention maps: the attention core in JS loops (see attention-core.ts)
-  const tokenMaskValues = options.training || options.attention ? null : (tokenMask.dataSync() as Float32Array);
-  const attend = (q: tf.Tensor2D, kk: tf.Tensor2D, v: tf.Tensor2D): tf.Tensor2D => {
-    if (tokenMaskValues) {
-      const context = attentionContext(q.dataSync() as Float32Array, kk.dataSync() as Float32Array, v.dataSync() as Float32Array, tokenMaskValues, B, T, H, k);
-      return tf.tensor2d(context, [B * T, d]);
-    }
+  for (let l = 0; l < config.layers; l += 1) {
+    // separate q, k, v products: splitting one fused [B*T, 3d] product costs more than it saves on wasm
+    const q = layer(`layer${l}.attn.q`, h);
+    const kk = layer(`layer${l}.attn.k`, h);
+    const v = layer(`layer${l}.attn.v`, h);
     const scores = tf.mul(tf.matMul(splitHeads(q), tf.transpose(splitHeads(kk), [0, 2, 1])), 1 / Math.sqrt(k));
     const weights = tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), keyBias)) as tf.Tensor4D;
     if (options.attention) layerAttention.push(weights);
     const context = tf.matMul(tf.reshape(weights, [B * H, T, T]), splitHeads(v));
-    return tf.reshape(tf.transpose(tf.reshape(context, [B, H, T, k]), [0, 2, 1, 3]), [B * T, d]) as tf.Tensor2D;
-  };
-
-  for (let l = 0; l < config.layers; l += 1) {
-    // separate q, k, v products: splitting one fused [B*T, 3d] product costs more than it saves on wasm
-    const merged = attend(layer(`layer${l}.attn.q`, h), layer(`layer${l}.attn.k`, h), layer(`layer${l}.attn.v`, h));
+    const merged = tf.reshape(tf.transpose(tf.reshape(context, [B, H, T, k]), [0, 2, 1, 3]), [B * T, d]) as tf.Tensor2D;
     const attended = layer(`layer${l}.attn.out`, merged);
     h = norm(`layer${l}.norm1`, tf.add(h, drop(attended)));
     const ff = layer(`layer${l}.ff2`, layer(`layer${l}.ff1`, h, 'relu'));
