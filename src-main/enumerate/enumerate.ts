@@ -7,12 +7,14 @@
  * element listed on two sites, or a double perovskite equal to a 50/50 B-site mix) are kept once.
  */
 import {
-  compositionFromAmounts,
+  cleanFloat,
   formatSites,
   type Composition,
+  type ElementAmount,
   type ElementSymbol,
   type SiteComposition,
   type SiteLabel,
+  type SiteOccupancy,
 } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { bartelTau, octahedralFactor, shannonRadius, SITE_COORDINATION, toleranceFactor } from './geometry.js';
@@ -42,6 +44,29 @@ interface Occupancy {
   readonly site: SiteLabel;
   readonly species: readonly Species[];
   readonly options: readonly StateOption[];
+  /** Built once per occupancy, shared by every candidate that uses it: the site as a record, */
+  readonly occupancy: SiteOccupancy;
+  /** its part of the formula, */
+  readonly text: string;
+  /** and its elements with amounts and atomic fractions (the layout's atoms per formula unit are fixed). */
+  readonly elements: readonly ElementAmount[];
+  readonly atoms: number;
+}
+
+/** Atoms per formula unit: ABX3 has 5, A2BB'X6 has 10. */
+const LAYOUT_ATOMS = { plain: 5, double: 10 } as const;
+
+function occupancy(table: ElementTable, opts: EnumerationOptions, site: SiteLabel, species: Species[], atoms: number): Occupancy {
+  const record: SiteOccupancy = { site, species };
+  return {
+    site,
+    species,
+    options: stateOptions(table, site, species, opts.oxidationStates),
+    occupancy: record,
+    text: formatSites([record]),
+    elements: species.map((s) => ({ element: s.element, amount: cleanFloat(s.amount), fraction: cleanFloat(s.amount / atoms) })),
+    atoms,
+  };
 }
 
 export class EnumerationError extends Error {
@@ -92,12 +117,12 @@ function mixingFractions(step: number, site: SiteLabel): number[] {
   return Array.from({ length: n - 1 }, (_, k) => (k + 1) / n);
 }
 
-/** The ways to fill one site with `multiplicity` atoms per formula unit. */
-function occupancies(table: ElementTable, opts: EnumerationOptions, site: SiteLabel, multiplicity: number): Occupancy[] {
+/** The ways to fill one site with `multiplicity` atoms per formula unit, in a layout of `atoms`. */
+function occupancies(table: ElementTable, opts: EnumerationOptions, site: SiteLabel, multiplicity: number, atoms: number): Occupancy[] {
   const elements = opts.sites[site];
   const out: Occupancy[] = [];
   const add = (species: Species[]): void => {
-    out.push({ site, species, options: stateOptions(table, site, species, opts.oxidationStates) });
+    out.push(occupancy(table, opts, site, species, atoms));
   };
   for (const e of elements) add([{ element: e, amount: multiplicity }]);
   const step = opts.mixing[site];
@@ -118,8 +143,7 @@ function doubleBOccupancies(table: ElementTable, opts: EnumerationOptions): Occu
   const out: Occupancy[] = [];
   for (let i = 0; i < elements.length; i += 1) {
     for (let j = i + 1; j < elements.length; j += 1) {
-      const species = [{ element: elements[i]!, amount: 1 }, { element: elements[j]!, amount: 1 }];
-      out.push({ site: 'B', species, options: stateOptions(table, 'B', species, opts.oxidationStates) });
+      out.push(occupancy(table, opts, 'B', [{ element: elements[i]!, amount: 1 }, { element: elements[j]!, amount: 1 }], LAYOUT_ATOMS.double));
     }
   }
   return out;
@@ -151,13 +175,16 @@ function compositionKey(species: readonly Species[]): string {
 
 type Rejection = keyof EnumerationCounts['rejected'];
 
-interface Evaluated {
-  readonly candidate: Omit<Candidate, 'seq' | 'formula' | 'sites'> | null;
-  readonly rejection: Rejection | null;
+/** The best balancing assignment of a combination: its geometry and the state option per site. */
+interface Assignment {
+  readonly tau: number | null;
+  readonly t: number;
+  readonly mu: number;
+  readonly choice: readonly [StateOption, StateOption, StateOption];
 }
 
-function evaluate(a: Occupancy, b: Occupancy, x: Occupancy, opts: EnumerationOptions): Evaluated {
-  let best: { tau: number | null; t: number; mu: number; choice: [StateOption, StateOption, StateOption] } | null = null;
+function evaluate(a: Occupancy, b: Occupancy, x: Occupancy, opts: EnumerationOptions): Assignment | Rejection {
+  let best: Assignment | null = null;
   let balanced = false;
   for (const oa of a.options) {
     for (const ob of b.options) {
@@ -176,31 +203,28 @@ function evaluate(a: Occupancy, b: Occupancy, x: Occupancy, opts: EnumerationOpt
       }
     }
   }
-  if (!balanced) return { candidate: null, rejection: 'charge' };
-  if (best === null) return { candidate: null, rejection: 'radius' };
+  if (!balanced) return 'charge';
+  if (best === null) return 'radius';
   const f = opts.filters;
-  if (f.tolerance && (best.t < f.tolerance[0] || best.t > f.tolerance[1])) return { candidate: null, rejection: 'tolerance' };
-  if (f.octahedral && (best.mu < f.octahedral[0] || best.mu > f.octahedral[1])) return { candidate: null, rejection: 'octahedral' };
-  if (f.tauMax !== null && (best.tau === null || best.tau >= f.tauMax)) return { candidate: null, rejection: 'tau' };
-  const oxidationStates: Partial<Record<ElementSymbol, number>> = {};
-  [a, b, x].forEach((occ, k) => occ.species.forEach((s, i) => (oxidationStates[s.element] = best!.choice[k]!.states[i]!)));
-  return {
-    candidate: { oxidationStates, tolerance: best.t, octahedral: best.mu, tau: best.tau, radii: best.choice.flatMap((o) => o.radii) },
-    rejection: null,
-  };
+  if (f.tolerance && (best.t < f.tolerance[0] || best.t > f.tolerance[1])) return 'tolerance';
+  if (f.octahedral && (best.mu < f.octahedral[0] || best.mu > f.octahedral[1])) return 'octahedral';
+  if (f.tauMax !== null && (best.tau === null || best.tau >= f.tauMax)) return 'tau';
+  return best;
 }
 
 export interface EnumeratedCandidate extends Candidate {
   readonly composition: Composition;
 }
 
-/**
- * Streams candidates in a fixed order (`seq` counts kept candidates from 0). With `counts`, tallies
- * every stage; a consumer that only needs counts can ignore the yielded values.
- */
-export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptions, counts?: Record<string, number>): Generator<EnumeratedCandidate> {
+/** A kept combination before its candidate record is built (counting needs no more). */
+interface Kept {
+  readonly occupancies: readonly [Occupancy, Occupancy, Occupancy];
+  readonly assignment: Assignment;
+}
+
+/** Walks every combination in the fixed order, tallying each stage, and yields the kept ones. */
+function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally: Record<string, number>): Generator<Kept> {
   validateOptions(table, opts);
-  const tally = counts ?? {};
   for (const k of ['combinations', 'chargeNeutral', 'candidates', 'charge', 'radius', 'tolerance', 'octahedral', 'tau']) tally[k] = 0;
   const overlap = SITES.some((s, i) => SITES.slice(i + 1).some((t) => opts.sites[s].some((e) => opts.sites[t].includes(e))));
   const stepB = opts.mixing.B;
@@ -208,22 +232,24 @@ export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptio
   // compositions only, so the double-perovskite layout would add nothing but duplicates.
   const doubleCollides = opts.double && stepB !== undefined && Math.round(1 / stepB) % 2 === 0;
   const seen = overlap ? new Set<string>() : null;
-  let seq = 0;
 
+  const plain = LAYOUT_ATOMS.plain;
   const layouts: [Occupancy[], Occupancy[], Occupancy[]][] = [
-    [occupancies(table, opts, 'A', 1), occupancies(table, opts, 'B', 1), occupancies(table, opts, 'X', 3)],
+    [occupancies(table, opts, 'A', 1, plain), occupancies(table, opts, 'B', 1, plain), occupancies(table, opts, 'X', 3, plain)],
   ];
-  if (opts.double && !doubleCollides) layouts.push([occupancies(table, opts, 'A', 2), doubleBOccupancies(table, opts), occupancies(table, opts, 'X', 6)]);
+  const double = LAYOUT_ATOMS.double;
+  if (opts.double && !doubleCollides) layouts.push([occupancies(table, opts, 'A', 2, double), doubleBOccupancies(table, opts), occupancies(table, opts, 'X', 6, double)]);
 
   for (const [aList, bList, xList] of layouts) {
     for (const a of aList) {
       for (const b of bList) {
         for (const x of xList) {
-          const species = [...a.species, ...b.species, ...x.species];
-          const distinct = new Set(species.map((s) => s.element));
-          if (distinct.size !== species.length) continue; // an element on two sites
-          if (distinct.size > opts.maxElements) continue;
+          if (a.species.length + b.species.length + x.species.length > opts.maxElements) continue;
           if (seen) {
+            // only when sites share elements: an element may not sit on two sites, and one composition
+            // may be reached twice
+            const species = [...a.species, ...b.species, ...x.species];
+            if (new Set(species.map((s) => s.element)).size !== species.length) continue;
             const key = compositionKey(species);
             if (seen.has(key)) continue;
             if (seen.size >= MAX_DEDUPE_KEYS) {
@@ -233,23 +259,41 @@ export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptio
           }
           tally['combinations']! += 1;
           const result = evaluate(a, b, x, opts);
-          if (result.rejection !== 'charge') tally['chargeNeutral']! += 1;
-          if (result.candidate === null) {
-            tally[result.rejection!]! += 1;
+          if (result !== 'charge') tally['chargeNeutral']! += 1;
+          if (typeof result === 'string') {
+            tally[result]! += 1;
             continue;
           }
           tally['candidates']! += 1;
-          const sites: SiteComposition = [a, b, x].map((o) => ({ site: o.site, species: o.species }));
-          yield {
-            seq: seq++,
-            formula: formatSites(sites),
-            sites,
-            composition: compositionFromAmounts(species.map((s) => [s.element, s.amount] as const)),
-            ...result.candidate,
-          };
+          yield { occupancies: [a, b, x], assignment: result };
         }
       }
     }
+  }
+}
+
+/**
+ * Streams candidates in a fixed order (`seq` counts kept candidates from 0). With `counts`, tallies
+ * every stage.
+ */
+export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptions, counts?: Record<string, number>): Generator<EnumeratedCandidate> {
+  let seq = 0;
+  for (const { occupancies: occ, assignment: best } of keptCombinations(table, opts, counts ?? {})) {
+    const [a, b, x] = occ;
+    const oxidationStates: Partial<Record<ElementSymbol, number>> = {};
+    occ.forEach((o, k) => o.species.forEach((s, i) => (oxidationStates[s.element] = best.choice[k]!.states[i]!)));
+    const sites: SiteComposition = [a.occupancy, b.occupancy, x.occupancy];
+    yield {
+      seq: seq++,
+      formula: a.text + b.text + x.text,
+      sites,
+      composition: { elements: [...a.elements, ...b.elements, ...x.elements], totalAmount: a.atoms },
+      oxidationStates,
+      tolerance: best.t,
+      octahedral: best.mu,
+      tau: best.tau,
+      radii: best.choice.flatMap((o) => o.radii),
+    };
   }
 }
 
@@ -258,7 +302,7 @@ export function countCandidates(table: ElementTable, opts: EnumerationOptions, s
   const tally: Record<string, number> = {};
   let n = 0;
   let exact = true;
-  for (const _ of enumerateCandidates(table, opts, tally)) {
+  for (const _ of keptCombinations(table, opts, tally)) {
     n += 1;
     if (n >= stopAt || (n % 2000 === 0 && performance.now() > deadline)) {
       exact = false;
