@@ -89,9 +89,33 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE predictions ADD COLUMN elements2 INTEGER NOT NULL DEFAULT 0;
   UPDATE predictions SET elements0 = ${maskBackfill(0)}, elements1 = ${maskBackfill(1)}, elements2 = ${maskBackfill(2)};
   `,
-  // 4: the masks indexed after the screen: counting the matches of an include / exclude filter reads
-  // this narrow index alone, instead of looking up each row of the wide predictions table
+  // 4: predictions become a rowid table keyed by candidate (a screen has one model, so one row per
+  // candidate), so each secondary index entry carries an 8-byte key instead of (candidate id, model id
+  // text); about a fifth cheaper to insert. The element masks get an index of their own: counting the
+  // matches of an include / exclude filter then reads that narrow index, not every predictions row.
   `
+  CREATE TABLE predictions_v4 (
+    candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL REFERENCES models(id),
+    screen_id INTEGER NOT NULL,
+    band_gap REAL,
+    band_gap_sigma REAL,
+    p_stable REAL,
+    p_stable_spread REAL,
+    stable INTEGER,
+    other_json TEXT,
+    elements0 INTEGER NOT NULL DEFAULT 0,
+    elements1 INTEGER NOT NULL DEFAULT 0,
+    elements2 INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO predictions_v4
+    SELECT candidate_id, model_id, screen_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, elements0, elements1, elements2
+    FROM predictions ORDER BY candidate_id;
+  DROP TABLE predictions;
+  ALTER TABLE predictions_v4 RENAME TO predictions;
+  CREATE INDEX predictions_screen_gap ON predictions (screen_id, band_gap);
+  CREATE INDEX predictions_screen_stable ON predictions (screen_id, p_stable);
+  CREATE INDEX predictions_screen_sigma ON predictions (screen_id, band_gap_sigma);
   CREATE INDEX predictions_screen_elements ON predictions (screen_id, elements0, elements1, elements2);
   `,
 ];
