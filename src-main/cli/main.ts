@@ -15,6 +15,8 @@ export function buildProgram(): Command {
     .description('Perovskite Workbench: enumerate, screen and rank ABX3 perovskite compositions')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    // usage errors read like every other error: one line starting "pdw: error:"
+    .configureOutput({ outputError: (text, write) => write(text.startsWith('error:') ? `pdw: ${text}` : text) })
     .exitOverride();
   registerParse(program);
   registerFeaturize(program);
@@ -24,7 +26,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerScreening(program);
   registerServe(program);
-  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
 

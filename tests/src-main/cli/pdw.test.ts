@@ -39,7 +39,7 @@ describe('pdw parse', () => {
   it('a missing argument is a usage error (exit 2)', () => {
     const r = pdw('parse');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/missing required argument 'formula'/);
+    expect(r.stderr).toMatch(/^pdw: error: missing required argument 'formula'/);
   });
 });
 
@@ -102,6 +102,6 @@ describe('pdw --help', () => {
   it('an unknown command is a usage error', () => {
     const r = pdw('frobnicate');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(r.stderr).toMatch(/^pdw: error: unknown command 'frobnicate'/);
   });
 });
