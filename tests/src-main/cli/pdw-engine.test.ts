@@ -1,6 +1,6 @@
 // The engine commands (train, predict, evaluate) through the real `pdw` entry point.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,5 +76,35 @@ describe('pdw evaluate', () => {
     expect(pdw('evaluate', '--protocol', 'R').stderr).toMatch(/protocol R evaluates a trained model/);
     expect(pdw('evaluate', model, '--protocol', 'Q').stderr).toMatch(/unknown protocol 'Q'/);
     expect(pdw('evaluate', model, '--protocol', 'G', '--folds', '7').stderr).toMatch(/--folds must list folds 0..4/);
+  });
+
+  it('refuses to fine-tune from a model whose data did not leave out the test set', () => {
+    const r = pdw('evaluate', model, '--protocol', 'expt_gap', '--folds', '0', '--init-from', model);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^pdw: error: --init-from: .* was not trained with --exclude-formulas-of expt_gap/);
+  });
+});
+
+describe('pdw train --init-from / --exclude-formulas-of', () => {
+  const tiny = ['--d-model', '16', '--layers', '1', '--heads', '2', '--feed-forward', '32'];
+
+  it('fine-tunes from a model of the same architecture, recording it and the left-out rows in the card', () => {
+    const excluded = seedExamples(200).slice(0, 3).map((e) => e.formula);
+    writeFileSync(join(dir, 'exclude.csv'), ['formula', ...excluded].join('\n'));
+    const out = join(dir, 'tuned');
+    const r = pdw('train', '--data', join(dir, 'tiny.csv'), '--targets', 'gap,stable', '--epochs', '1', '--members', '1', ...tiny,
+      '--init-from', model, '--exclude-formulas-of', join(dir, 'exclude.csv'), '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/3 rows left out: their composition is in/);
+    const card = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { pretrainedFrom: { id: string }; data: { excluded: { rows: number } } };
+    const base = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { id: string };
+    expect(card.pretrainedFrom.id).toBe(base.id);
+    expect(card.data.excluded.rows).toBe(3);
+  });
+
+  it('refuses a pretrained model of another architecture', () => {
+    const r = pdw('train', '--data', join(dir, 'tiny.csv'), '--targets', 'gap', '--epochs', '1', '--members', '1', '--d-model', '32', '--init-from', model, '--out', join(dir, 'x'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--init-from .*: its architecture \(d_model 16, 1 layers/);
   });
 });
