@@ -11,7 +11,7 @@ import type { ModelConfig } from '../model/config.js';
 import { Params, paramSpecs } from '../model/params.js';
 import type { EncodedSet } from './data.js';
 import { TrainingCancelled, trainMember, type EpochRecord, type TrainingSettings, type TrainProgress } from './trainer.js';
-import type { MemberJob, WorkerReply } from './worker-protocol.js';
+import { initialWeightsOf, type MemberJob, type WorkerReply } from './worker-protocol.js';
 
 export interface EnsembleArgs {
   readonly config: ModelConfig;
@@ -127,7 +127,7 @@ export async function trainEnsemble(args: EnsembleArgs): Promise<EnsembleResult>
         targetStd: job.targetStd,
         onEpoch: (p) => args.onProgress?.(k, p),
         ...(job.checkpointDir ? { checkpointDir: job.checkpointDir } : {}),
-        ...(job.initial ? { initial: { source: job.initial.source, weights: new Map(job.initial.weights) } } : {}),
+        ...initialWeightsOf(job),
         ...(args.signal ? { signal: args.signal } : {}),
       });
       outcomes[k] = { weights: await r.params.snapshot(), history: [...r.history], bestEpoch: r.bestEpoch };

@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../backend.js';
 import { TrainingCancelled, trainMember } from './trainer.js';
-import type { MemberJob, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { initialWeightsOf, type MemberJob, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('member-worker must run in a worker thread');
@@ -21,7 +21,7 @@ async function run(job: MemberJob): Promise<WorkerReply> {
       signal: controller.signal,
       onEpoch: (progress) => port!.postMessage({ type: 'epoch', progress } satisfies WorkerReply),
       ...(job.checkpointDir ? { checkpointDir: job.checkpointDir } : {}),
-      ...(job.initial ? { initial: { source: job.initial.source, weights: new Map(job.initial.weights) } } : {}),
+      ...initialWeightsOf(job),
     });
     const weights = [...(await result.params.snapshot())];
     result.params.dispose();

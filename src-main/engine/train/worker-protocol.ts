@@ -1,7 +1,7 @@
 /** Messages between the ensemble trainer and its member workers. */
 import type { ModelConfig } from '../model/config.js';
 import type { EncodedSet } from './data.js';
-import type { EpochRecord, TrainingSettings, TrainProgress } from './trainer.js';
+import type { EpochRecord, InitialWeights, TrainingSettings, TrainProgress } from './trainer.js';
 
 export interface MemberJob {
   readonly config: ModelConfig;
@@ -28,3 +28,8 @@ export type WorkerReply =
       readonly resumedFrom: number | null;
     }
   | { readonly type: 'error'; readonly message: string; readonly cancelled: boolean };
+
+/** The job's pretrained weights as trainMember takes them (a message carries them as entries). */
+export function initialWeightsOf(job: MemberJob): { initial: InitialWeights } | Record<string, never> {
+  return job.initial ? { initial: { source: job.initial.source, weights: new Map(job.initial.weights) } } : {};
+}
