@@ -10,8 +10,6 @@ import { CliError } from '../errors.js';
 import { addModelOptions, modelConfigFrom, trainingSettingsFrom, type ModelOptions } from './model-options.js';
 import { openModel } from './predict.js';
 import { checkPretrainingExcludes, fitWithProgress, loadPretrained, printHeadline } from './train.js';
-import { defaultFeaturizerSettings } from '../../engine/featurize/index.js';
-import { loadElementTable } from '../../data/elements/load.js';
 import { headline } from '../../engine/evaluate/report.js';
 
 interface EvaluateOptions extends ModelOptions {
@@ -62,7 +60,7 @@ export function registerEvaluate(program: Command): void {
       const targets = protocol === 'G' ? ['band_gap', 'stable'] : ['band_gap'];
       const config = modelConfigFrom(opts, targets, base?.config);
       const settings = trainingSettingsFrom(opts, base?.training);
-      const initFrom = opts.initFrom ? loadPretrained(opts.initFrom, config, defaultFeaturizerSettings(loadElementTable())) : undefined;
+      const initFrom = opts.initFrom ? loadPretrained(opts.initFrom, config) : undefined;
       if (initFrom) checkPretrainingExcludes(initFrom, protocol === 'G' ? 'mp_abx3' : 'expt_gap');
       const foldList = opts.folds.split(',').map(Number);
       if (foldList.some((f) => !Number.isInteger(f) || f < 0 || f > 4)) throw new CliError(`--folds must list folds 0..4, got '${opts.folds}'`);

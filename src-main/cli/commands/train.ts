@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadElementTable } from '../../data/elements/load.js';
 import { describeBackend, initBackend } from '../../engine/backend.js';
-import { defaultFeaturizerSettings, type FeaturizerSettings } from '../../engine/featurize/index.js';
+import { defaultFeaturizerSettings } from '../../engine/featurize/index.js';
 import { headline } from '../../engine/evaluate/report.js';
 import { summarizeReport } from '../../engine/evaluate/evaluate.js';
 import { loadMemberWeights, saveModel } from '../../engine/model/bundle.js';
@@ -61,8 +61,8 @@ export function checkPretrainingExcludes(pretrained: PretrainedModel, dataset: s
   }
 }
 
-/** `--init-from DIR`: a pretrained model whose architecture and featurizer match the one to train. */
-export function loadPretrained(dir: string, config: ModelConfig, featurizer: FeaturizerSettings): PretrainedModel {
+/** `--init-from DIR`: a pretrained model whose architecture and featurizer (the default one, as every run uses) match this run's. */
+export function loadPretrained(dir: string, config: ModelConfig): PretrainedModel {
   let loaded: PretrainedModel;
   try {
     loaded = loadMemberWeights(dir);
@@ -71,7 +71,7 @@ export function loadPretrained(dir: string, config: ModelConfig, featurizer: Fea
   }
   const shape = (c: ModelConfig): string => `d_model ${c.dModel}, ${c.layers} layers, ${c.heads} heads, feed-forward ${c.feedForward}, trunk ${c.trunk}`;
   if (shape(loaded.card.config) !== shape(config)) throw new CliError(`--init-from ${dir}: its architecture (${shape(loaded.card.config)}) differs from this run's (${shape(config)})`);
-  if (JSON.stringify(loaded.card.featurizer) !== JSON.stringify(featurizer)) throw new CliError(`--init-from ${dir}: it was trained with other featurizer settings`);
+  if (JSON.stringify(loaded.card.featurizer) !== JSON.stringify(defaultFeaturizerSettings(loadElementTable()))) throw new CliError(`--init-from ${dir}: it was trained with other featurizer settings`);
   return loaded;
 }
 
@@ -156,7 +156,7 @@ export function registerTrain(program: Command): void {
     const { split } = training;
     if (training.dataset.problems.length) console.error(`${training.dataset.problems.length} rows rejected (see 'pdw data info ${opts.data}')`);
     if (training.excluded) console.error(`${training.excluded.rows} rows left out: their composition is in ${training.excluded.datasets.join(', ')}`);
-    const initFrom = opts.initFrom ? loadPretrained(opts.initFrom, config, defaultFeaturizerSettings(loadElementTable())) : undefined;
+    const initFrom = opts.initFrom ? loadPretrained(opts.initFrom, config) : undefined;
     if (initFrom && split.test.length > 0) checkPretrainingExcludes(initFrom, opts.data);
     console.error(`backend ${describeBackend(backend)}; ${split.name}: ${split.train.length} train, ${split.val.length} val, ${split.test.length} test rows; ${opts.members} members`);
     const result = await fitWithProgress({

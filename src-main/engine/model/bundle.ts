@@ -60,19 +60,15 @@ export function loadMemberWeights(dir: string): { card: ModelCard; members: Map<
 }
 
 export function loadModel(dir: string): ModelBundle {
-  const card = readModelCard(dir);
-  const values = toMap(readTensorFile(join(dir, card.weights.file)));
-  const width = edmLayout(card.featurizer.fractionWidth).width;
-  const specs = paramSpecs(card.config, width);
-  const members: Params[] = [];
-  for (let k = 0; k < card.ensemble.members; k += 1) {
-    members.push(
+  const { card, members: weights } = loadMemberWeights(dir);
+  const specs = paramSpecs(card.config, edmLayout(card.featurizer.fractionWidth).width);
+  const members = weights.map(
+    (values, k) =>
       new Params(specs, (spec) => {
-        const v = values.get(memberPrefix(k) + spec.name);
+        const v = values.get(spec.name);
         if (!v) throw new ModelLoadError(`${dir}: weights lack ${memberPrefix(k) + spec.name}`);
         return v;
       }),
-    );
-  }
+  );
   return { card, members };
 }
