@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describeBackend, initBackend } from '../../engine/backend.js';
 import { evaluatePredictions } from '../../engine/evaluate/evaluate.js';
-import { writeReport, type FoldResult } from '../../engine/evaluate/report.js';
+import { headline, writeReport, type FoldResult } from '../../engine/evaluate/report.js';
 import { crossValidationSplit, loadTrainingData } from '../../engine/train/sources.js';
 import { CliError } from '../errors.js';
 import { addModelOptions, modelConfigFrom, trainingSettingsFrom, type ModelOptions } from './model-options.js';
 import { openModel } from './predict.js';
 import { checkPretrainingExcludes, fitWithProgress, loadPretrained, printHeadline } from './train.js';
-import { headline } from '../../engine/evaluate/report.js';
+import { polymorphSplit } from '../../engine/evaluate/polymorphs.js';
 
 interface EvaluateOptions extends ModelOptions {
   protocol: string;
@@ -51,8 +51,11 @@ export function registerEvaluate(program: Command): void {
       const targets = [...card.config.regressionTargets, ...(card.config.classificationTarget ? [card.config.classificationTarget] : [])];
       const { split } = loadTrainingData({ data: 'mp_abx3', targets, protocol: 'R', seed: card.training.seed, maxElements: card.featurizer.maxElements });
       const stable = split.train.filter((e) => e.targets['stable'] === 1).length / split.train.length;
-      const report = evaluatePredictions(predictor, split.test, predictor.predict(split.test.map((e) => e.composition)), stable);
-      folds.push({ name: 'test', test: report, histories: card.ensemble.histories, trainingSeconds: card.trainingSeconds, rows: card.data.rows });
+      const predictions = predictor.predict(split.test.map((e) => e.composition));
+      const report = evaluatePredictions(predictor, split.test, predictions, stable);
+      const gap = card.config.regressionTargets[0];
+      const polymorphs = gap ? polymorphSplit([...split.train, ...split.val], split.test, predictions.map((p) => p.regression[gap]!.value), gap) : null;
+      folds.push({ name: 'test', test: report, histories: card.ensemble.histories, trainingSeconds: card.trainingSeconds, rows: card.data.rows, ...(polymorphs ? { polymorphs } : {}) });
       modelInfo = { id: card.id, dir: modelDir, config: card.config, members: card.ensemble.members, threshold: card.ensemble.threshold, sigmaScale: card.ensemble.sigmaScale };
       predictor.dispose();
     } else {
@@ -90,6 +93,14 @@ export function registerEvaluate(program: Command): void {
     }
     const summary = writeReport(out, { protocol, description: DESCRIPTIONS[protocol]!, command, backend: backend.name, model: modelInfo }, folds);
     printHeadline(`${protocol} (mean over ${folds.length} fold${folds.length > 1 ? 's' : ''})`, Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.mean])));
+    for (const { polymorphs: p } of folds) {
+      if (!p) continue;
+      console.log(
+        `${p.target}: ${p.seen.rows} test rows have their composition in training (model MAE ${p.seen.modelMae.toFixed(3)}, ` +
+          `their training polymorphs' median ${p.seen.trainingMedianMae.toFixed(3)}), ${p.unseen.rows} are new (model MAE ${p.unseen.modelMae.toFixed(3)}); ` +
+          `floor for a composition-only model: MAE ${p.floor.mae.toFixed(3)}, R2 ${p.floor.r2.toFixed(3)}`,
+      );
+    }
     console.log(`report written to ${out}/ (report.json, summary.md, SVG plots)`);
   });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EpochRecord } from '../train/trainer.js';
 import { summarizeReport, type EvaluationReport } from './evaluate.js';
 import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
+import type { PolymorphSplit } from './polymorphs.js';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
@@ -13,6 +14,8 @@ export interface FoldResult {
   readonly histories: readonly (readonly EpochRecord[])[];
   readonly trainingSeconds: number;
   readonly rows: { readonly train: number; readonly val: number; readonly test: number };
+  /** Split of rows (protocol R): test rows by whether their composition was seen in training. */
+  readonly polymorphs?: PolymorphSplit;
 }
 
 /** The headline numbers of one fold. */
@@ -70,7 +73,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     ...meta,
     createdAt: new Date().toISOString(),
     summary,
-    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test) })),
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}) })),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   folds.forEach((f, i) => {
@@ -107,7 +110,28 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     '',
     'Per fold: `report.json`. Plots: ' + ['parity-*.svg', 'confusion*.svg', 'learning-curves*.svg'].join(', ') + '.',
     '',
+    ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
   ];
   writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
   return summary;
+}
+
+function polymorphLines(p: PolymorphSplit): string[] {
+  const n = p.seen.rows + p.unseen.rows;
+  return [
+    `## ${p.target}: test rows whose composition has polymorphs in training`,
+    '',
+    `This split is of rows, and the seed set lists polymorphs as separate rows. A composition-only model gives`,
+    `every polymorph of a formula one prediction, so on a test row whose composition it saw in training it`,
+    `cannot, in expectation, do better than that composition's training polymorphs.`,
+    '',
+    '| test rows | rows | model MAE | MAE of the training polymorphs\' median |',
+    '|---|---|---|---|',
+    `| composition seen in training | ${p.seen.rows} | ${p.seen.modelMae.toFixed(4)} | ${p.seen.trainingMedianMae.toFixed(4)} |`,
+    `| composition new | ${p.unseen.rows} | ${p.unseen.modelMae.toFixed(4)} | - |`,
+    '',
+    `Floor for all ${n} rows, even if every new-composition row were predicted exactly and each seen one by its`,
+    `training polymorphs (median for MAE, mean for R2): **MAE ${p.floor.mae.toFixed(4)}, R2 ${p.floor.r2.toFixed(4)}**.`,
+    '',
+  ];
 }

@@ -1,0 +1,85 @@
+/**
+ * What a composition-only model can score on a split of rows rather than formulas.
+ *
+ * The seed set lists polymorphs as separate rows, and protocol R splits rows: a test row's composition
+ * often has other polymorphs among the training rows, with other band gaps. A model that reads only the
+ * composition gives every polymorph of a formula the same prediction, so on those rows it cannot, in
+ * expectation, beat the statistics of the formula's own training polymorphs. This splits the test rows
+ * into seen and unseen compositions and computes that floor for the whole test set.
+ */
+import { compositionKey } from '../../../shared/composition/key.js';
+import type { Example } from '../train/data.js';
+import { regressionMetrics } from './metrics.js';
+
+export interface PolymorphSplit {
+  readonly target: string;
+  /** Test rows whose composition has at least one polymorph among the training (train + validation) rows. */
+  readonly seen: {
+    readonly rows: number;
+    readonly modelMae: number;
+    /** Predicting each row by the median of its composition's training polymorphs. */
+    readonly trainingMedianMae: number;
+  };
+  readonly unseen: { readonly rows: number; readonly modelMae: number };
+  /**
+   * The whole test set's MAE and R2 if every unseen-composition row were predicted exactly and every
+   * seen row by its composition's training polymorphs (median for MAE, mean for R2).
+   */
+  readonly floor: { readonly mae: number; readonly r2: number };
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** `predicted[i]` is the model's value for `test[i]`; rows without the target are skipped. */
+export function polymorphSplit(
+  training: readonly Example[],
+  test: readonly Example[],
+  predicted: readonly number[],
+  target: string,
+): PolymorphSplit | null {
+  const polymorphs = new Map<string, number[]>();
+  for (const e of training) {
+    const y = e.targets[target];
+    if (y === null || y === undefined) continue;
+    const key = compositionKey(e.composition);
+    const list = polymorphs.get(key);
+    if (list) list.push(y);
+    else polymorphs.set(key, [y]);
+  }
+  const truth: number[] = [];
+  const floorMedian: number[] = [];
+  const floorMean: number[] = [];
+  const seen = { n: 0, model: 0, median: 0 };
+  const unseen = { n: 0, model: 0 };
+  test.forEach((e, i) => {
+    const y = e.targets[target];
+    if (y === null || y === undefined) return;
+    const error = Math.abs(predicted[i]! - y);
+    const siblings = polymorphs.get(compositionKey(e.composition));
+    truth.push(y);
+    if (siblings) {
+      const m = median(siblings);
+      seen.n += 1;
+      seen.model += error;
+      seen.median += Math.abs(m - y);
+      floorMedian.push(m);
+      floorMean.push(siblings.reduce((a, b) => a + b, 0) / siblings.length);
+    } else {
+      unseen.n += 1;
+      unseen.model += error;
+      floorMedian.push(y);
+      floorMean.push(y);
+    }
+  });
+  if (truth.length === 0) return null;
+  return {
+    target,
+    seen: { rows: seen.n, modelMae: seen.n ? seen.model / seen.n : 0, trainingMedianMae: seen.n ? seen.median / seen.n : 0 },
+    unseen: { rows: unseen.n, modelMae: unseen.n ? unseen.model / unseen.n : 0 },
+    floor: { mae: regressionMetrics(truth, floorMedian).mae, r2: regressionMetrics(truth, floorMean).r2 },
+  };
+}
