@@ -7,10 +7,11 @@ import { evaluatePredictions } from '../../engine/evaluate/evaluate.js';
 import { headline, writeReport, type FoldResult } from '../../engine/evaluate/report.js';
 import { crossValidationSplit, loadTrainingData } from '../../engine/train/sources.js';
 import { CliError } from '../errors.js';
+import type { Example } from '../../engine/train/data.js';
 import { addModelOptions, modelConfigFrom, trainingSettingsFrom, type ModelOptions } from './model-options.js';
 import { openModel } from './predict.js';
 import { checkPretrainingExcludes, fitWithProgress, loadPretrained, printHeadline } from './train.js';
-import { polymorphSplit } from '../../engine/evaluate/polymorphs.js';
+import { hullRuleEvaluation, polymorphSplit } from '../../engine/evaluate/polymorphs.js';
 
 interface EvaluateOptions extends ModelOptions {
   protocol: string;
@@ -55,7 +56,21 @@ export function registerEvaluate(program: Command): void {
       const report = evaluatePredictions(predictor, split.test, predictions, stable);
       const gap = card.config.regressionTargets[0];
       const polymorphs = gap ? polymorphSplit([...split.train, ...split.val], split.test, predictions.map((p) => p.regression[gap]!.value), gap) : null;
-      folds.push({ name: 'test', test: report, histories: card.ensemble.histories, trainingSeconds: card.trainingSeconds, rows: card.data.rows, ...(polymorphs ? { polymorphs } : {}) });
+      const target = card.config.classificationTarget;
+      const probabilities = (examples: readonly Example[], predicted = predictor.predict(examples.map((e) => e.composition))): number[] =>
+        predicted.map((p) => p.classification!.probability);
+      const hullRule = target
+        ? hullRuleEvaluation(split, { val: probabilities(split.val), test: probabilities(split.test, predictions) }, target)
+        : null;
+      folds.push({
+        name: 'test',
+        test: report,
+        histories: card.ensemble.histories,
+        trainingSeconds: card.trainingSeconds,
+        rows: card.data.rows,
+        ...(polymorphs ? { polymorphs } : {}),
+        ...(hullRule ? { hullRule } : {}),
+      });
       modelInfo = { id: card.id, dir: modelDir, config: card.config, members: card.ensemble.members, threshold: card.ensemble.threshold, sigmaScale: card.ensemble.sigmaScale };
       predictor.dispose();
     } else {
@@ -93,7 +108,13 @@ export function registerEvaluate(program: Command): void {
     }
     const summary = writeReport(out, { protocol, description: DESCRIPTIONS[protocol]!, command, backend: backend.name, model: modelInfo }, folds);
     printHeadline(`${protocol} (mean over ${folds.length} fold${folds.length > 1 ? 's' : ''})`, Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.mean])));
-    for (const { polymorphs: p } of folds) {
+    for (const { polymorphs: p, hullRule: h } of folds) {
+      if (h) {
+        console.log(
+          `${h.target} with the hull's uniqueness (${h.testRowsRuledOut} test rows ruled out): F1 ${h.test.positive.f1.toFixed(3)} at the validation threshold ${h.threshold}, ` +
+            `ROC-AUC ${h.test.rocAuc.toFixed(3)}, MCC ${h.test.mcc.toFixed(3)}`,
+        );
+      }
       if (!p) continue;
       console.log(
         `${p.target}: ${p.seen.rows} test rows have their composition in training (model MAE ${p.seen.modelMae.toFixed(3)}, ` +

@@ -9,7 +9,7 @@
  */
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from '../train/data.js';
-import { regressionMetrics } from './metrics.js';
+import { chooseThreshold, classificationMetrics, regressionMetrics, type ClassificationMetrics } from './metrics.js';
 
 export interface PolymorphSplit {
   readonly target: string;
@@ -81,5 +81,66 @@ export function polymorphSplit(
     seen: { rows: seen.n, modelMae: seen.n ? seen.model / seen.n : 0, trainingMedianMae: seen.n ? seen.median / seen.n : 0 },
     unseen: { rows: unseen.n, modelMae: unseen.n ? unseen.model / unseen.n : 0 },
     floor: { mae: regressionMetrics(truth, floorMedian).mae, r2: regressionMetrics(truth, floorMean).r2 },
+  };
+}
+
+/**
+ * Compositions that have an entry on the convex hull among these rows. The hull has one entry per
+ * composition (no formula of the seed set has two stable entries), so another entry of such a
+ * composition is not on the hull.
+ */
+export function compositionsOnHull(rows: readonly Example[], target: string): Set<string> {
+  const keys = new Set<string>();
+  for (const e of rows) if (e.targets[target] === 1) keys.add(compositionKey(e.composition));
+  return keys;
+}
+
+/** P(on the hull) with the hull's uniqueness applied: 0 for rows whose composition is in `onHull`. */
+export function withHullUniqueness(rows: readonly Example[], probabilities: readonly number[], onHull: ReadonlySet<string>): number[] {
+  return rows.map((e, i) => (onHull.has(compositionKey(e.composition)) ? 0 : probabilities[i]!));
+}
+
+export interface HullRuleResult {
+  readonly target: string;
+  /** Chosen on the validation rows, after the rule (compositions on the hull among the train rows). */
+  readonly threshold: number;
+  readonly validation: ClassificationMetrics;
+  /** Test rows, after the rule (compositions on the hull among the train and validation rows). */
+  readonly test: ClassificationMetrics;
+  /** Test rows whose probability the rule set to 0. */
+  readonly testRowsRuledOut: number;
+}
+
+function labelled(rows: readonly Example[], probabilities: readonly number[], target: string): { labels: number[]; probabilities: number[] } {
+  const out = { labels: [] as number[], probabilities: [] as number[] };
+  rows.forEach((e, i) => {
+    const y = e.targets[target];
+    if (y === null || y === undefined) return;
+    out.labels.push(y > 0.5 ? 1 : 0);
+    out.probabilities.push(probabilities[i]!);
+  });
+  return out;
+}
+
+/**
+ * The classifier on a row split with the hull's uniqueness applied: the decision threshold is chosen
+ * on validation rows (ruled by the train rows), then test rows are ruled by train + validation rows.
+ */
+export function hullRuleEvaluation(
+  split: { readonly train: readonly Example[]; readonly val: readonly Example[]; readonly test: readonly Example[] },
+  probabilities: { readonly val: readonly number[]; readonly test: readonly number[] },
+  target: string,
+): HullRuleResult | null {
+  const val = labelled(split.val, withHullUniqueness(split.val, probabilities.val, compositionsOnHull(split.train, target)), target);
+  const testOnHull = compositionsOnHull([...split.train, ...split.val], target);
+  const test = labelled(split.test, withHullUniqueness(split.test, probabilities.test, testOnHull), target);
+  if (val.labels.length === 0 || test.labels.length === 0) return null;
+  const threshold = chooseThreshold(val.labels, val.probabilities);
+  return {
+    target,
+    threshold,
+    validation: classificationMetrics(val.labels, val.probabilities, threshold),
+    test: classificationMetrics(test.labels, test.probabilities, threshold),
+    testRowsRuledOut: split.test.filter((e) => testOnHull.has(compositionKey(e.composition))).length,
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EpochRecord } from '../train/trainer.js';
 import { summarizeReport, type EvaluationReport } from './evaluate.js';
 import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
-import type { PolymorphSplit } from './polymorphs.js';
+import type { HullRuleResult, PolymorphSplit } from './polymorphs.js';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
@@ -16,6 +16,8 @@ export interface FoldResult {
   readonly rows: { readonly train: number; readonly val: number; readonly test: number };
   /** Split of rows (protocol R): test rows by whether their composition was seen in training. */
   readonly polymorphs?: PolymorphSplit;
+  /** Split of rows: the classifier with the hull's uniqueness applied (see polymorphs.ts). */
+  readonly hullRule?: HullRuleResult;
 }
 
 /** The headline numbers of one fold. */
@@ -73,7 +75,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     ...meta,
     createdAt: new Date().toISOString(),
     summary,
-    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}) })),
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}) })),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   folds.forEach((f, i) => {
@@ -111,6 +113,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     'Per fold: `report.json`. Plots: ' + ['parity-*.svg', 'confusion*.svg', 'learning-curves*.svg'].join(', ') + '.',
     '',
     ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
+    ...folds.flatMap((f) => (f.hullRule ? hullRuleLines(f.hullRule) : [])),
   ];
   writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
   return summary;
@@ -132,6 +135,25 @@ function polymorphLines(p: PolymorphSplit): string[] {
     '',
     `Floor for all ${n} rows, even if every new-composition row were predicted exactly and each seen one by its`,
     `training polymorphs (median for MAE, mean for R2): **MAE ${p.floor.mae.toFixed(4)}, R2 ${p.floor.r2.toFixed(4)}**.`,
+    '',
+  ];
+}
+
+function hullRuleLines(h: HullRuleResult): string[] {
+  const row = (name: string, m: HullRuleResult['test']): string =>
+    `| ${name} | ${m.positive.f1.toFixed(4)} | ${m.positive.precision.toFixed(4)} | ${m.positive.recall.toFixed(4)} | ${m.rocAuc.toFixed(4)} | ${m.mcc.toFixed(4)} | ${m.tn} / ${m.fp} / ${m.fn} / ${m.tp} |`;
+  return [
+    `## ${h.target}: the model with the hull's uniqueness`,
+    '',
+    `The convex hull has one entry per composition (no formula of the seed set has two stable entries), so a`,
+    `row whose composition already has an entry on the hull among the training rows is not on it: its`,
+    `probability is set to 0 (${h.testRowsRuledOut} test rows). The threshold, ${h.threshold}, is chosen again on the validation`,
+    `rows after the same rule (ruled by the train rows only). The table above is the model alone.`,
+    '',
+    `| rows | F1 (${h.target}) | precision | recall | ROC-AUC | MCC | TN / FP / FN / TP |`,
+    '|---|---|---|---|---|---|---|',
+    row('validation', h.validation),
+    row('test', h.test),
     '',
   ];
 }
