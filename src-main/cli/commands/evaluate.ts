@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describeBackend, initBackend } from '../../engine/backend.js';
 import { evaluatePredictions } from '../../engine/evaluate/evaluate.js';
+import type { Prediction } from '../../engine/model/predictor.js';
 import { headline, writeReport, type FoldResult } from '../../engine/evaluate/report.js';
 import { crossValidationSplit, loadTrainingData } from '../../engine/train/sources.js';
 import { CliError } from '../errors.js';
-import type { Example } from '../../engine/train/data.js';
 import { addModelOptions, modelConfigFrom, trainingSettingsFrom, type ModelOptions } from './model-options.js';
 import { openModel } from './predict.js';
 import { checkPretrainingExcludes, fitWithProgress, loadPretrained, printHeadline } from './train.js';
@@ -57,10 +57,9 @@ export function registerEvaluate(program: Command): void {
       const gap = card.config.regressionTargets[0];
       const polymorphs = gap ? polymorphSplit([...split.train, ...split.val], split.test, predictions.map((p) => p.regression[gap]!.value), gap) : null;
       const target = card.config.classificationTarget;
-      const probabilities = (examples: readonly Example[], predicted = predictor.predict(examples.map((e) => e.composition))): number[] =>
-        predicted.map((p) => p.classification!.probability);
+      const probabilities = (predicted: readonly Prediction[]): number[] => predicted.map((p) => p.classification!.probability);
       const hullRule = target
-        ? hullRuleEvaluation(split, { val: probabilities(split.val), test: probabilities(split.test, predictions) }, target)
+        ? hullRuleEvaluation(split, { val: probabilities(predictor.predict(split.val.map((e) => e.composition))), test: probabilities(predictions) }, target)
         : null;
       folds.push({
         name: 'test',

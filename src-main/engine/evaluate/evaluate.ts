@@ -37,6 +37,18 @@ export interface EvaluationReport {
   readonly classification: ClassificationReport | null;
 }
 
+/** 0/1 labels of the rows that have the classification target, with their probabilities. */
+export function labelled(examples: readonly Example[], probabilities: readonly number[], target: string): { labels: number[]; probabilities: number[] } {
+  const out = { labels: [] as number[], probabilities: [] as number[] };
+  examples.forEach((e, i) => {
+    const y = e.targets[target];
+    if (y === null || y === undefined) return;
+    out.labels.push(y > 0.5 ? 1 : 0);
+    out.probabilities.push(probabilities[i]!);
+  });
+  return out;
+}
+
 export function evaluatePredictions(
   predictor: EnsemblePredictor,
   examples: readonly Example[],
@@ -69,14 +81,7 @@ export function evaluatePredictions(
   let classification: ClassificationReport | null = null;
   const target = config.classificationTarget;
   if (target !== null) {
-    const labels: number[] = [];
-    const probabilities: number[] = [];
-    examples.forEach((e, i) => {
-      const y = e.targets[target];
-      if (y === null || y === undefined) return;
-      labels.push(y > 0.5 ? 1 : 0);
-      probabilities.push(predictions[i]!.classification!.probability);
-    });
+    const { labels, probabilities } = labelled(examples, predictions.map((p) => p.classification!.probability), target);
     if (labels.length > 0) {
       const majority = (trainingPositiveRate ?? 0) >= 0.5 ? 1 : 0;
       classification = {

@@ -9,6 +9,7 @@
  */
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from '../train/data.js';
+import { labelled } from './evaluate.js';
 import { chooseThreshold, classificationMetrics, regressionMetrics, type ClassificationMetrics } from './metrics.js';
 
 export interface PolymorphSplit {
@@ -109,17 +110,6 @@ export interface HullRuleResult {
   readonly test: ClassificationMetrics;
   /** Test rows whose probability the rule set to 0. */
   readonly testRowsRuledOut: number;
-}
-
-function labelled(rows: readonly Example[], probabilities: readonly number[], target: string): { labels: number[]; probabilities: number[] } {
-  const out = { labels: [] as number[], probabilities: [] as number[] };
-  rows.forEach((e, i) => {
-    const y = e.targets[target];
-    if (y === null || y === undefined) return;
-    out.labels.push(y > 0.5 ? 1 : 0);
-    out.probabilities.push(probabilities[i]!);
-  });
-  return out;
 }
 
 /**
