@@ -14,6 +14,25 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // Layers: adapters (cli/, server/, electron/) call services/ only; nothing outside library/ reaches
+  // behind its door (library/index.ts). See the README's "Layers".
+  {
+    files: ['src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'src-main/electron/**/*.ts', 'src-main/electron/**/*.cts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/engine/**', '**/library/**', '**/enumerate/**', '**/screen/**'], message: 'adapters call services/ (the application layer), never the domain modules directly' }],
+      }],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts', 'bench/**/*.ts', 'shared/**/*.ts', 'src-renderer/**/*.ts'],
+    ignores: ['src-main/library/**', 'src-main/cli/**', 'src-main/server/**', 'src-main/electron/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/library/*', '!**/library/index.js'], message: 'the library is behind a door: import from library/index.js' }],
+      }],
+    },
+  },
   {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

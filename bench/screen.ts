@@ -14,9 +14,8 @@ import { describeBackend, initBackend } from '../src-main/engine/backend.js';
 import { edmLayout } from '../src-main/engine/featurize/index.js';
 import { readModelCard } from '../src-main/engine/model/bundle.js';
 import { forwardFlops } from '../src-main/engine/model/flops.js';
-import type { EnumerationOptions } from '../src-main/enumerate/types.js';
-import { Library } from '../src-main/library/library.js';
-import { queryCandidates } from '../src-main/library/query.js';
+import type { Space } from '../shared/api/contract.js';
+import { candidateRecord, Library, type CandidateQuery } from '../src-main/library/index.js';
 import { runScreen } from '../src-main/screen/screen.js';
 
 const modelDir = process.env['PDW_BENCH_MODEL'] ?? join(resourcesDir(), 'models', 'default');
@@ -39,7 +38,7 @@ const flops = forwardFlops(card.config, card.featurizer.maxElements, edmLayout(c
 console.log(`ceiling: ${(flops / 1e6).toFixed(2)} MFLOP per candidate (all ${card.ensemble.members} members) / ${gflops.toFixed(1)} GFLOP/s matMul per core x ${workers} cores = ${Math.round((gflops * 1e9 * workers) / flops).toLocaleString('en')} candidates/s at best`);
 
 // a space of about 1.58M candidates (A, B, X mixing at 1/8 and double perovskites), screened in prefixes
-const space: EnumerationOptions = {
+const space: Space = {
   sites: { A: ['Li', 'Na', 'K', 'Rb', 'Cs', 'Ca', 'Sr', 'Ba', 'La', 'Y'], B: ['Ti', 'Zr', 'Hf', 'Sn', 'Pb', 'Ge', 'Nb', 'Ta', 'V', 'Mn', 'Fe', 'Co', 'Ni'], X: ['O', 'S', 'Se', 'F', 'Cl', 'Br', 'I'] },
   mixing: { A: 0.125, B: 0.125, X: 0.125 },
   double: true,
@@ -55,7 +54,7 @@ let lastLibrary = '';
 try {
   for (const n of sizes) {
     const file = join(dir, `screen-${n}.sqlite`);
-    const library = new Library(file);
+    const library = Library.open(file);
     peakRss = process.memoryUsage().rss;
     const started = performance.now();
     const result = await runScreen({ table, library, inputs: { options: space, modelDir, shard: null, limit: n }, workers, backend: backend.name, batchSize: 4096 });
@@ -65,31 +64,39 @@ try {
     lastLibrary = file;
   }
   // bulk insert speed alone
-  const lib = new Library(join(dir, 'insert.sqlite'));
-  lib.db.prepare("INSERT INTO models (id, name, dir, card_json, created_at) VALUES ('none', 'none', '', '{}', '')").run();
-  const screenId = lib.createScreen({}, 'none', null, null);
-  const fake = Array.from({ length: 10_000 }, (_, i) => ({ seq: i, formula: 'CaTiO3', sites: [{ site: 'A' as const, species: [{ element: 'Ca' as const, amount: 1 }] }], oxidationStates: { Ca: 2 }, tolerance: 1, octahedral: 0.4, tau: 3.9, radii: [] }));
-  const preds = fake.map(() => ({ regression: { band_gap: { value: 1, sigma: 0.1 } }, classification: { target: 'stable', probability: 0.5, spread: 0.1, decision: true } }));
+  const lib = Library.open(join(dir, 'insert.sqlite'));
+  lib.upsertModel({ ...card, id: 'none' }, modelDir);
+  const screenId = lib.createScreen({ options: space, modelDir, shard: null }, 'none', null, null);
+  const fake = Array.from({ length: 10_000 }, (_, i) => candidateRecord({ seq: i, formula: 'CaTiO3', sites: [{ site: 'A' as const, species: [{ element: 'Ca' as const, amount: 1 }] }], oxidationStates: { Ca: 2 }, tolerance: 1, octahedral: 0.4, tau: 3.9, radii: [] }));
+  const preds = fake.map(() => ({ bandGap: { value: 1, sigma: 0.1 }, stability: { probability: 0.5, spread: 0.1, decision: true }, other: {} }));
   const ti = performance.now();
   for (let k = 0; k < 10; k += 1) lib.writeBatch(screenId, 'none', fake.map((c) => ({ ...c, seq: c.seq + k * 10_000 })), preds, (k + 1) * 10_000);
   console.log(`SQLite insert: ${Math.round(100_000 / ((performance.now() - ti) / 1000)).toLocaleString('en')} candidate + prediction rows/s (transactions of 10,000)`);
   lib.close();
   // query latency over the largest screen
-  const big = new Library(lastLibrary, { readonly: true });
+  const big = Library.openReadonly(lastLibrary);
   const count = big.screen(1).done;
-  const queries: [string, Parameters<typeof queryCandidates>[1]][] = [
+  const queries: [string, CandidateQuery][] = [
     ['gap 1.2-1.8 eV and P(stable) >= 0.5, sorted by P(stable)', { screenId: 1, gap: [1.2, 1.8], stableMin: 0.5, sort: { column: 'p_stable', descending: true }, limit: 100 }],
     ['tau < 4.18, sorted by band gap', { screenId: 1, tau: [-100, 4.18], sort: { column: 'band_gap', descending: false }, limit: 100 }],
     ['contains Sn, no Pb, sorted by sigma', { screenId: 1, include: ['Sn'], exclude: ['Pb'], sort: { column: 'band_gap_sigma', descending: false }, limit: 100 }],
   ];
   for (const [label, q] of queries) {
-    queryCandidates(big, q);
+    big.query(q);
     const tq = performance.now();
-    const r = queryCandidates(big, q);
+    const r = big.query(q);
     const qms = performance.now() - tq;
     const te = performance.now();
-    const exact = queryCandidates(big, { ...q, exactTotal: true });
+    const exact = big.query({ ...q, exactTotal: true });
     console.log(`query over ${count.toLocaleString('en')} candidates (${label}): first page ${qms.toFixed(0)} ms (${r.exact ? r.total : `>${(r.total - 1).toLocaleString('en')}`} match); with an exact count ${(performance.now() - te).toFixed(0)} ms (${exact.total.toLocaleString('en')})`);
+  }
+  for (const [label, filters] of [['no filter', { screenId: 1 }], ['gap 1.2-1.8 eV and P(stable) >= 0.5', { screenId: 1, gap: [1.2, 1.8] as [number, number], stableMin: 0.5 }]] as const) {
+    const th = performance.now();
+    big.histogram(filters, 40);
+    const hms = performance.now() - th;
+    const ts = performance.now();
+    const sc = big.scatter(filters, 5000, [1.2, 1.8]);
+    console.log(`histogram over ${count.toLocaleString('en')} candidates (${label}): ${hms.toFixed(0)} ms; scatter sample of ${sc.ids.length.toLocaleString('en')} points: ${(performance.now() - ts).toFixed(0)} ms`);
   }
   big.close();
 } finally {

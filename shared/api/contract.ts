@@ -21,11 +21,20 @@ export const spaceSchema = z.object({
   filters: z.object({ tolerance: range.nullable(), octahedral: range.nullable(), tauMax: z.number().nullable() }),
 });
 
+/** What a screen stored in the library was run with (validated when read back). */
+export const screenInputsSchema = z.object({
+  options: spaceSchema,
+  modelDir: z.string().min(1),
+  shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }).nullable(),
+  limit: z.number().int().positive().optional(),
+});
+
 export const filtersSchema = z.object({
   screenId: z.number().int().positive(),
   gap: range.optional(),
   stableMin: z.number().min(0).max(1).optional(),
   tolerance: range.optional(),
+  octahedral: range.optional(),
   tau: range.optional(),
   sigmaMax: z.number().positive().optional(),
   include: z.array(symbol).optional(),
@@ -33,25 +42,36 @@ export const filtersSchema = z.object({
   ids: z.array(z.number().int().positive()).max(100_000).optional(),
 });
 
-const sortColumn = z.enum(['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq']);
+export const SORT_COLUMNS = ['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq'] as const;
+export const RANK_MODES = ['window', 'ucb', 'pareto'] as const;
+
+/** Filters, then a sort or a ranking against a target gap window, then a page. */
+export const queryRequestSchema = filtersSchema.extend({
+  sort: z.object({ column: z.enum(SORT_COLUMNS), descending: z.boolean() }).optional(),
+  rank: z.object({ mode: z.enum(RANK_MODES), window: range, kappa: z.number().min(0).max(10).optional() }).optional(),
+  limit: z.number().int().min(1).max(5000),
+  offset: z.number().int().min(0),
+});
+
+/** One filter shape for every adapter and the library: derived from the schema, written once. */
+export type CandidateFilters = z.infer<typeof filtersSchema>;
+export type QueryRequest = z.infer<typeof queryRequestSchema>;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+export type RankMode = (typeof RANK_MODES)[number];
+export type ScreenInputs = z.infer<typeof screenInputsSchema>;
+export type Space = z.infer<typeof spaceSchema>;
 
 export const contract = {
   elements: { request: z.object({}), result: null as unknown as readonly T.ElementInfo[] },
   model: { request: z.object({}), result: null as unknown as T.ModelSummary | null },
+  models: { request: z.object({}), result: null as unknown as readonly T.ModelSummary[] },
+  activateModel: { request: z.object({ dir: z.string().min(1).max(4096) }), result: null as unknown as T.ModelSummary },
   count: { request: spaceSchema, result: null as unknown as T.SpaceCounts },
   startScreen: { request: z.object({ space: spaceSchema }), result: null as unknown as { readonly screenId: number } },
   cancelScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
   resumeScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
   screens: { request: z.object({}), result: null as unknown as readonly T.ScreenSummary[] },
-  query: {
-    request: filtersSchema.extend({
-      sort: z.object({ column: sortColumn, descending: z.boolean() }).optional(),
-      rank: z.object({ mode: z.enum(['window', 'ucb', 'pareto']), window: range }).optional(),
-      limit: z.number().int().min(1).max(5000),
-      offset: z.number().int().min(0),
-    }),
-    result: null as unknown as T.CandidatePage,
-  },
+  query: { request: queryRequestSchema, result: null as unknown as T.CandidatePage },
   histogram: { request: filtersSchema.extend({ bins: z.number().int().min(2).max(200) }), result: null as unknown as T.Histogram },
   scatter: { request: filtersSchema.extend({ maxPoints: z.number().int().min(10).max(50_000), window: range }), result: null as unknown as T.ScatterData },
   detail: { request: z.object({ candidateId: z.number().int().positive() }), result: null as unknown as T.CandidateDetail },
@@ -62,6 +82,8 @@ export const contract = {
       csv: z.string().max(50_000_000),
       formulaColumn: z.string().min(1),
       targets: z.array(z.string().min(1)).min(1),
+      /** The target screening stores as the band gap; absent: inferred from the names (see roles.ts). */
+      bandGapTarget: z.string().min(1).nullable().optional(),
       protocol: z.enum(['G', 'rows']),
       epochs: z.number().int().min(1).max(1000),
       members: z.number().int().min(1).max(8),

@@ -1,5 +1,9 @@
 /** Data shapes that cross the process boundary (main <-> renderer). Plain JSON, no classes. */
 import type { ElementSymbol, SiteComposition } from '../index.js';
+import type { ModelMetrics } from './metrics.js';
+import type { ScreenStatus, TrainingStatus } from './runtime.js';
+
+export type { ScreenStatus, TrainingStatus } from './runtime.js';
 
 export interface ElementInfo {
   readonly symbol: ElementSymbol;
@@ -25,25 +29,13 @@ export interface SpaceCounts {
 
 export interface ScreenSummary {
   readonly id: number;
-  readonly status: string;
+  readonly status: ScreenStatus;
   readonly done: number;
   readonly total: number | null;
   readonly modelId: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly error: string | null;
-}
-
-export interface CandidateFilters {
-  screenId: number;
-  gap?: [number, number];
-  stableMin?: number;
-  tolerance?: [number, number];
-  tau?: [number, number];
-  sigmaMax?: number;
-  include?: ElementSymbol[];
-  exclude?: ElementSymbol[];
-  ids?: number[];
 }
 
 export interface CandidateSummary {
@@ -109,13 +101,27 @@ export interface CandidateDetail {
   readonly neighbours: readonly NeighbourComposition[];
 }
 
+/** A target's role in screening, with what it means and its unit. */
+export interface TargetRole {
+  readonly target: string;
+  readonly unit: string;
+  readonly meaning: string;
+}
+
+/** Which model target screening stores as the band gap and which as P(stable). */
+export interface ModelRoles {
+  readonly bandGap: TargetRole | null;
+  readonly stability: TargetRole | null;
+}
+
 export interface ModelSummary {
   readonly id: string;
   readonly name: string;
   readonly dir: string;
   readonly members: number;
   readonly targets: Readonly<Record<string, string>>;
-  readonly metrics: unknown;
+  readonly roles: ModelRoles;
+  readonly metrics: ModelMetrics | null;
   readonly threshold: number | null;
 }
 
@@ -126,7 +132,7 @@ export interface TrainRequestColumns {
 
 export interface TrainSummary {
   readonly jobId: number;
-  readonly status: 'running' | 'done' | 'cancelled' | 'failed';
+  readonly status: TrainingStatus;
   readonly message: string | null;
   readonly rows: { readonly train: number; readonly val: number; readonly test: number } | null;
   readonly problems: readonly { readonly line: number; readonly column: string | null; readonly reason: string }[];
@@ -138,6 +144,6 @@ export interface TrainSummary {
 
 export type WorkbenchEvent =
   | { readonly type: 'screen-progress'; readonly screenId: number; readonly done: number; readonly total: number; readonly perSecond: number; readonly etaSeconds: number }
-  | { readonly type: 'screen-finished'; readonly screenId: number; readonly status: string; readonly error: string | null }
+  | { readonly type: 'screen-finished'; readonly screenId: number; readonly status: ScreenStatus; readonly error: string | null }
   | { readonly type: 'train-progress'; readonly jobId: number; readonly member: number; readonly epoch: number; readonly epochs: number; readonly valMae: number | null; readonly valAuc: number | null; readonly trainLoss: number; readonly samplesPerSecond: number; readonly etaSeconds: number }
-  | { readonly type: 'train-finished'; readonly jobId: number; readonly status: string };
+  | { readonly type: 'train-finished'; readonly jobId: number; readonly status: TrainingStatus };

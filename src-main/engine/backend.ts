@@ -4,10 +4,10 @@
  * packages are optional dependencies: where libtensorflow could not be downloaded they are absent.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../../shared/api/runtime.js';
 
 export const BACKEND_ENV = 'PDW_BACKEND';
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+export { BACKEND_NAMES, type BackendName } from '../../shared/api/runtime.js';
 
 export interface BackendInfo {
   /** Ladder name of the backend in use. */
@@ -51,7 +51,7 @@ async function activate(name: BackendName): Promise<string | null> {
 let current: BackendInfo | undefined;
 
 export function parseBackendName(value: string): BackendName {
-  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  if (isBackendName(value)) return value;
   throw new Error(`unknown backend '${value}' (choose ${BACKEND_NAMES.join(', ')})`);
 }
 

@@ -223,7 +223,7 @@ interface Kept {
 }
 
 /** Walks every combination in the fixed order, tallying each stage, and yields the kept ones. */
-function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally: Record<string, number>): Generator<Kept> {
+function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally: Record<string, number>, deadline = Number.POSITIVE_INFINITY): Generator<Kept> {
   validateOptions(table, opts);
   for (const k of ['combinations', 'chargeNeutral', 'candidates', 'charge', 'radius', 'tolerance', 'octahedral', 'tau']) tally[k] = 0;
   const overlap = SITES.some((s, i) => SITES.slice(i + 1).some((t) => opts.sites[s].some((e) => opts.sites[t].includes(e))));
@@ -258,6 +258,10 @@ function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally:
             seen.add(key);
           }
           tally['combinations']! += 1;
+          if ((tally['combinations']! & 4095) === 0 && performance.now() > deadline) {
+            tally['stopped'] = 1;
+            return;
+          }
           const result = evaluate(a, b, x, opts);
           if (result !== 'charge') tally['chargeNeutral']! += 1;
           if (typeof result === 'string') {
@@ -302,13 +306,14 @@ export function countCandidates(table: ElementTable, opts: EnumerationOptions, s
   const tally: Record<string, number> = {};
   let n = 0;
   let exact = true;
-  for (const _ of keptCombinations(table, opts, tally)) {
+  for (const _ of keptCombinations(table, opts, tally, deadline)) {
     n += 1;
     if (n >= stopAt || (n % 2000 === 0 && performance.now() > deadline)) {
       exact = false;
       break;
     }
   }
+  if (tally['stopped']) exact = false;
   return {
     combinations: tally['combinations']!,
     chargeNeutral: tally['chargeNeutral']!,

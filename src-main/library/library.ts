@@ -2,23 +2,31 @@
  * The candidate library: one SQLite file per workspace (better-sqlite3), WAL, numbered migrations.
  * Screens, their candidates and predictions; bulk writes in transactions, so a killed process leaves
  * a consistent file whose screen resumes where its last committed batch ended.
+ *
+ * The library is behind a door: the database handle is private and every SQL statement is built
+ * here or in this folder's helpers. Readers get `ReadableLibrary`; only `Library` writes.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
+import { screenInputsSchema, type CandidateFilters, type ScreenInputs } from '../../shared/api/contract.js';
+import type { Histogram, ScatterData } from '../../shared/api/types.js';
+import { SCREEN_STATUSES, type ScreenStatus } from '../../shared/api/runtime.js';
 import type { ModelCard } from '../engine/model/card.js';
-import type { Prediction } from '../engine/model/predictor.js';
-import type { Candidate } from '../enumerate/types.js';
+import { writeCsv } from './export.js';
+import { mergeInto, type MergeResult } from './merge.js';
 import { elementMask, MIGRATIONS } from './migrations.js';
-
-export type ScreenStatus = 'pending' | 'running' | 'cancelled' | 'done' | 'failed';
+import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, registerQueryFunctions, type CandidateQuery, type QueryResult } from './query.js';
+import { rowFromRaw, type CandidateRecord, type RawCandidateRow, type StoredCandidate, type StoredPrediction } from './records.js';
+import { gapHistogram, scatterSample } from './statistics.js';
 
 export interface ScreenRow {
   readonly id: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly status: ScreenStatus;
-  readonly inputs: unknown;
+  readonly inputs: ScreenInputs;
   readonly modelId: string;
   readonly shard: string | null;
   readonly total: number | null;
@@ -34,7 +42,7 @@ interface RawScreen {
   id: number;
   created_at: string;
   updated_at: string;
-  status: ScreenStatus;
+  status: string;
   inputs_json: string;
   model_id: string;
   shard: string | null;
@@ -43,110 +51,185 @@ interface RawScreen {
   error: string | null;
 }
 
-function screenFromRaw(r: RawScreen): ScreenRow {
-  return { id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, status: r.status, inputs: JSON.parse(r.inputs_json), modelId: r.model_id, shard: r.shard, total: r.total, done: r.done, error: r.error };
+/** What every reader of a library may do: read screens and candidates, never write. */
+export interface ReadableLibrary {
+  readonly file: string;
+  readonly schemaVersion: number;
+  screen(id: number): ScreenRow;
+  screens(): ScreenRow[];
+  query(q: CandidateQuery): QueryResult;
+  histogram(filters: CandidateFilters, bins: number): Histogram;
+  scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData;
+  /** A candidate by id, with its screen; null when there is none. */
+  candidate(id: number): StoredCandidate | null;
+  /** The matches of `filters` as a shortlist CSV, streamed into `out` (ended when done). */
+  exportCsv(filters: CandidateFilters, out: Writable, notes?: Readonly<Record<string, string>>): Promise<number>;
+  close(): void;
 }
 
-export class Library {
-  readonly db: Database.Database;
+export class Library implements ReadableLibrary {
+  readonly #db: Database.Database;
 
-  constructor(readonly file: string, options: { readonly readonly?: boolean } = {}) {
-    if (!options.readonly) mkdirSync(dirname(file), { recursive: true });
+  private constructor(
+    readonly file: string,
+    db: Database.Database,
+  ) {
+    this.#db = db;
+  }
+
+  /** Opens (and creates or migrates) a library for reading and writing. */
+  static open(file: string): Library {
+    mkdirSync(dirname(file), { recursive: true });
+    const library = new Library(file, Library.connect(file, false));
+    library.#db.pragma('journal_mode = WAL');
+    library.#db.pragma('synchronous = NORMAL');
+    library.#db.pragma('foreign_keys = ON');
+    library.migrate();
+    return library;
+  }
+
+  /** Opens an existing library read-only. */
+  static openReadonly(file: string): ReadableLibrary {
+    return new Library(file, Library.connect(file, true));
+  }
+
+  private static connect(file: string, readonly: boolean): Database.Database {
+    let db: Database.Database;
     try {
-      this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      db = new Database(file, { readonly, fileMustExist: readonly });
+      db.pragma('schema_version'); // reads the header: "file is not a database" surfaces here
     } catch (e) {
       throw new LibraryError(`cannot open library ${file}: ${(e as Error).message}`);
     }
-    if (!options.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.migrate();
-    }
+    registerQueryFunctions(db);
+    return db;
   }
 
   get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
+    return this.#db.pragma('user_version', { simple: true }) as number;
   }
 
   private migrate(): void {
     const current = this.schemaVersion;
     if (current > MIGRATIONS.length) throw new LibraryError(`${this.file} has schema ${current}, newer than this workbench (${MIGRATIONS.length})`);
     for (let v = current; v < MIGRATIONS.length; v += 1) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
+      this.#db.transaction(() => {
+        this.#db.exec(MIGRATIONS[v]!);
+        this.#db.pragma(`user_version = ${v + 1}`);
       })();
     }
   }
 
+  private screenFromRaw(r: RawScreen): ScreenRow {
+    if (!(SCREEN_STATUSES as readonly string[]).includes(r.status)) throw new LibraryError(`${this.file}: screen ${r.id} has an unknown status '${r.status}'`);
+    let inputs: ScreenInputs;
+    try {
+      inputs = screenInputsSchema.parse(JSON.parse(r.inputs_json));
+    } catch (e) {
+      throw new LibraryError(`${this.file}: the inputs of screen ${r.id} are not valid screen inputs (${(e as Error).message.split('\n')[0]})`);
+    }
+    return { id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, status: r.status as ScreenStatus, inputs, modelId: r.model_id, shard: r.shard, total: r.total, done: r.done, error: r.error };
+  }
+
   /** Registers a model (idempotent by id). */
-  upsertModel(card: ModelCard, dir: string): void {
-    this.db
+  upsertModel(card: Omit<ModelCard, 'weights'>, dir: string): void {
+    this.#db
       .prepare('INSERT INTO models (id, name, dir, card_json, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET dir = excluded.dir')
       .run(card.id, card.name, dir, JSON.stringify({ ...card, weights: undefined }), card.createdAt);
   }
 
-  createScreen(inputs: unknown, modelId: string, shard: string | null, total: number | null): number {
+  createScreen(inputs: ScreenInputs, modelId: string, shard: string | null, total: number | null): number {
     const now = new Date().toISOString();
-    const r = this.db
+    const r = this.#db
       .prepare("INSERT INTO screens (created_at, updated_at, status, inputs_json, model_id, shard, total) VALUES (?, ?, 'pending', ?, ?, ?, ?)")
-      .run(now, now, JSON.stringify(inputs), modelId, shard, total);
+      .run(now, now, JSON.stringify(screenInputsSchema.parse(inputs)), modelId, shard, total);
     return Number(r.lastInsertRowid);
   }
 
   screen(id: number): ScreenRow {
-    const r = this.db.prepare('SELECT * FROM screens WHERE id = ?').get(id) as RawScreen | undefined;
+    const r = this.#db.prepare('SELECT * FROM screens WHERE id = ?').get(id) as RawScreen | undefined;
     if (!r) throw new LibraryError(`no screen ${id} in ${this.file}`);
-    return screenFromRaw(r);
+    return this.screenFromRaw(r);
   }
 
   screens(): ScreenRow[] {
-    return (this.db.prepare('SELECT * FROM screens ORDER BY id').all() as RawScreen[]).map(screenFromRaw);
+    return (this.#db.prepare('SELECT * FROM screens ORDER BY id').all() as RawScreen[]).map((r) => this.screenFromRaw(r));
   }
 
   setStatus(id: number, status: ScreenStatus, error: string | null = null): void {
-    this.db.prepare('UPDATE screens SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, new Date().toISOString(), id);
+    this.#db.prepare('UPDATE screens SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, new Date().toISOString(), id);
   }
 
   /**
    * Stores one batch of candidates and their predictions and advances the screen's `done` counter,
    * all in one transaction: after a crash either the whole batch is there or none of it.
    */
-  writeBatch(screenId: number, modelId: string, candidates: readonly Candidate[], predictions: readonly Prediction[], done: number): void {
-    const insertCandidate = this.db.prepare(
+  writeBatch(screenId: number, modelId: string, candidates: readonly CandidateRecord[], predictions: readonly StoredPrediction[], done: number): void {
+    if (predictions.length !== candidates.length) throw new LibraryError(`a batch of ${candidates.length} candidates came with ${predictions.length} predictions`);
+    const insertCandidate = this.#db.prepare(
       'INSERT INTO candidates (screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const insertPrediction = this.db.prepare(
+    const insertPrediction = this.#db.prepare(
       'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const advance = this.db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
-    this.db.transaction(() => {
+    const advance = this.#db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
+    this.#db.transaction(() => {
       candidates.forEach((c, i) => {
-        const symbols = [...new Set(c.sites.flatMap((s) => s.species.map((sp) => sp.element)))];
-        const elements = `,${symbols.join(',')},`;
-        const r = insertCandidate.run(screenId, c.seq, c.formula, elements, JSON.stringify(c.sites), JSON.stringify(c.oxidationStates), c.tolerance, c.octahedral, c.tau);
+        const r = insertCandidate.run(screenId, c.seq, c.formula, `,${c.elements.join(',')},`, c.sitesJson, c.oxidationJson, c.t, c.mu, c.tau);
         const p = predictions[i]!;
-        const gap = p.regression['band_gap'];
-        const others = Object.fromEntries(Object.entries(p.regression).filter(([k]) => k !== 'band_gap'));
         insertPrediction.run(
           r.lastInsertRowid,
           modelId,
-          gap?.value ?? null,
-          gap?.sigma ?? null,
-          p.classification?.probability ?? null,
-          p.classification?.spread ?? null,
-          p.classification ? (p.classification.decision ? 1 : 0) : null,
-          Object.keys(others).length ? JSON.stringify(others) : null,
+          p.bandGap?.value ?? null,
+          p.bandGap?.sigma ?? null,
+          p.stability?.probability ?? null,
+          p.stability?.spread ?? null,
+          p.stability ? (p.stability.decision ? 1 : 0) : null,
+          Object.keys(p.other).length ? JSON.stringify(p.other) : null,
           screenId,
-          ...elementMask(symbols),
+          ...elementMask(c.elements),
         );
       });
       advance.run(done, new Date().toISOString(), screenId);
     })();
   }
 
+  query(q: CandidateQuery): QueryResult {
+    return queryCandidates(this.#db, q);
+  }
+
+  histogram(filters: CandidateFilters, bins: number): Histogram {
+    return gapHistogram(this.#db, filters, bins);
+  }
+
+  scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData {
+    return scatterSample(this.#db, filters, maxPoints, window);
+  }
+
+  candidate(id: number): StoredCandidate | null {
+    const raw = this.#db.prepare(`${CANDIDATE_SELECT}, c.screen_id FROM ${CANDIDATE_JOIN} WHERE c.id = ?`).get(id) as (RawCandidateRow & { screen_id: number }) | undefined;
+    if (!raw) return null;
+    const { screen_id: screenId, ...row } = raw;
+    return { screenId, row: rowFromRaw(row) };
+  }
+
+  async exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
+    const model = this.#db.prepare('SELECT m.id, m.name, m.created_at AS createdAt FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').get(filters.screenId) as
+      | { id: string; name: string; createdAt: string }
+      | undefined;
+    if (!model) {
+      out.end();
+      throw new LibraryError(`no screen ${filters.screenId} in ${this.file}`);
+    }
+    return writeCsv(this.#db, filters, model, out, notes);
+  }
+
+  /** Merges other library files (e.g. the shards of a job array) into this one, without duplicates. */
+  merge(sources: readonly string[]): MergeResult {
+    return mergeInto(this.#db, (inputs, modelId) => this.createScreen(screenInputsSchema.parse(inputs), modelId, null, null), sources);
+  }
+
   close(): void {
-    this.db.close();
+    this.#db.close();
   }
 }

@@ -3,7 +3,7 @@
  * inputs and model, shard aside, become one screen; candidates are keyed by (screen, seq), so a
  * candidate present in two inputs is stored once.
  */
-import type { Library } from './library.js';
+import type Database from 'better-sqlite3';
 
 interface SourceScreen {
   id: number;
@@ -19,8 +19,13 @@ function withoutShard(inputsJson: string): string {
   return JSON.stringify({ ...inputs, shard: null });
 }
 
-export function mergeLibraries(target: Library, sources: readonly string[]): { screens: number; candidates: number } {
-  const db = target.db;
+export interface MergeResult {
+  readonly screens: number;
+  readonly candidates: number;
+}
+
+/** Merges `sources` into `db`; `createScreen` makes a screen row in the target for inputs it lacks. */
+export function mergeInto(db: Database.Database, createScreen: (inputs: unknown, modelId: string) => number, sources: readonly string[]): MergeResult {
   let added = 0;
   const touched = new Map<number, { total: number; complete: boolean }>();
   sources.forEach((file, k) => {
@@ -32,7 +37,7 @@ export function mergeLibraries(target: Library, sources: readonly string[]): { s
         for (const s of db.prepare(`SELECT id, inputs_json, model_id, status, total, done FROM ${alias}.screens`).all() as SourceScreen[]) {
           const inputs = withoutShard(s.inputs_json);
           const existing = db.prepare('SELECT id FROM screens WHERE inputs_json = ? AND model_id = ? AND shard IS NULL').get(inputs, s.model_id) as { id: number } | undefined;
-          const targetId = existing?.id ?? target.createScreen(JSON.parse(inputs), s.model_id, null, null);
+          const targetId = existing?.id ?? createScreen(JSON.parse(inputs), s.model_id);
           const t = touched.get(targetId) ?? { total: 0, complete: true };
           touched.set(targetId, { total: t.total + (s.total ?? s.done), complete: t.complete && s.status === 'done' });
           const r = db

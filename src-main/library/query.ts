@@ -1,45 +1,21 @@
-/** Filter, sort, rank and page the candidates of a screen. */
-import type { CandidateSummary } from '../../shared/api/types.js';
-import type { SiteComposition } from '../../shared/index.js';
-import type { Library } from './library.js';
+/** Filter, sort, rank and page the candidates of a screen (internal to the library: callers use Library). */
+import type Database from 'better-sqlite3';
+import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
 import { elementMask } from './migrations.js';
 import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
+import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
 
-export const SORT_COLUMNS = ['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq'] as const;
-export type SortColumn = (typeof SORT_COLUMNS)[number];
-export type RankMode = 'window' | 'ucb' | 'pareto';
-
-export interface CandidateQuery {
-  readonly screenId: number;
-  readonly gap?: readonly [number, number];
-  readonly stableMin?: number;
-  readonly tolerance?: readonly [number, number];
-  readonly octahedral?: readonly [number, number];
-  readonly tau?: readonly [number, number];
-  readonly sigmaMax?: number;
-  readonly include?: readonly string[];
-  readonly exclude?: readonly string[];
-  /** Only these candidate ids (a shortlist). */
-  readonly ids?: readonly number[];
-  readonly sort?: { readonly column: SortColumn; readonly descending: boolean };
-  /** Rank instead of sorting, against a target gap window. */
-  readonly rank?: { readonly mode: RankMode; readonly window: readonly [number, number]; readonly kappa?: number };
-  readonly limit?: number;
-  readonly offset?: number;
+/** A query as the library takes it: the contract's request, with paging optional, and exact counting on demand. */
+export type CandidateQuery = CandidateFilters & Partial<Pick<QueryRequest, 'sort' | 'rank' | 'limit' | 'offset'>> & {
   /** Count every match; by default counting stops past COUNT_CAP, which keeps queries fast on millions of rows. */
   readonly exactTotal?: boolean;
-}
+};
 
 /** The candidates of a screen with their predictions, aliased c and p as the WHERE clauses expect. */
 export const CANDIDATE_JOIN = 'candidates c JOIN predictions p ON p.candidate_id = c.id';
 
 /** Matches counted before a query reports "more than this" instead of an exact total. */
 export const COUNT_CAP = 10_000;
-
-/** A stored candidate with its predictions: the contract's CandidateSummary plus the other targets. */
-export interface CandidateRow extends CandidateSummary {
-  readonly other: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
-}
 
 export interface QueryResult {
   /** Matches; a lower bound (COUNT_CAP + 1) when `exact` is false. */
@@ -48,49 +24,16 @@ export interface QueryResult {
   readonly rows: CandidateRow[];
 }
 
-interface RawRow {
-  id: number;
-  seq: number;
-  formula: string;
-  sites_json: string;
-  oxidation_json: string;
-  t: number;
-  mu: number;
-  tau: number | null;
-  band_gap: number | null;
-  band_gap_sigma: number | null;
-  p_stable: number | null;
-  p_stable_spread: number | null;
-  stable: number | null;
-  other_json: string | null;
-  score?: number;
-}
-
-export function rowFromRaw(r: RawRow): CandidateRow {
-  return {
-    id: r.id,
-    seq: r.seq,
-    formula: r.formula,
-    sites: JSON.parse(r.sites_json) as SiteComposition,
-    oxidationStates: JSON.parse(r.oxidation_json) as Record<string, number>,
-    t: r.t,
-    mu: r.mu,
-    tau: r.tau,
-    bandGap: r.band_gap,
-    bandGapSigma: r.band_gap_sigma,
-    pStable: r.p_stable,
-    pStableSpread: r.p_stable_spread,
-    stable: r.stable === null ? null : r.stable === 1,
-    other: r.other_json ? (JSON.parse(r.other_json) as Record<string, { value: number; sigma: number }>) : {},
-    ...(r.score !== undefined ? { score: r.score } : {}),
-  };
-}
-
-const SELECT = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau,
+export const CANDIDATE_SELECT = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau,
   p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json`;
 
+export interface WhereClause {
+  readonly sql: string;
+  readonly params: Record<string, string | number>;
+}
+
 /** WHERE clause and parameters for the filters of a query. */
-export function whereClause(q: CandidateQuery): { sql: string; params: Record<string, string | number> } {
+export function whereClause(q: CandidateFilters): WhereClause {
   // filter on the predictions' screen column: the planner can then walk (screen_id, band_gap / p_stable) indexes
   const parts = ['p.screen_id = @screenId'];
   const params: Record<string, string | number> = { screenId: q.screenId };
@@ -134,44 +77,36 @@ export function whereClause(q: CandidateQuery): { sql: string; params: Record<st
   return { sql: parts.join(' AND '), params };
 }
 
-let functionsRegistered = new WeakSet<object>();
-
-function registerFunctions(library: Library): void {
-  if (functionsRegistered.has(library.db)) return;
-  library.db.function('gap_window', { deterministic: true }, (v: unknown, s: unknown, lo: unknown, hi: unknown) =>
+/** Registers the ranking functions the ORDER BY clauses call (once per connection). */
+export function registerQueryFunctions(db: Database.Database): void {
+  db.function('gap_window', { deterministic: true }, (v: unknown, s: unknown, lo: unknown, hi: unknown) =>
     v === null ? 0 : windowProbability(v as number, (s as number | null) ?? 0, lo as number, hi as number),
   );
-  library.db.function('ucb', { deterministic: true }, (v: unknown, s: unknown, p: unknown, sp: unknown, lo: unknown, hi: unknown, k: unknown) =>
+  db.function('ucb', { deterministic: true }, (v: unknown, s: unknown, p: unknown, sp: unknown, lo: unknown, hi: unknown, k: unknown) =>
     v === null || p === null ? 0 : ucbScore(v as number, (s as number | null) ?? 0, p as number, (sp as number | null) ?? 0, lo as number, hi as number, k as number),
   );
-  functionsRegistered.add(library.db);
 }
 
-export function resetQueryFunctions(): void {
-  functionsRegistered = new WeakSet<object>();
-}
-
-export function queryCandidates(library: Library, q: CandidateQuery): QueryResult {
-  registerFunctions(library);
+export function queryCandidates(db: Database.Database, q: CandidateQuery): QueryResult {
   const { sql: where, params } = whereClause(q);
   const from = `FROM ${CANDIDATE_JOIN}`;
   // counting needs the candidates table only when a filter reads it (t, mu, tau)
   const countFrom = /\bc\./.test(where) ? from : 'FROM predictions p';
   const exact = q.exactTotal === true;
   const total = exact
-    ? (library.db.prepare(`SELECT count(*) ${countFrom} WHERE ${where}`).pluck().get(params) as number)
-    : (library.db.prepare(`SELECT count(*) FROM (SELECT 1 ${countFrom} WHERE ${where} LIMIT ${COUNT_CAP + 1})`).pluck().get(params) as number);
+    ? (db.prepare(`SELECT count(*) ${countFrom} WHERE ${where}`).pluck().get(params) as number)
+    : (db.prepare(`SELECT count(*) FROM (SELECT 1 ${countFrom} WHERE ${where} LIMIT ${COUNT_CAP + 1})`).pluck().get(params) as number);
   const totalIsExact = exact || total <= COUNT_CAP;
   const limit = q.limit ?? 100;
   const offset = q.offset ?? 0;
   const page = { ...params, limit, offset };
   if (q.rank?.mode === 'pareto') {
     const [lo, hi] = q.rank.window;
-    const all = library.db.prepare(`SELECT c.id, p.band_gap, p.band_gap_sigma, p.p_stable ${from} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
+    const all = db.prepare(`SELECT c.id, p.band_gap, p.band_gap_sigma, p.p_stable ${from} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
     const fronts = paretoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0));
     const ranked = all.map((r, i) => ({ id: r.id, front: fronts[i]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
-    const byId = library.db.prepare(`${SELECT} ${from} WHERE c.id = ?`);
-    return { total: all.length, exact: true, rows: ranked.map((r) => ({ ...rowFromRaw(byId.get(r.id) as RawRow), score: r.front })) };
+    const byId = db.prepare(`${CANDIDATE_SELECT} ${from} WHERE c.id = ?`);
+    return { total: all.length, exact: true, rows: ranked.map((r) => ({ ...rowFromRaw(byId.get(r.id) as RawCandidateRow), score: r.front })) };
   }
   let order: string;
   let scoreSql = '';
@@ -189,6 +124,6 @@ export function queryCandidates(library: Library, q: CandidateQuery): QueryResul
     // indexes already hold, so SQLite walks the index and stops at the page instead of sorting every match
     order = `${column} ${s.descending ? 'DESC' : 'ASC'}, p.candidate_id ${s.descending ? 'DESC' : 'ASC'}`;
   }
-  const rows = library.db.prepare(`${SELECT}${scoreSql} ${from} WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(page) as RawRow[];
+  const rows = db.prepare(`${CANDIDATE_SELECT}${scoreSql} ${from} WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(page) as RawCandidateRow[];
   return { total, exact: totalIsExact, rows: rows.map(rowFromRaw) };
 }

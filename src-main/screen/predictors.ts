@@ -1,25 +1,23 @@
 /**
- * A pool that predicts batches of compositions: worker threads (one per core) when running from the
- * compiled build, or the calling thread (tests running TypeScript sources).
+ * A pool that predicts batches of compositions: worker threads (one per core), each loading the model
+ * once; the calling thread only when no compiled worker exists (nothing built yet).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { compositionFromAmounts, type Composition, type ElementSymbol } from '../../shared/index.js';
+import type { BackendName } from '../../shared/api/runtime.js';
+import { compositionFromAmounts, type ElementSymbol } from '../../shared/index.js';
 import { loadElementTable } from '../data/elements/load.js';
 import { EnsemblePredictor, type Prediction } from '../engine/model/predictor.js';
-import type { PredictReply, PredictRequest, PredictWorkerInit } from './protocol.js';
+import type { CompositionBatch, PredictReply, PredictRequest, PredictWorkerInit } from './protocol.js';
+import { compiledWorkerUrl } from './worker-url.js';
 
 export interface PredictorPool {
   readonly size: number;
-  predict(compositions: readonly Composition[]): Promise<Prediction[]>;
+  predict(batch: CompositionBatch): Promise<Prediction[]>;
   close(): Promise<void>;
 }
 
-const WORKER_URL = new URL('./predict-worker.js', import.meta.url);
-
-function toRequest(id: number, compositions: readonly Composition[]): PredictRequest {
-  return { id, elements: compositions.map((c) => c.elements.map((e) => e.element)), amounts: compositions.map((c) => c.elements.map((e) => e.amount)) };
+function compositionsOf(batch: CompositionBatch) {
+  return batch.elements.map((els, i) => compositionFromAmounts(els.map((e, k) => [e as ElementSymbol, batch.amounts[i]![k]!] as const)));
 }
 
 class WorkerPool implements PredictorPool {
@@ -28,38 +26,55 @@ class WorkerPool implements PredictorPool {
   private readonly waiting: ((w: Worker) => void)[] = [];
   private readonly pending = new Map<number, { resolve: (p: Prediction[]) => void; reject: (e: Error) => void; worker: Worker }>();
   private nextId = 0;
+  private failure: Error | null = null;
+  private closing = false;
 
   private constructor(readonly size: number) {}
 
-  static async start(size: number, init: PredictWorkerInit): Promise<WorkerPool> {
+  static async start(url: URL, size: number, init: PredictWorkerInit): Promise<WorkerPool> {
     const pool = new WorkerPool(size);
-    await Promise.all(
-      Array.from({ length: size }, () => new Promise<void>((resolve, reject) => {
-        const w = new Worker(WORKER_URL, { workerData: init });
-        w.on('message', (msg: PredictReply) => {
-          if (msg.type === 'ready') {
+    try {
+      await Promise.all(
+        Array.from({ length: size }, () => new Promise<void>((resolve, reject) => {
+          const w = new Worker(url, { workerData: init });
+          pool.workers.push(w);
+          w.on('message', (msg: PredictReply) => {
+            if (msg.type === 'ready') {
+              pool.release(w);
+              resolve();
+              return;
+            }
+            const job = pool.pending.get(msg.id);
+            if (!job) return;
+            pool.pending.delete(msg.id);
             pool.release(w);
-            resolve();
-            return;
-          }
-          const job = pool.pending.get(msg.id);
-          if (!job) return;
-          pool.pending.delete(msg.id);
-          pool.release(w);
-          if (msg.type === 'result') job.resolve(msg.predictions);
-          else job.reject(new Error(msg.message));
-        });
-        w.on('error', (e) => {
-          reject(e);
-          for (const [id, job] of pool.pending) if (job.worker === w) {
-            pool.pending.delete(id);
-            job.reject(e);
-          }
-        });
-        pool.workers.push(w);
-      })),
-    );
+            if (msg.type === 'result') job.resolve(msg.predictions);
+            else job.reject(new Error(msg.message));
+          });
+          const died = (e: Error): void => {
+            reject(e);
+            pool.fail(w, e);
+          };
+          w.on('error', died);
+          w.on('exit', (code) => {
+            if (!pool.closing) died(new Error(`a prediction worker stopped (exit ${code})`));
+          });
+        })),
+      );
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
     return pool;
+  }
+
+  /** A dead worker fails its job and every later call: a screen must not wait forever. */
+  private fail(w: Worker, e: Error): void {
+    this.failure ??= e;
+    for (const [id, job] of this.pending) if (job.worker === w) {
+      this.pending.delete(id);
+      job.reject(e);
+    }
   }
 
   private release(w: Worker): void {
@@ -73,28 +88,28 @@ class WorkerPool implements PredictorPool {
     return w ? Promise.resolve(w) : new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  async predict(compositions: readonly Composition[]): Promise<Prediction[]> {
+  async predict(batch: CompositionBatch): Promise<Prediction[]> {
+    if (this.failure) throw this.failure;
     const worker = await this.acquire();
+    if (this.failure) throw this.failure;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker });
-      worker.postMessage(toRequest(id, compositions));
+      worker.postMessage({ id, ...batch } satisfies PredictRequest);
     });
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
 
-class InProcessPool implements PredictorPool {
+class InThreadPool implements PredictorPool {
   readonly size = 1;
   constructor(private readonly predictor: EnsemblePredictor) {}
-  predict(compositions: readonly Composition[]): Promise<Prediction[]> {
-    // round-trip through the same message shape as the workers, so both paths see equal inputs
-    const req = toRequest(0, compositions);
-    const rebuilt = req.elements.map((els, i) => compositionFromAmounts(els.map((e, k) => [e as ElementSymbol, req.amounts[i]![k]!] as const)));
-    return Promise.resolve(this.predictor.predict(rebuilt, 1024));
+  predict(batch: CompositionBatch): Promise<Prediction[]> {
+    return Promise.resolve(this.predictor.predict(compositionsOf(batch), 1024));
   }
   close(): Promise<void> {
     this.predictor.dispose();
@@ -102,8 +117,8 @@ class InProcessPool implements PredictorPool {
   }
 }
 
-export async function startPredictorPool(modelDir: string, workers: number, backend: string): Promise<PredictorPool> {
-  const compiled = import.meta.url.endsWith('.js') && existsSync(fileURLToPath(WORKER_URL));
-  if (workers > 1 && compiled) return WorkerPool.start(workers, { modelDir, backend });
-  return new InProcessPool(EnsemblePredictor.load(modelDir, loadElementTable()));
+export async function startPredictorPool(modelDir: string, workers: number, backend: BackendName): Promise<PredictorPool> {
+  const url = compiledWorkerUrl('predict-worker');
+  if (url) return WorkerPool.start(url, workers, { modelDir, backend });
+  return new InThreadPool(EnsemblePredictor.load(modelDir, loadElementTable()));
 }

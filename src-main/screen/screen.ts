@@ -1,29 +1,24 @@
 /**
- * Screening: enumerate -> featurize -> predict in batches (worker threads) -> store. Batches are
- * written in enumeration order, each in one transaction with the screen's `done` counter, so a
- * cancelled or killed screen resumes exactly after its last stored candidate: nothing lost, nothing
- * stored twice. A shard K/N takes the candidates with seq % N == K (deterministic), so N independent
- * jobs cover a space that one machine cannot, and `merge` combines their libraries.
+ * Screening: enumerate (a worker) -> predict in batches (worker threads) -> store. Batches are written
+ * in enumeration order, each in one transaction with the screen's `done` counter, so a cancelled or
+ * killed screen resumes exactly after its last stored candidate: nothing lost, nothing stored twice.
+ * A cancel takes effect at the next batch boundary: batches still being predicted are dropped. A
+ * shard K/N takes the candidates with seq % N == K (deterministic), so N independent jobs cover a
+ * space that one machine cannot, and `merge` combines their libraries.
  */
+import type { ScreenInputs } from '../../shared/api/contract.js';
+import type { BackendName } from '../../shared/api/runtime.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { readModelCard } from '../engine/model/bundle.js';
-import { countCandidates, enumerateCandidates, type EnumeratedCandidate } from '../enumerate/enumerate.js';
-import type { EnumerationOptions } from '../enumerate/types.js';
-import type { Library } from '../library/library.js';
+import type { ModelCard } from '../engine/model/card.js';
+import { requireScreeningRoles } from '../engine/model/roles.js';
+import type { Library } from '../library/index.js';
+import { candidateBatchSource, countSpace } from './enumeration.js';
 import { startPredictorPool } from './predictors.js';
+import type { Shard } from './protocol.js';
+import { storedPrediction } from './store.js';
 
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
-
-export interface ScreenInputs {
-  readonly options: EnumerationOptions;
-  readonly modelDir: string;
-  readonly shard: Shard | null;
-  /** Screen only the first `limit` candidates of the enumeration (after sharding). */
-  readonly limit?: number;
-}
+export type { Shard } from './protocol.js';
 
 export interface ScreenProgress {
   readonly screenId: number;
@@ -41,7 +36,11 @@ export interface ScreenRequest {
   readonly resumeId?: number;
   readonly batchSize?: number;
   readonly workers: number;
-  readonly backend: string;
+  readonly backend: BackendName;
+  /** How long counting a new screen's space may take before the screen is refused. */
+  readonly countBudgetMs?: number;
+  /** Called once the screen row exists (before any candidate is predicted). */
+  readonly onStart?: (screenId: number) => void;
   readonly onProgress?: (p: ScreenProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -54,23 +53,34 @@ export interface ScreenResult {
   readonly seconds: number;
 }
 
+export class ScreenError extends Error {
+  override name = 'ScreenError';
+}
+
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index >= count) throw new Error(`shard must be K/N with 0 <= K < N (e.g. 0/8), got '${text}'`);
+  if (!m || count < 1 || index >= count) throw new ScreenError(`shard must be K/N with 0 <= K < N (e.g. 0/8), got '${text}'`);
   return { index, count };
 }
 
-function* shardOf(candidates: Iterable<EnumeratedCandidate>, shard: Shard | null, limit = Number.POSITIVE_INFINITY): Generator<EnumeratedCandidate> {
-  let n = 0;
-  for (const c of candidates) {
-    if (n >= limit) return;
-    if (!shard || c.seq % shard.count === shard.index) {
-      n += 1;
-      yield c;
-    }
+/** Counting a screen's space may take this long by default (it runs in a worker). */
+export const SCREEN_COUNT_BUDGET_MS = 120_000;
+
+async function createScreen(req: ScreenRequest, inputs: ScreenInputs, card: ModelCard): Promise<{ screenId: number; total: number }> {
+  const s = inputs.shard;
+  // with a limit, counting can stop once enough candidates (for this shard) are known to exist
+  const stopAt = inputs.limit === undefined ? Number.POSITIVE_INFINITY : inputs.limit * (s ? s.count : 1);
+  const counts = await countSpace(req.table, inputs.options, { stopAt, budgetMs: req.countBudgetMs ?? SCREEN_COUNT_BUDGET_MS, ...(req.signal ? { signal: req.signal } : {}) });
+  if (!counts.exact && counts.candidates < stopAt) {
+    throw new ScreenError(`the space is too large to count within ${Math.round((req.countBudgetMs ?? SCREEN_COUNT_BUDGET_MS) / 1000)} s (more than ${counts.candidates.toLocaleString('en')} candidates so far); narrow it or split it into shards`);
   }
+  let total = s ? Math.floor(counts.candidates / s.count) + (s.index < counts.candidates % s.count ? 1 : 0) : counts.candidates;
+  if (inputs.limit !== undefined) total = Math.min(total, inputs.limit);
+  req.library.upsertModel(card, inputs.modelDir);
+  const screenId = req.library.createScreen(inputs, card.id, s ? `${s.index}/${s.count}` : null, total);
+  return { screenId, total };
 }
 
 export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
@@ -78,75 +88,84 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
   let screenId: number;
   let inputs: ScreenInputs;
   let total: number;
+  let card: ModelCard;
   if (req.resumeId !== undefined) {
     const row = library.screen(req.resumeId);
-    if (row.status === 'done') return { screenId: row.id, status: 'done', done: row.done, total: row.total ?? row.done, seconds: 0 };
+    if (row.status === 'done') {
+      req.onStart?.(row.id);
+      return { screenId: row.id, status: 'done', done: row.done, total: row.total ?? row.done, seconds: 0 };
+    }
     screenId = row.id;
-    inputs = row.inputs as ScreenInputs;
-    total = row.total!;
+    inputs = row.inputs;
+    total = row.total ?? 0;
+    card = readModelCard(inputs.modelDir);
+    if (card.id !== row.modelId) {
+      throw new ScreenError(`screen ${row.id} was run with model ${row.modelId}, but ${inputs.modelDir} now holds ${card.id}; resuming would mix two models' predictions`);
+    }
   } else {
-    if (!req.inputs) throw new Error('runScreen needs inputs or resumeId');
+    if (!req.inputs) throw new ScreenError('runScreen needs inputs or resumeId');
     inputs = req.inputs;
-    const s = inputs.shard;
-    // with a limit, counting can stop once enough candidates (for this shard) are known to exist
-    const stopAt = inputs.limit === undefined ? Number.POSITIVE_INFINITY : inputs.limit * (s ? s.count : 1);
-    const counts = countCandidates(table, inputs.options, stopAt);
-    total = s ? Math.floor(counts.candidates / s.count) + (s.index < counts.candidates % s.count ? 1 : 0) : counts.candidates;
-    if (inputs.limit !== undefined) total = Math.min(total, inputs.limit);
-    const card = readModelCard(inputs.modelDir);
-    library.upsertModel(card, inputs.modelDir);
-    screenId = library.createScreen(inputs, card.id, s ? `${s.index}/${s.count}` : null, total);
+    card = readModelCard(inputs.modelDir);
+    requireScreeningRoles(card); // before any work: a model without a band gap cannot screen
+    ({ screenId, total } = await createScreen(req, inputs, card));
   }
-  const modelId = library.screen(screenId).modelId;
-  const batchSize = req.batchSize ?? 2048;
+  const roles = requireScreeningRoles(card);
+  const cardRoles = { bandGap: roles.bandGap?.target ?? null, stability: roles.stability?.target ?? null };
+  req.onStart?.(screenId);
   const alreadyDone = library.screen(screenId).done;
   library.setStatus(screenId, 'running');
 
-  const pool = await startPredictorPool(inputs.modelDir, req.workers, req.backend);
   const started = performance.now();
   let done = alreadyDone;
-  let cancelled = false;
+  let failure: Error | null = null;
+  const stopped = (): boolean => failure !== null || req.signal?.aborted === true;
+  const batchSize = req.batchSize ?? 2048;
+  const source = candidateBatchSource(table, { options: inputs.options, shard: inputs.shard, limit: inputs.limit ?? null, skip: alreadyDone, batchSize });
+  let pool: Awaited<ReturnType<typeof startPredictorPool>> | null = null;
   try {
-    const source = shardOf(enumerateCandidates(table, inputs.options), inputs.shard, inputs.limit);
-    for (let skipped = 0; skipped < alreadyDone; skipped += 1) source.next(); // resume: skip what is stored
-    const inFlight: Promise<void>[] = [];
-    let writeChain = Promise.resolve();
+    pool = await startPredictorPool(inputs.modelDir, req.workers, req.backend);
     const maxInFlight = pool.size * 2;
-    let batch: EnumeratedCandidate[] = [];
-    const dispatch = (items: EnumeratedCandidate[]): void => {
-      const predicted = pool.predict(items.map((c) => c.composition));
-      // writes happen in dispatch order: each waits for the previous one
+    const inFlight: Promise<void>[] = [];
+    // writes happen in dispatch order; the chain never rejects: the first failure is kept and every
+    // later batch is skipped, so no write is left half-handled
+    let writeChain = Promise.resolve();
+    for (let batch = await source.next(); batch !== null && !stopped(); batch = await source.next()) {
+      const items = batch;
+      const predicted = pool.predict(items.compositions);
+      predicted.catch(() => undefined); // handled in the chain below; no unhandled rejection meanwhile
       writeChain = writeChain.then(async () => {
-        const predictions = await predicted;
-        done += items.length;
-        library.writeBatch(screenId, modelId, items, predictions, done);
-        const seconds = (performance.now() - started) / 1000;
-        const perSecond = (done - alreadyDone) / Math.max(seconds, 1e-3);
-        req.onProgress?.({ screenId, done, total, perSecond, etaSeconds: perSecond > 0 ? (total - done) / perSecond : 0 });
+        if (stopped()) return;
+        try {
+          const predictions = await predicted;
+          if (stopped()) return;
+          library.writeBatch(screenId, card.id, items.records, predictions.map((p) => storedPrediction(p, cardRoles)), done + items.records.length);
+          done += items.records.length;
+          const seconds = (performance.now() - started) / 1000;
+          const perSecond = (done - alreadyDone) / Math.max(seconds, 1e-3);
+          req.onProgress?.({ screenId, done, total, perSecond, etaSeconds: perSecond > 0 ? (total - done) / perSecond : 0 });
+        } catch (e) {
+          failure ??= e as Error;
+        }
       });
       inFlight.push(writeChain);
-    };
-    for (const candidate of source) {
-      batch.push(candidate);
-      if (batch.length === batchSize) {
-        dispatch(batch);
-        batch = [];
-        if (inFlight.length >= maxInFlight) await inFlight.shift();
-        if (req.signal?.aborted) {
-          cancelled = true;
-          break;
-        }
-      }
+      if (inFlight.length >= maxInFlight) await inFlight.shift();
     }
-    if (!cancelled && batch.length) dispatch(batch);
     await writeChain;
   } catch (e) {
-    library.setStatus(screenId, 'failed', (e as Error).message);
-    throw e;
+    failure ??= e as Error;
   } finally {
-    await pool.close();
+    await source.close();
+    await pool?.close();
   }
-  const status = cancelled ? 'cancelled' : 'done';
+  if (failure) {
+    try {
+      library.setStatus(screenId, 'failed', failure.message);
+    } catch {
+      // the write that failed may fail again (full disk); the stored batches stay consistent and resumable
+    }
+    throw failure;
+  }
+  const status = req.signal?.aborted && done < total ? 'cancelled' : 'done';
   library.setStatus(screenId, status);
   return { screenId, status, done, total, seconds: (performance.now() - started) / 1000 };
 }

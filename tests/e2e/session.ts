@@ -39,7 +39,7 @@ export async function openSession(modelDir: (workspace: string) => string): Prom
     close: async () => {
       await browser.close();
       await server.close().catch(() => undefined);
-      workbench.close();
+      await workbench.close();
       rmSync(workspace, { recursive: true, force: true });
     },
   };

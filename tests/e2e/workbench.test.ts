@@ -124,11 +124,26 @@ describe('the workbench in a browser', () => {
     await page.fill('input[type="number"] >> nth=1', '1'); // members
     await page.fill('input[type="number"] >> nth=2', '16'); // d_model
     await page.fill('input[type="number"] >> nth=3', '1'); // layers
+    expect(await page.inputValue('[data-testid="gap-target"]')).toBe('gap'); // the column named 'gap' is the band gap
+    await page.check('text=make it the screening model when done');
     await page.click('[data-testid="train"]');
     await page.waitForSelector('[data-testid="train-status"]:has-text("done")', { timeout: 100_000 });
     expect(await page.textContent('[data-testid="bad-rows"]')).toMatch(/unknown element symbol 'Xx'/);
     expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/gap\.mae/);
     expect(await page.locator('[data-testid="confusion"] td').count()).toBe(4);
     await page.screenshot({ path: join(artifacts, '5-training.png'), fullPage: true });
+  }, 120_000);
+
+  it("screens with the model trained on a column named 'gap': band gaps are stored", async () => {
+    await page.click('nav button:has-text("Design")');
+    await page.click('[data-testid="run-screen"]');
+    const deadline = Date.now() + 60_000;
+    while (!(session.workbench.screening.list().length === 2 && session.workbench.screening.list()[1]!.status === 'done') && Date.now() < deadline) await page.waitForTimeout(200);
+    const latest = session.workbench.screening.list().at(-1)!;
+    expect(latest.status).toBe('done');
+    expect(latest.modelId).toMatch(/^trained-1/);
+    const page1 = session.workbench.candidates.page({ screenId: latest.id, limit: 100, offset: 0 });
+    expect(page1.rows.length).toBe(10);
+    expect(page1.rows.every((r) => r.bandGap !== null && Number.isFinite(r.bandGap))).toBe(true);
   }, 120_000);
 });

@@ -1,16 +1,11 @@
 /** `pdw featurize FORMULA`: the element descriptor matrix the model sees. */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadElementTable } from '../../data/elements/load.js';
-import { DEFAULT_FRACTION_WIDTH, DEFAULT_MAX_ELEMENTS, defaultFeaturizerSettings, Featurizer, FeaturizeError } from '../../engine/featurize/index.js';
+import { DEFAULT_FRACTION_WIDTH, DEFAULT_MAX_ELEMENTS, descriptorMatrix, FeaturizeError, type DescriptorMatrix } from '../../services/featurize.js';
 import { CliError } from '../errors.js';
+import { positiveInt } from '../options.js';
 import { formatTable, num, printJson } from '../output.js';
 import { parseOrFail } from './parse.js';
-
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a positive integer`);
-  return n;
-}
 
 interface FeaturizeOptions {
   json?: boolean;
@@ -28,40 +23,23 @@ export function registerFeaturize(program: Command): void {
     .option('--fraction-width <n>', 'width of the fractional encoding (even, >= 6)', positiveInt, DEFAULT_FRACTION_WIDTH)
     .action((formula: string, opts: FeaturizeOptions) => {
       const composition = parseOrFail(formula, opts.maxElements);
-      const table = loadElementTable();
-      let featurizer: Featurizer;
+      let edm: DescriptorMatrix;
       try {
-        featurizer = new Featurizer(table, defaultFeaturizerSettings(table, opts));
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
-      let edm;
-      try {
-        edm = featurizer.featurize(composition);
+        edm = descriptorMatrix(loadElementTable(), composition, opts);
       } catch (e) {
         if (e instanceof FeaturizeError) throw new CliError(`cannot featurize "${formula}": ${e.message}`);
-        throw e;
+        throw new CliError((e as Error).message);
       }
-      const matrix = Array.from({ length: edm.rows }, (_, r) => Array.from(edm.values.subarray(r * edm.width, (r + 1) * edm.width)));
       if (opts.json) {
-        printJson({
-          formula,
-          rows: edm.rows,
-          width: edm.width,
-          layout: featurizer.layout,
-          elements: edm.elements,
-          fractions: edm.fractions,
-          mask: Array.from(edm.mask),
-          matrix,
-        });
+        printJson({ formula, ...edm });
         return;
       }
-      const { layout } = featurizer;
+      const { layout } = edm;
       console.log(`${formula}: ${edm.rows} rows x ${edm.width} columns (mat2vec ${layout.mat2vec.join('-')}, attributes ${layout.attributes.join('-')}, fraction ${layout.fraction.join('-')})`);
       console.log(
         formatTable(
           ['row', 'element', 'fraction', 'mask', 'mat2vec[0..2]', 'attributes (standardized)', 'fraction enc[0..3]'],
-          matrix.map((values, r) => [
+          edm.matrix.map((values, r) => [
             r,
             edm.elements[r] ?? '-',
             edm.fractions[r] === undefined ? '-' : num(edm.fractions[r]!),

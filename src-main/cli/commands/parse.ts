@@ -29,11 +29,6 @@ export function registerParse(program: Command): void {
       }
       console.log(`formula    ${formula}`);
       console.log(`canonical  ${canonical}`);
-      console.log(
-        formatTable(
-          ['element', 'amount', 'fraction'],
-          composition.elements.map((e) => [e.element, num(e.amount), num(e.fraction)]),
-        ),
-      );
+      console.log(formatTable(['element', 'amount', 'fraction'], composition.elements.map((e) => [e.element, num(e.amount), num(e.fraction)])));
     });
 }

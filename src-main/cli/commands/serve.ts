@@ -1,14 +1,10 @@
 /** `pdw serve`: the workbench in a browser, on 127.0.0.1 with a session token. */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadElementTable } from '../../data/elements/load.js';
 import { projectRoot } from '../../data/paths.js';
-import { describeBackend, initBackend } from '../../engine/backend.js';
 import { startServer } from '../../server/server.js';
-import { Workbench } from '../../services/workbench.js';
-import { positiveInt } from './featurize.js';
-import { defaultModelDir } from './predict.js';
+import { bootWorkbench } from '../../services/workbench.js';
+import { positiveInt } from '../options.js';
 
 export interface ServeOptions {
   port?: number;
@@ -18,25 +14,17 @@ export interface ServeOptions {
 }
 
 export async function serve(opts: ServeOptions, why?: string): Promise<void> {
-  const backend = await initBackend(opts.backend);
-  mkdirSync(opts.workspace, { recursive: true });
-  const workbench = new Workbench({
-    table: loadElementTable(),
-    libraryFile: join(opts.workspace, 'library.sqlite'),
-    modelDir: opts.model ?? defaultModelDir(),
-    workspaceDir: opts.workspace,
-    backend: backend.name,
-  });
+  const { workbench, backend } = await bootWorkbench({ workspace: opts.workspace, ...(opts.model ? { model: opts.model } : {}), ...(opts.backend ? { backend: opts.backend } : {}) });
   const server = await startServer(workbench, { ...(opts.port ? { port: opts.port } : {}), staticDir: join(projectRoot(), 'dist-renderer') });
   if (why) console.log(why);
-  console.log(`Perovskite Workbench is running (backend ${describeBackend(backend)}, workspace ${opts.workspace}).`);
+  console.log(`Perovskite Workbench is running (backend ${backend}, workspace ${opts.workspace}).`);
   console.log(`Open this address in a browser (it carries the session token):\n\n  ${server.url}\n`);
   console.log('Press Ctrl-C to stop.');
   const stop = (): void => {
-    void server.close().then(() => {
-      workbench.close();
-      process.exit(0);
-    });
+    void server
+      .close()
+      .then(() => workbench.close())
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

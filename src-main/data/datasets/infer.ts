@@ -19,14 +19,25 @@ export interface CsvColumns {
 }
 
 export function readCsvColumns(file: string): CsvColumns {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DatasetError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return csvColumnsOf(text, file);
+}
+
+/** The header and cells of CSV text (an upload); `source` names it in errors. */
+export function csvColumnsOf(text: string, source: string): CsvColumns {
   let records: string[][];
   try {
-    records = parseCsv(readFileSync(file, 'utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   } catch (e) {
-    throw new DatasetError(`${file}: ${(e as Error).message}`);
+    throw new DatasetError(`${source}: ${(e as Error).message}`);
   }
   const header = (records[0] ?? []).map((h) => h.trim());
-  if (header.length === 0) throw new DatasetError(`${file}: the file is empty`);
+  if (header.length === 0) throw new DatasetError(`${source}: the file is empty`);
   const cells = new Map(header.map((h, i) => [h, records.slice(1).filter((r) => r.length === header.length).map((r) => r[i]!)]));
   return { header, cells };
 }

@@ -1,4 +1,5 @@
 /** Evaluates a predictor on labelled examples: every metric the Engine issue asks for, plus baselines. */
+import type { ReportSummary } from '../../../shared/api/metrics.js';
 import type { EnsemblePredictor, Prediction } from '../model/predictor.js';
 import type { Example } from '../train/data.js';
 import {
@@ -98,7 +99,7 @@ export function evaluatePredictions(
 }
 
 /** The report without per-row arrays, for JSON summaries and model cards. */
-export function summarizeReport(r: EvaluationReport): Record<string, unknown> {
+export function summarizeReport(r: EvaluationReport): ReportSummary {
   const regression = Object.fromEntries(
     Object.entries(r.regression).map(([k, v]) => [k, { ...v.metrics, meanBaseline: v.meanBaseline, calibration: v.calibration }]),
   );
@@ -106,6 +107,6 @@ export function summarizeReport(r: EvaluationReport): Record<string, unknown> {
   return {
     rows: r.rows,
     regression,
-    classification: c && { target: c.target, atChosenThreshold: c.atChosenThreshold, atHalf: c.atHalf, majorityBaseline: c.majorityBaseline },
+    classification: c === null ? null : { target: c.target, atChosenThreshold: c.atChosenThreshold, atHalf: c.atHalf, majorityBaseline: c.majorityBaseline },
   };
 }

@@ -1,12 +1,8 @@
-/** Regression and binary-classification metrics, threshold choice, and uncertainty calibration. */
+import type { ClassificationMetrics, ClassMetrics, RegressionMetrics } from '../../../shared/api/metrics.js';
 
-export interface RegressionMetrics {
-  readonly n: number;
-  readonly mae: number;
-  readonly mse: number;
-  readonly rmse: number;
-  readonly r2: number;
-}
+export type { ClassificationMetrics, ClassMetrics, RegressionMetrics };
+
+/** Regression and binary-classification metrics, threshold choice, and uncertainty calibration. */
 
 export function regressionMetrics(truth: readonly number[], pred: readonly number[]): RegressionMetrics {
   const n = truth.length;
@@ -22,29 +18,6 @@ export function regressionMetrics(truth: readonly number[], pred: readonly numbe
     total += (truth[i]! - mean) ** 2;
   }
   return { n, mae: abs / n, mse: sq / n, rmse: Math.sqrt(sq / n), r2: total > 0 ? 1 - sq / total : 0 };
-}
-
-export interface ClassMetrics {
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  readonly support: number;
-}
-
-export interface ClassificationMetrics {
-  readonly n: number;
-  readonly threshold: number;
-  readonly accuracy: number;
-  /** Confusion matrix counts (positive = class 1, e.g. stable). */
-  readonly tn: number;
-  readonly fp: number;
-  readonly fn: number;
-  readonly tp: number;
-  readonly positive: ClassMetrics;
-  readonly negative: ClassMetrics;
-  readonly weightedF1: number;
-  readonly mcc: number;
-  readonly rocAuc: number;
 }
 
 function classMetrics(tp: number, fp: number, fn: number): ClassMetrics {

@@ -1,4 +1,5 @@
 /** Writes evaluation reports: report.json, summary.md and SVG plots in one folder. */
+import type { BackendName } from '../../../shared/api/runtime.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochRecord } from '../train/trainer.js';
@@ -64,7 +65,7 @@ export interface ReportMeta {
   readonly protocol: string;
   readonly description: string;
   readonly command: string;
-  readonly backend: string;
+  readonly backend: BackendName;
   readonly model: Record<string, unknown>;
 }
 

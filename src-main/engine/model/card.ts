@@ -1,8 +1,16 @@
 /** The model card: everything needed to rebuild, audit and use a trained model (DESIGN.md "Model files"). */
+import type { ModelMetrics } from '../../../shared/api/metrics.js';
+import type { BackendName } from '../../../shared/api/runtime.js';
 import type { FeaturizerSettings } from '../featurize/index.js';
 import type { TargetScaling } from '../train/data.js';
 import type { EpochRecord, TrainingSettings } from '../train/trainer.js';
 import type { ModelConfig } from './config.js';
+
+/** Target names by role; null: the model has no target in that role. */
+export interface CardRoles {
+  readonly bandGap: string | null;
+  readonly stability: string | null;
+}
 
 export const MODEL_FORMAT = 'pdw-model/1';
 
@@ -18,6 +26,11 @@ export interface ModelCard {
   readonly createdAt: string;
   /** What the targets mean (e.g. "band gap of the composition's lowest-energy polymorph"). */
   readonly targets: Readonly<Record<string, string>>;
+  /**
+   * Which target screening stores as the band gap and which as the stability probability (see
+   * roles.ts). Absent in cards written before roles existed: read with `modelRoles`, which infers them.
+   */
+  readonly roles?: CardRoles;
   readonly config: ModelConfig;
   readonly featurizer: FeaturizerSettings;
   readonly targetScaling: TargetScaling;
@@ -43,8 +56,10 @@ export interface ModelCard {
   };
   /** The model whose weights this one was fine-tuned from. */
   readonly pretrainedFrom?: { readonly id: string; readonly name: string; readonly data: string };
-  readonly metrics: Readonly<Record<string, unknown>>;
-  readonly backend: string;
+  /** Empty until the model is evaluated (a card fresh out of `fitModel`). */
+  readonly metrics: ModelMetrics | Readonly<Record<string, never>>;
+  /** The backend it was trained on (older cards hold tfjs's own name, e.g. 'wasm'). */
+  readonly backend: BackendName;
   readonly trainingSeconds: number;
   readonly weights: { readonly file: string; readonly tensors: readonly TensorManifestEntry[] };
 }

@@ -3,6 +3,7 @@
  * Members train in worker threads, `parallel` at a time (one per core), so the calling thread stays
  * free; from TypeScript sources (tests) they train in-process, one after another.
  */
+import type { BackendName } from '../../../shared/api/runtime.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ export interface EnsembleArgs {
   readonly targetStd: readonly number[];
   readonly members: number;
   readonly parallel: number;
-  readonly backend: string;
+  readonly backend: BackendName;
   /** Each member checkpoints to `${checkpointRoot}/member-k`, so an interrupted run resumes. */
   readonly checkpointRoot?: string;
   /** Fine-tune from a pretrained ensemble: member k starts from pretrained member k mod its size. */

@@ -2,12 +2,13 @@
  * Fits a complete model: featurize the split, train the ensemble, calibrate on validation (sigma
  * scale per regression target, decision threshold for the classifier), evaluate on the test rows.
  */
-import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../../../shared/api/runtime.js';
 import type { ElementTable } from '../../data/elements/load.js';
 import { evaluatePredictions, type EvaluationReport } from '../evaluate/evaluate.js';
 import { chooseThreshold, fitSigmaScale } from '../evaluate/metrics.js';
 import { Featurizer, type FeaturizerSettings } from '../featurize/index.js';
-import type { ModelCard } from '../model/card.js';
+import type { CardRoles, ModelCard } from '../model/card.js';
+import { chooseRoles } from '../model/roles.js';
 import { MODEL_FORMAT } from '../model/card.js';
 import { validateModelConfig, type ModelConfig } from '../model/config.js';
 import { EnsemblePredictor } from '../model/predictor.js';
@@ -24,7 +25,7 @@ export interface FitArgs {
   readonly settings: TrainingSettings;
   readonly members: number;
   readonly parallel: number;
-  readonly backend: string;
+  readonly backend: BackendName;
   readonly name: string;
   readonly targetsMeaning: Readonly<Record<string, string>>;
   readonly data: { readonly source: string; readonly sha256: string };
@@ -32,6 +33,8 @@ export interface FitArgs {
   /** Fine-tune from this pretrained model (member k from its member k mod its size). */
   readonly initFrom?: { readonly card: ModelCard; readonly members: readonly ReadonlyMap<string, Float32Array>[] };
   readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
+  /** Which targets screening uses as band gap and stability (see model/roles.ts). */
+  readonly roles?: CardRoles;
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -71,6 +74,7 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     name: args.name,
     createdAt: new Date().toISOString(),
     targets: args.targetsMeaning,
+    roles: args.roles ?? chooseRoles(config),
     config,
     featurizer: args.featurizer,
     targetScaling: scaling,
@@ -84,7 +88,7 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     },
     ...(args.initFrom ? { pretrainedFrom: { id: args.initFrom.card.id, name: args.initFrom.card.name, data: args.initFrom.card.data.source } } : {}),
     metrics: {},
-    backend: tf.getBackend(),
+    backend: args.backend,
     trainingSeconds: ensemble.seconds,
   };
   // calibrate on validation with an uncalibrated predictor, then rebuild the card with the fitted values

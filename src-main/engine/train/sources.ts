@@ -6,6 +6,8 @@ import {
   loadNamedSplit,
   namedDatasetPath,
   NAMED_DATASETS,
+  csvColumnsOf,
+  parseDatasetText,
   readCsvColumns,
   readDatasetFile,
   targetSpecsFor,
@@ -20,8 +22,10 @@ import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Spl
 export type TrainingProtocol = 'R' | 'G' | 'rows';
 
 export interface TrainingDataRequest {
-  /** A bundled dataset name (mp_abx3, expt_gap, mp_gap) or a CSV path. */
+  /** A bundled dataset name (mp_abx3, expt_gap, mp_gap) or a CSV path; with `text`, a label for the upload. */
   readonly data: string;
+  /** CSV text (an upload): read from memory, never written to disk. */
+  readonly text?: string;
   readonly targets: readonly string[];
   readonly protocol: TrainingProtocol;
   readonly formulaColumn?: string;
@@ -42,6 +46,8 @@ export interface TrainingData {
   readonly source: string;
   readonly sha256: string;
   readonly dataset: Dataset;
+  /** The boolean target, if any: the model's classification target. */
+  readonly classificationTarget: string | null;
   readonly targetsMeaning: Record<string, string>;
   readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
 }
@@ -51,6 +57,10 @@ export function sha256File(file: string): string {
 }
 
 function loadDataset(req: TrainingDataRequest): { dataset: Dataset; file: string } {
+  if (req.text !== undefined) {
+    const spec = { formulaColumn: req.formulaColumn ?? 'formula', targets: targetSpecsFor(csvColumnsOf(req.text, req.data), req.targets), maxElements: req.maxElements };
+    return { dataset: parseDatasetText(req.text, spec, req.data), file: req.data };
+  }
   if (isNamedDataset(req.data)) {
     const file = namedDatasetPath(req.data);
     const named = NAMED_DATASETS[req.data]!;
@@ -122,9 +132,10 @@ export function loadTrainingData(req: TrainingDataRequest): TrainingData {
   for (const t of req.targets) meaning[t] ??= `${t} as given in ${file}`;
   return {
     split,
-    source: isNamedDataset(req.data) ? `${req.data} (${NAMED_DATASETS[req.data]!.file} in the data bundle)` : file,
-    sha256: sha256File(file),
+    source: req.text !== undefined ? `${file} (uploaded)` : isNamedDataset(req.data) ? `${req.data} (${NAMED_DATASETS[req.data]!.file} in the data bundle)` : file,
+    sha256: req.text !== undefined ? createHash('sha256').update(req.text).digest('hex') : sha256File(file),
     dataset,
+    classificationTarget: dataset.spec.targets.find((t) => t.kind === 'boolean' && req.targets.includes(t.name))?.name ?? null,
     targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, meaning[t]!])),
     ...(excluded ? { excluded } : {}),
   };
@@ -151,6 +162,7 @@ export function crossValidationSplit(protocol: 'G' | 'expt_gap', fold: number, s
     source: file,
     sha256: sha256File(file),
     dataset: readDatasetFile(file, NAMED_DATASETS['expt_gap']!.spec),
+    classificationTarget: null,
     targetsMeaning: { band_gap: 'experimental band gap (eV), Matbench expt_gap' },
   };
 }

@@ -1,4 +1,5 @@
 /** Messages between the ensemble trainer and its member workers. */
+import type { BackendName } from '../../../shared/api/runtime.js';
 import type { ModelConfig } from '../model/config.js';
 import type { EncodedSet } from './data.js';
 import type { EpochRecord, InitialWeights, TrainingSettings, TrainProgress } from './trainer.js';
@@ -10,7 +11,7 @@ export interface MemberJob {
   readonly val: EncodedSet;
   readonly targetStd: readonly number[];
   readonly checkpointDir: string | null;
-  readonly backend: string;
+  readonly backend: BackendName;
   /** Pretrained weights to start from (see TrainMemberArgs.initial). */
   readonly initial: { readonly source: string; readonly weights: [string, Float32Array][] } | null;
 }

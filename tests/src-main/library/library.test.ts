@@ -1,18 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Prediction } from '../../../src-main/engine/model/predictor.js';
+import type { ScreenInputs } from '../../../shared/api/contract.js';
 import type { Candidate } from '../../../src-main/enumerate/types.js';
-import { Library } from '../../../src-main/library/library.js';
-import { elementMask, MIGRATIONS } from '../../../src-main/library/migrations.js';
-import { COUNT_CAP, queryCandidates } from '../../../src-main/library/query.js';
+import { candidateRecord, COUNT_CAP, elementMask, Library, MIGRATIONS, type CandidateRecord, type StoredPrediction } from '../../../src-main/library/index.js';
+import { readModelCard } from '../../../src-main/engine/model/bundle.js';
+
+const modelDir = join(import.meta.dirname, '..', '..', '..', 'resources', 'models', 'protocol-r');
+const inputs: ScreenInputs = {
+  options: { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } },
+  modelDir,
+  shard: null,
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'pdw-library-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fake(n: number, from = 0): { candidates: Candidate[]; predictions: Prediction[] } {
+function fake(n: number, from = 0): { candidates: CandidateRecord[]; predictions: StoredPrediction[] } {
   const candidates = Array.from({ length: n }, (_, i): Candidate => ({
     seq: from + i,
     formula: 'CaTiO3',
@@ -23,11 +29,12 @@ function fake(n: number, from = 0): { candidates: Candidate[]; predictions: Pred
     tau: 3.88,
     radii: [],
   }));
-  const predictions = candidates.map((c): Prediction => ({
-    regression: { band_gap: { value: (c.seq % 500) / 100, sigma: 0.1 } },
-    classification: { target: 'stable', probability: ((c.seq * 7) % 100) / 100, spread: 0.05, decision: true },
+  const predictions = candidates.map((c): StoredPrediction => ({
+    bandGap: { value: (c.seq % 500) / 100, sigma: 0.1 },
+    stability: { probability: ((c.seq * 7) % 100) / 100, spread: 0.05, decision: true },
+    other: {},
   }));
-  return { candidates, predictions };
+  return { candidates: candidates.map(candidateRecord), predictions };
 }
 
 describe('element masks', () => {
@@ -51,15 +58,15 @@ describe('library', () => {
       INSERT INTO candidates (id, screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau) VALUES (1, 1, 0, 'CaTiO3', ',Ca,Ti,O,', '[]', '{}', 0.97, 0.43, 3.88);
       INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable) VALUES (1, 'm', 2.5, 0.1, 0.8, 0.05, 1);`);
     db.close();
-    const lib = new Library(file);
+    const lib = Library.open(file);
     expect(lib.schemaVersion).toBe(MIGRATIONS.length);
-    const r = queryCandidates(lib, { screenId: 1 });
+    const r = lib.query({ screenId: 1 });
     expect(r.rows.map((x) => [x.formula, x.bandGap])).toEqual([['CaTiO3', 2.5]]);
     // element masks were backfilled from the candidates' element lists
-    expect(queryCandidates(lib, { screenId: 1, include: ['Ca', 'O'] }).total).toBe(1);
-    expect(queryCandidates(lib, { screenId: 1, include: ['Sr'] }).total).toBe(0);
-    expect(queryCandidates(lib, { screenId: 1, exclude: ['Ti'] }).total).toBe(0);
-    expect(queryCandidates(lib, { screenId: 1, exclude: ['Pb', 'Og', 'H'] }).total).toBe(1);
+    expect(lib.query({ screenId: 1, include: ['Ca', 'O'] }).total).toBe(1);
+    expect(lib.query({ screenId: 1, include: ['Sr'] }).total).toBe(0);
+    expect(lib.query({ screenId: 1, exclude: ['Ti'] }).total).toBe(0);
+    expect(lib.query({ screenId: 1, exclude: ['Pb', 'Og', 'H'] }).total).toBe(1);
     lib.close();
   });
 
@@ -68,23 +75,69 @@ describe('library', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     db.close();
-    expect(() => new Library(file)).toThrow(/newer than this workbench/);
+    expect(() => Library.open(file)).toThrow(/newer than this workbench/);
   });
 
   it('stops counting past the cap unless asked for the exact total; pages stay correct', () => {
-    const lib = new Library(join(dir, 'many.sqlite'));
-    lib.db.prepare("INSERT INTO models (id, name, dir, card_json, created_at) VALUES ('m', 'm', '', '{}', '')").run();
-    const id = lib.createScreen({}, 'm', null, null);
+    const lib = Library.open(join(dir, 'many.sqlite'));
+    lib.upsertModel({ ...readModelCard(modelDir), id: 'm' }, modelDir);
+    const id = lib.createScreen(inputs, 'm', null, null);
     const n = COUNT_CAP + 50;
     const { candidates, predictions } = fake(n);
     lib.writeBatch(id, 'm', candidates, predictions, n);
-    const capped = queryCandidates(lib, { screenId: id, limit: 3, sort: { column: 'band_gap', descending: true } });
+    const capped = lib.query({ screenId: id, limit: 3, sort: { column: 'band_gap', descending: true } });
     expect(capped).toMatchObject({ total: COUNT_CAP + 1, exact: false });
     expect(capped.rows.map((r) => r.bandGap)).toEqual([4.99, 4.99, 4.99]);
     expect(capped.rows.map((r) => r.seq)).toEqual([...capped.rows.map((r) => r.seq)].sort((a, b) => b - a)); // ties: later first when descending
-    expect(queryCandidates(lib, { screenId: id, exactTotal: true, limit: 1 })).toMatchObject({ total: n, exact: true });
+    expect(lib.query({ screenId: id, exactTotal: true, limit: 1 })).toMatchObject({ total: n, exact: true });
     const top = candidates.filter((c) => c.seq % 500 === 499).length; // band gap 4.99
-    expect(queryCandidates(lib, { screenId: id, gap: [4.99, 5], limit: 1 })).toMatchObject({ total: top, exact: true });
+    expect(lib.query({ screenId: id, gap: [4.99, 5], limit: 1 })).toMatchObject({ total: top, exact: true });
+    lib.close();
+  });
+
+  it("validates a screen's inputs when reading them back, naming the file and the screen", () => {
+    const file = join(dir, 'bad-inputs.sqlite');
+    const lib = Library.open(file);
+    lib.upsertModel({ ...readModelCard(modelDir), id: 'm' }, modelDir);
+    const id = lib.createScreen(inputs, 'm', null, 1);
+    expect(lib.screen(id).inputs).toEqual(inputs);
+    lib.close();
+    const db = new Database(file);
+    db.prepare('UPDATE screens SET inputs_json = ? WHERE id = ?').run(JSON.stringify({ options: { sites: 'Ca' } }), id);
+    db.close();
+    const again = Library.open(file);
+    expect(() => again.screen(id)).toThrow(new RegExp(`bad-inputs.sqlite: the inputs of screen ${id} are not valid`));
+    again.close();
+  });
+
+  it('refuses a file that is not a database, naming it', () => {
+    const file = join(dir, 'not-a-db.sqlite');
+    writeFileSync(file, 'this is not SQLite '.repeat(100));
+    expect(() => Library.open(file)).toThrow(/cannot open library .*not-a-db\.sqlite: file is not a database/);
+  });
+
+  it('histogram and scatter come from SQL over every match; a candidate reads back by id with its screen', () => {
+    const lib = Library.open(join(dir, 'stats.sqlite'));
+    lib.upsertModel({ ...readModelCard(modelDir), id: 'm' }, modelDir);
+    const id = lib.createScreen(inputs, 'm', null, null);
+    const n = 3000;
+    const { candidates, predictions } = fake(n);
+    lib.writeBatch(id, 'm', candidates, predictions, n);
+    const h = lib.histogram({ screenId: id }, 10);
+    expect(h.edges).toHaveLength(11);
+    expect(h.edges.at(-1)).toBe(5); // largest gap 4.99, rounded up
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(n);
+    const expected = new Array<number>(10).fill(0);
+    for (const p of predictions) expected[Math.min(9, Math.floor((p.bandGap!.value / 5) * 10))]! += 1;
+    expect(h.counts).toEqual(expected);
+    const s = lib.scatter({ screenId: id, gap: [1, 2] }, 100, [1.2, 1.8]);
+    expect(s.total).toBe(predictions.filter((p) => p.bandGap!.value >= 1 && p.bandGap!.value <= 2).length);
+    expect(s.ids.length).toBeLessThanOrEqual(100);
+    expect(s.gap.every((g) => g >= 1 && g <= 2)).toBe(true);
+    expect(s.pareto.length).toBeGreaterThan(0);
+    const first = lib.query({ screenId: id, limit: 1 }).rows[0]!;
+    expect(lib.candidate(first.id)).toMatchObject({ screenId: id, row: { formula: 'CaTiO3', seq: 0 } });
+    expect(lib.candidate(10_000_000)).toBeNull();
     lib.close();
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * Model roles: which of a model's targets screening stores as the band gap (eV) and which as the
+ * stability probability. Targets are named by the data a model was trained on (`band_gap`, `gap`,
+ * `Eg_eV`, ...); screening, the library and the views work with roles, so a model trained on a column
+ * called `gap` screens like any other.
+ */
+import type { ModelRoles } from '../../../shared/api/types.js';
+import type { CardRoles, ModelCard } from './card.js';
+import type { ModelConfig } from './config.js';
+
+export class ModelRoleError extends Error {
+  override name = 'ModelRoleError';
+}
+
+/**
+ * Roles for a new model. `bandGap` names the gap target explicitly; otherwise `band_gap` if it is a
+ * regression target, else the only regression target whose name mentions a gap, else none. The
+ * stability role is the classification target, if any.
+ */
+export function chooseRoles(config: Pick<ModelConfig, 'regressionTargets' | 'classificationTarget'>, bandGap?: string | null): CardRoles {
+  if (bandGap !== undefined && bandGap !== null) {
+    if (!config.regressionTargets.includes(bandGap)) {
+      throw new ModelRoleError(`the band-gap target '${bandGap}' is not a regression target of the model (it has ${config.regressionTargets.join(', ') || 'none'})`);
+    }
+    return { bandGap, stability: config.classificationTarget };
+  }
+  if (bandGap === null) return { bandGap: null, stability: config.classificationTarget };
+  const gapLike = config.regressionTargets.filter((t) => /gap/i.test(t));
+  const inferred = config.regressionTargets.includes('band_gap') ? 'band_gap' : gapLike.length === 1 ? gapLike[0]! : null;
+  return { bandGap: inferred, stability: config.classificationTarget };
+}
+
+/** The roles of a saved model, with their meaning and unit (cards without roles: inferred as above). */
+export function modelRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets'>): ModelRoles {
+  const roles = card.roles ?? chooseRoles(card.config);
+  return {
+    bandGap: roles.bandGap === null ? null : { target: roles.bandGap, unit: 'eV', meaning: card.targets[roles.bandGap] ?? roles.bandGap },
+    stability: roles.stability === null ? null : { target: roles.stability, unit: 'probability', meaning: card.targets[roles.stability] ?? roles.stability },
+  };
+}
+
+/** Refuses a model that cannot drive a screen (no band-gap role), naming the model. */
+export function requireScreeningRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets' | 'name'>): ModelRoles {
+  const roles = modelRoles(card);
+  if (!roles.bandGap) {
+    throw new ModelRoleError(
+      `model '${card.name}' has no band-gap target (its targets: ${[...card.config.regressionTargets, ...(card.config.classificationTarget ? [card.config.classificationTarget] : [])].join(', ')}), so it cannot be the screening model; train it with a band-gap column`,
+    );
+  }
+  return roles;
+}

@@ -1,0 +1,87 @@
+/** What the library stores per candidate and per prediction, and what it gives back. */
+import type { CandidateSummary } from '../../shared/api/types.js';
+import type { SiteComposition } from '../../shared/index.js';
+import type { Candidate } from '../enumerate/types.js';
+
+/** One candidate as written: text columns already serialized (the enumeration worker does that). */
+export interface CandidateRecord {
+  readonly seq: number;
+  readonly formula: string;
+  /** Distinct element symbols of the candidate. */
+  readonly elements: readonly string[];
+  readonly sitesJson: string;
+  readonly oxidationJson: string;
+  readonly t: number;
+  readonly mu: number;
+  readonly tau: number | null;
+}
+
+/** A prediction by role: the columns the views filter on, and every other target as JSON. */
+export interface StoredPrediction {
+  readonly bandGap: { readonly value: number; readonly sigma: number } | null;
+  readonly stability: { readonly probability: number; readonly spread: number; readonly decision: boolean } | null;
+  readonly other: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
+}
+
+/** A stored candidate with its predictions: the contract's CandidateSummary plus the other targets. */
+export interface CandidateRow extends CandidateSummary {
+  readonly other: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
+}
+
+/** A candidate with the screen it belongs to (the detail view needs both). */
+export interface StoredCandidate {
+  readonly screenId: number;
+  readonly row: CandidateRow;
+}
+
+export function candidateRecord(c: Candidate): CandidateRecord {
+  return {
+    seq: c.seq,
+    formula: c.formula,
+    elements: [...new Set(c.sites.flatMap((s) => s.species.map((sp) => sp.element)))],
+    sitesJson: JSON.stringify(c.sites),
+    oxidationJson: JSON.stringify(c.oxidationStates),
+    t: c.tolerance,
+    mu: c.octahedral,
+    tau: c.tau,
+  };
+}
+
+/** A row as SQLite returns it from the candidate SELECT. */
+export interface RawCandidateRow {
+  id: number;
+  seq: number;
+  formula: string;
+  sites_json: string;
+  oxidation_json: string;
+  t: number;
+  mu: number;
+  tau: number | null;
+  band_gap: number | null;
+  band_gap_sigma: number | null;
+  p_stable: number | null;
+  p_stable_spread: number | null;
+  stable: number | null;
+  other_json: string | null;
+  score?: number;
+}
+
+export function rowFromRaw(r: RawCandidateRow): CandidateRow {
+  return {
+    id: r.id,
+    seq: r.seq,
+    formula: r.formula,
+    sites: JSON.parse(r.sites_json) as SiteComposition,
+    oxidationStates: JSON.parse(r.oxidation_json) as Record<string, number>,
+    t: r.t,
+    mu: r.mu,
+    tau: r.tau,
+    bandGap: r.band_gap,
+    bandGapSigma: r.band_gap_sigma,
+    pStable: r.p_stable,
+    pStableSpread: r.p_stable_spread,
+    stable: r.stable === null ? null : r.stable === 1,
+    other: r.other_json ? (JSON.parse(r.other_json) as Record<string, { value: number; sigma: number }>) : {},
+    ...(r.score !== undefined ? { score: r.score } : {}),
+  };
+}

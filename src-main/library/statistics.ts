@@ -1,0 +1,52 @@
+/**
+ * Column statistics of a screen's (filtered) candidates, computed in SQL so that nothing holds a
+ * whole column in memory or spreads it into a function call: the band-gap histogram and a
+ * deterministic scatter sample with its Pareto front.
+ */
+import type Database from 'better-sqlite3';
+import type { CandidateFilters } from '../../shared/api/contract.js';
+import type { Histogram, ScatterData } from '../../shared/api/types.js';
+import { CANDIDATE_JOIN, whereClause } from './query.js';
+import { paretoFronts, windowProbability } from './ranking.js';
+
+/** Band gaps of the matches in `bins` equal bins from 0 to the largest gap rounded up (at least 1 eV). */
+export function gapHistogram(db: Database.Database, filters: CandidateFilters, bins: number): Histogram {
+  const { sql: where, params } = whereClause(filters);
+  const max = db.prepare(`SELECT max(p.band_gap) FROM ${CANDIDATE_JOIN} WHERE ${where}`).pluck().get(params) as number | null;
+  const hi = Math.max(1, Math.ceil(max ?? 0));
+  const counts = new Array<number>(bins).fill(0);
+  const grouped = db
+    .prepare(
+      `SELECT min(@bins - 1, max(0, CAST(p.band_gap / @hi * @bins AS INTEGER))) AS bin, count(*) AS n
+       FROM ${CANDIDATE_JOIN} WHERE ${where} AND p.band_gap IS NOT NULL GROUP BY bin`,
+    )
+    .all({ ...params, bins, hi }) as { bin: number; n: number }[];
+  for (const { bin, n } of grouped) counts[bin] = n;
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => (hi * i) / bins), counts };
+}
+
+/**
+ * About `maxPoints` of the matches, every k-th by enumeration order (the same points each time), with
+ * the Pareto front of gap-window probability against P(stable) among them.
+ */
+export function scatterSample(db: Database.Database, filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData {
+  const { sql: where, params } = whereClause(filters);
+  const total = db.prepare(`SELECT count(*) FROM ${CANDIDATE_JOIN} WHERE ${where}`).pluck().get(params) as number;
+  const stride = Math.max(1, Math.ceil(total / maxPoints));
+  const rows = db
+    .prepare(`SELECT c.id, c.formula, c.tau, p.band_gap, p.band_gap_sigma, p.p_stable FROM ${CANDIDATE_JOIN} WHERE ${where} AND (c.seq % @stride) = 0 AND p.band_gap IS NOT NULL`)
+    .all({ ...params, stride }) as { id: number; formula: string; tau: number | null; band_gap: number; band_gap_sigma: number | null; p_stable: number | null }[];
+  const fronts = paretoFronts(
+    rows.map((r) => windowProbability(r.band_gap, r.band_gap_sigma ?? 0, window[0], window[1])),
+    rows.map((r) => r.p_stable ?? 0),
+  );
+  return {
+    ids: rows.map((r) => r.id),
+    gap: rows.map((r) => r.band_gap),
+    pStable: rows.map((r) => r.p_stable ?? 0),
+    tau: rows.map((r) => r.tau),
+    formulas: rows.map((r) => r.formula),
+    pareto: rows.filter((_, i) => fronts[i] === 1).map((r) => r.id),
+    total,
+  };
+}

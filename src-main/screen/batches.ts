@@ -1,0 +1,43 @@
+/** Enumeration as batches for a screen: shard, limit and resume offset applied, records serialized. */
+import type { ElementTable } from '../data/elements/load.js';
+import { enumerateCandidates, type EnumeratedCandidate } from '../enumerate/enumerate.js';
+import type { EnumerationOptions } from '../enumerate/types.js';
+import { candidateRecord } from '../library/index.js';
+import type { CandidateBatch, Shard } from './protocol.js';
+
+export interface BatchPlan {
+  readonly options: EnumerationOptions;
+  readonly shard: Shard | null;
+  /** Only the first `limit` candidates (after sharding). */
+  readonly limit: number | null;
+  /** Candidates already stored (a resumed screen): skipped. */
+  readonly skip: number;
+  readonly batchSize: number;
+}
+
+function* shardOf(candidates: Iterable<EnumeratedCandidate>, shard: Shard | null, limit: number | null): Generator<EnumeratedCandidate> {
+  let n = 0;
+  for (const c of candidates) {
+    if (limit !== null && n >= limit) return;
+    if (!shard || c.seq % shard.count === shard.index) {
+      n += 1;
+      yield c;
+    }
+  }
+}
+
+export function* candidateBatches(table: ElementTable, plan: BatchPlan): Generator<CandidateBatch> {
+  const source = shardOf(enumerateCandidates(table, plan.options), plan.shard, plan.limit);
+  for (let skipped = 0; skipped < plan.skip; skipped += 1) if (source.next().done) return;
+  let batch: CandidateBatch = { records: [], compositions: { elements: [], amounts: [] } };
+  for (const c of source) {
+    batch.records.push(candidateRecord(c));
+    batch.compositions.elements.push(c.composition.elements.map((e) => e.element));
+    batch.compositions.amounts.push(c.composition.elements.map((e) => e.amount));
+    if (batch.records.length === plan.batchSize) {
+      yield batch;
+      batch = { records: [], compositions: { elements: [], amounts: [] } };
+    }
+  }
+  if (batch.records.length) yield batch;
+}

@@ -1,0 +1,16 @@
+/**
+ * Where a worker thread's compiled module is. From the compiled build it sits beside its caller; when
+ * the caller runs from TypeScript sources (vitest), the compiled copy under dist/ is used, so tests
+ * exercise the same worker threads as users. Null when neither exists (nothing compiled yet).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { projectRoot } from '../data/paths.js';
+
+export function compiledWorkerUrl(name: string): URL | null {
+  const beside = new URL(`./${name}.js`, import.meta.url);
+  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(beside))) return beside;
+  const built = join(projectRoot(), 'dist', 'src-main', 'screen', `${name}.js`);
+  return existsSync(built) ? pathToFileURL(built) : null;
+}

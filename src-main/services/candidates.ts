@@ -1,0 +1,80 @@
+/** Reading a screen's candidates: query pages, histogram, scatter sample, one candidate's detail, CSV export. */
+import { PassThrough, type Writable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
+import type { CandidateDetail, CandidatePage, Histogram, ScatterData } from '../../shared/api/types.js';
+import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from '../../shared/index.js';
+import type { ElementTable } from '../data/elements/load.js';
+import type { CandidateQuery, QueryResult, ReadableLibrary } from '../library/index.js';
+import { radiusLines } from './display.js';
+import type { ModelStore } from './models.js';
+import { TrainingNeighbours } from './neighbours.js';
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** The composition a candidate's sites describe (no formula re-parsing). */
+export function compositionOfSites(sites: SiteComposition) {
+  const amounts = new Map<ElementSymbol, number>();
+  for (const site of sites) for (const sp of site.species) amounts.set(sp.element, (amounts.get(sp.element) ?? 0) + sp.amount);
+  return compositionFromAmounts([...amounts]);
+}
+
+export class CandidateService {
+  private readonly neighbours = new TrainingNeighbours();
+
+  constructor(
+    private readonly library: ReadableLibrary,
+    private readonly models: ModelStore,
+    private readonly table: ElementTable,
+  ) {}
+
+  query(q: QueryRequest | CandidateQuery): QueryResult {
+    return this.library.query(q);
+  }
+
+  page(q: QueryRequest): CandidatePage {
+    return this.library.query(q);
+  }
+
+  histogram(filters: CandidateFilters, bins: number): Histogram {
+    return this.library.histogram(filters, bins);
+  }
+
+  scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData {
+    return this.library.scatter(filters, maxPoints, window);
+  }
+
+  detail(candidateId: number): CandidateDetail {
+    const stored = this.library.candidate(candidateId);
+    if (!stored) throw new NotFoundError(`no candidate ${candidateId}`);
+    const candidate = stored.row;
+    const composition = compositionOfSites(candidate.sites);
+    // the screen's own model explains its predictions (the active one may have changed since)
+    const predictor = this.models.predictor(this.library.screen(stored.screenId).inputs.modelDir);
+    const edm = predictor.featurizer.featurize(composition);
+    const layout = predictor.featurizer.layout;
+    const values = edm.elements.map((_, r) => Array.from(edm.values.subarray(r * edm.width, (r + 1) * edm.width)));
+    const columns = Array.from({ length: edm.width }, (_, k) => (k < layout.mat2vec[1] ? `mat2vec ${k}` : k < layout.attributes[1] ? `attr ${k - layout.attributes[0]}` : `frac ${k - layout.fraction[0]}`));
+    return {
+      candidate,
+      radii: radiusLines(this.table, candidate.sites, candidate.oxidationStates),
+      attention: predictor.attention(composition),
+      edm: { rows: [...edm.elements], values, columns },
+      neighbours: this.neighbours.nearest(composition),
+    };
+  }
+
+  /** Streams the matches as a shortlist CSV into `out`; resolves to the row count. */
+  exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
+    return this.library.exportCsv(filters, out, notes);
+  }
+
+  /** The same CSV as text, for a download from the renderer. */
+  async exportCsvText(filters: CandidateFilters, notes: Readonly<Record<string, string>> = {}): Promise<{ csv: string; rows: number }> {
+    const stream = new PassThrough();
+    const [csv, rows] = await Promise.all([text(stream), this.exportCsv(filters, stream, notes)]);
+    return { csv, rows };
+  }
+}

@@ -1,0 +1,42 @@
+/** Text for people: element tooltips and the radii behind a candidate's geometry, with their provenance. */
+import type { ElementInfo } from '../../shared/api/types.js';
+import type { ElementSymbol, SiteComposition } from '../../shared/index.js';
+import type { ElementTable } from '../data/elements/load.js';
+import { shannonRadius, SITE_COORDINATION } from '../enumerate/geometry.js';
+
+function signed(state: number): string {
+  return `${state > 0 ? '+' : ''}${state}`;
+}
+
+export function elementInfo(table: ElementTable): ElementInfo[] {
+  return table.elements.map((e) => {
+    const radii = e.shannonRadii
+      .filter((r) => [6, 8, 12].includes(r.coordination))
+      .map((r) => `${signed(r.oxidationState)} CN${r.coordination}${r.spin ? ` ${r.spin === 'High Spin' ? 'HS' : 'LS'}` : ''}: ${r.ionicRadius} Å`);
+    return {
+      symbol: e.symbol,
+      z: e.z,
+      name: e.name,
+      layout: e.layout,
+      commonOxidationStates: e.commonOxidationStates,
+      icsdOxidationStates: e.icsdOxidationStates,
+      radii,
+      usable: e.mat2vec !== null && (e.commonOxidationStates.length > 0 || e.icsdOxidationStates.length > 0) && e.shannonRadii.length > 0,
+    };
+  });
+}
+
+/** One line per species: its ion, site, and the Shannon radius used (coordination, fallback). */
+export function radiusLines(table: ElementTable, sites: SiteComposition, oxidationStates: Readonly<Record<string, number>>): string[] {
+  return sites.flatMap((site) =>
+    site.species.map((sp) => {
+      const state = oxidationStates[sp.element];
+      if (state === undefined) return `${sp.element} (site ${site.site}): no oxidation state recorded`;
+      const r = shannonRadius(table, sp.element as ElementSymbol, state, SITE_COORDINATION[site.site]);
+      const ion = `${sp.element}${signed(state)}`;
+      return r
+        ? `${ion} (site ${site.site}): ${r.radius} Å at CN ${r.coordination}${r.fallback ? ` (fallback: no CN ${SITE_COORDINATION[site.site]} radius)` : ''}, Shannon 1976`
+        : `${ion} (site ${site.site}): no Shannon radius`;
+    }),
+  );
+}

@@ -1,0 +1,47 @@
+/** The channel handler table: each channel of the typed contract answered by one service call. */
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { WorkbenchApi } from '../../shared/api/contract.js';
+import type { ElementTable } from '../data/elements/load.js';
+import type { CandidateService } from './candidates.js';
+import { elementInfo } from './display.js';
+import type { ModelStore } from './models.js';
+import type { ScreeningService } from './screening.js';
+import type { TrainingJobs } from './training-jobs.js';
+
+export interface HandlerServices {
+  readonly table: ElementTable;
+  readonly models: ModelStore;
+  readonly screening: ScreeningService;
+  readonly candidates: CandidateService;
+  readonly trainingJobs: TrainingJobs;
+}
+
+export function channelHandlers(s: HandlerServices): WorkbenchApi {
+  return {
+    elements: async () => elementInfo(s.table),
+    model: async () => s.models.activeSummary(),
+    models: async () => s.models.list(),
+    activateModel: async ({ dir }) => s.models.activate(dir),
+    count: async (space) => s.screening.count(space),
+    startScreen: async ({ space }) => s.screening.start(space),
+    cancelScreen: async ({ screenId }) => ({ ok: s.screening.cancel(screenId) }),
+    resumeScreen: async ({ screenId }) => {
+      await s.screening.resume(screenId);
+      return { ok: true };
+    },
+    screens: async () => s.screening.list(),
+    query: async (q) => s.candidates.page(q),
+    histogram: async ({ bins, ...filters }) => s.candidates.histogram(filters, bins),
+    scatter: async ({ maxPoints, window, ...filters }) => s.candidates.scatter(filters, maxPoints, window),
+    detail: async ({ candidateId }) => s.candidates.detail(candidateId),
+    exportCsv: async ({ notes, ...filters }) => s.candidates.exportCsvText(filters, notes ?? {}),
+    previewCsv: async ({ csv }) => {
+      const records = parseCsv(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, to_line: 6 }) as string[][];
+      if (records.length === 0) throw new Error('the CSV is empty');
+      return { header: records[0]!, preview: records.slice(1) };
+    },
+    startTraining: async (req) => s.trainingJobs.start(req),
+    cancelTraining: async ({ jobId }) => ({ ok: s.trainingJobs.cancel(jobId) }),
+    training: async ({ jobId }) => s.trainingJobs.summary(jobId),
+  };
+}

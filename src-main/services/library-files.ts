@@ -1,0 +1,57 @@
+/**
+ * Services over a library file named by the caller (the CLI's `--library`): read candidates, run
+ * screens, merge shards. Each returns a handle whose `close()` closes the file.
+ */
+import type { BackendName } from '../../shared/api/runtime.js';
+import type { ScreenSummary } from '../../shared/api/types.js';
+import type { ElementTable } from '../data/elements/load.js';
+import { Library, type MergeResult } from '../library/index.js';
+import { CandidateService } from './candidates.js';
+import type { ModelStore } from './models.js';
+import { ScreeningService, screenSummary } from './screening.js';
+
+export { COUNT_CAP, EXPORT_COLUMNS, LibraryError, neutralizeCell, type CandidateQuery, type CandidateRow, type QueryResult } from '../library/index.js';
+
+export interface CandidateReader {
+  readonly file: string;
+  readonly candidates: CandidateService;
+  screens(): ScreenSummary[];
+  close(): void;
+}
+
+/** Opens an existing library read-only for queries, exports and listings. */
+export function openCandidateReader(file: string, table: ElementTable, models: ModelStore): CandidateReader {
+  const library = Library.openReadonly(file);
+  return { file, candidates: new CandidateService(library, models, table), screens: () => library.screens().map(screenSummary), close: () => library.close() };
+}
+
+export interface ScreeningSession {
+  readonly file: string;
+  readonly screening: ScreeningService;
+  close(): Promise<void>;
+}
+
+/** Opens (or creates) a library for screening. */
+export function openScreening(file: string, deps: { table: ElementTable; models: ModelStore; backend: BackendName; workers: number }): ScreeningSession {
+  const library = Library.open(file);
+  const screening = new ScreeningService({ ...deps, library });
+  return {
+    file,
+    screening,
+    close: async () => {
+      await screening.close();
+      library.close();
+    },
+  };
+}
+
+/** Merges library files into `into` (created if missing); returns what was added and the screens now there. */
+export function mergeLibraryFiles(into: string, sources: readonly string[]): MergeResult & { readonly screenList: ScreenSummary[] } {
+  const library = Library.open(into);
+  try {
+    const result = library.merge(sources);
+    return { ...result, screenList: library.screens().map(screenSummary) };
+  } finally {
+    library.close();
+  }
+}

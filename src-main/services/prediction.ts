@@ -1,0 +1,54 @@
+/** Predictions for formulas with a chosen model: every target with its uncertainty, by role, attention on demand. */
+import type { ModelRoles } from '../../shared/api/types.js';
+import type { Composition } from '../../shared/index.js';
+import type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
+import { modelRoles } from '../engine/model/roles.js';
+import type { ModelStore } from './models.js';
+
+export type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
+
+export interface ModelInfo {
+  readonly id: string;
+  readonly maxElements: number;
+  readonly regressionTargets: readonly string[];
+  readonly classificationTarget: string | null;
+  readonly threshold: number | null;
+  readonly roles: ModelRoles;
+  readonly targets: Readonly<Record<string, string>>;
+}
+
+export class PredictionService {
+  constructor(private readonly models: ModelStore) {}
+
+  /** What a model takes and gives (loads only its card). */
+  info(dir?: string): ModelInfo {
+    const card = this.models.card(dir);
+    return {
+      id: card.id,
+      maxElements: card.featurizer.maxElements,
+      regressionTargets: card.config.regressionTargets,
+      classificationTarget: card.config.classificationTarget,
+      threshold: card.ensemble.threshold,
+      roles: modelRoles(card),
+      targets: card.targets,
+    };
+  }
+
+  predict(compositions: readonly Composition[], dir?: string): Prediction[] {
+    return this.models.predictor(dir).predict(compositions);
+  }
+
+  attention(composition: Composition, dir?: string): AttentionMaps {
+    return this.models.predictor(dir).attention(composition);
+  }
+}
+
+/** The JSON shape of one prediction, as documented in the README. */
+export function predictionJson(formula: string, p: Prediction): Record<string, unknown> {
+  const out: Record<string, unknown> = { formula };
+  for (const [name, v] of Object.entries(p.regression)) out[name] = { value: v.value, sigma: v.sigma };
+  if (p.classification) {
+    out[p.classification.target] = { probability: p.classification.probability, spread: p.classification.spread, decision: p.classification.decision };
+  }
+  return out;
+}

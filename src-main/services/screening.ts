@@ -1,0 +1,136 @@
+/**
+ * Screens as jobs: count a space (off the main thread, within a budget), start, cancel and resume
+ * screens in the background with progress events, or run one in the foreground (the CLI). One screen
+ * has at most one runner in this process.
+ */
+import type { ScreenInputs, Space } from '../../shared/api/contract.js';
+import type { BackendName } from '../../shared/api/runtime.js';
+import type { ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
+import type { ElementTable } from '../data/elements/load.js';
+import { validateOptions } from '../enumerate/enumerate.js';
+import type { Library, ScreenRow } from '../library/index.js';
+import { countSpace } from '../screen/enumeration.js';
+import { runScreen, ScreenError, type ScreenProgress, type ScreenResult } from '../screen/screen.js';
+import type { ModelStore } from './models.js';
+
+/** How long a live count (the design view's) may take before it reports lower bounds. */
+export const LIVE_COUNT_BUDGET_MS = 1500;
+
+export interface ScreeningDeps {
+  readonly table: ElementTable;
+  readonly library: Library;
+  readonly models: ModelStore;
+  readonly backend: BackendName;
+  readonly workers: number;
+  readonly emit?: (event: WorkbenchEvent) => void;
+}
+
+export interface ForegroundScreen {
+  readonly inputs?: ScreenInputs;
+  readonly resumeId?: number;
+  readonly batchSize?: number;
+  readonly workers?: number;
+  readonly onStart?: (screenId: number) => void;
+  readonly onProgress?: (p: ScreenProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export function screenSummary(s: ScreenRow): ScreenSummary {
+  return { id: s.id, status: s.status, done: s.done, total: s.total, modelId: s.modelId, createdAt: s.createdAt, updatedAt: s.updatedAt, error: s.error };
+}
+
+export class ScreeningService {
+  private readonly running = new Map<number, { controller: AbortController; finished: Promise<unknown> }>();
+
+  constructor(private readonly deps: ScreeningDeps) {}
+
+  /** Checks a space before any work (element sets, states): throws EnumerationError with the reason. */
+  validate(space: Space): void {
+    validateOptions(this.deps.table, space);
+  }
+
+  count(space: Space, budgetMs = LIVE_COUNT_BUDGET_MS, signal?: AbortSignal): Promise<SpaceCounts> {
+    this.validate(space);
+    return countSpace(this.deps.table, space, { budgetMs, ...(signal ? { signal } : {}) });
+  }
+
+  list(): ScreenSummary[] {
+    return this.deps.library.screens().map(screenSummary);
+  }
+
+  /** Runs a screen to its end in the caller's time (the CLI); progress through `onProgress`. */
+  run(req: ForegroundScreen): Promise<ScreenResult> {
+    if (req.inputs) this.validate(req.inputs.options);
+    return runScreen({
+      table: this.deps.table,
+      library: this.deps.library,
+      workers: req.workers ?? this.deps.workers,
+      backend: this.deps.backend,
+      ...(req.batchSize ? { batchSize: req.batchSize } : {}),
+      ...(req.inputs ? { inputs: req.inputs } : {}),
+      ...(req.resumeId !== undefined ? { resumeId: req.resumeId } : {}),
+      ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      ...(req.onStart ? { onStart: req.onStart } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  }
+
+  /** Starts a screen of `space` with the active model in the background; resolves once it has an id. */
+  start(space: Space): Promise<{ screenId: number }> {
+    this.validate(space);
+    this.deps.models.card(); // a clear error now if the active folder holds no model
+    return this.background({ inputs: { options: space, modelDir: this.deps.models.activeDir, shard: null } });
+  }
+
+  resume(screenId: number): Promise<{ screenId: number }> {
+    this.deps.library.screen(screenId); // "no screen N" before anything starts
+    return this.background({ resumeId: screenId });
+  }
+
+  cancel(screenId: number): boolean {
+    const job = this.running.get(screenId);
+    job?.controller.abort();
+    return job !== undefined;
+  }
+
+  private background(args: { inputs?: ScreenInputs; resumeId?: number }): Promise<{ screenId: number }> {
+    if (args.resumeId !== undefined && this.running.has(args.resumeId)) {
+      return Promise.reject(new ScreenError(`screen ${args.resumeId} is already running`));
+    }
+    const controller = new AbortController();
+    const emit = this.deps.emit ?? (() => undefined);
+    return new Promise((resolve, reject) => {
+      let screenId: number | null = null;
+      let release: () => void = () => undefined;
+      const finished = new Promise<void>((r) => (release = r));
+      this.run({
+        ...args,
+        signal: controller.signal,
+        onStart: (id) => {
+          screenId = id;
+          this.running.set(id, { controller, finished });
+          resolve({ screenId: id });
+        },
+        onProgress: (p) => emit({ type: 'screen-progress', ...p }),
+      })
+        .then(
+          (r) => emit({ type: 'screen-finished', screenId: r.screenId, status: r.status, error: null }),
+          (e: Error) => {
+            if (screenId === null) reject(e); // failed before the screen existed: the caller hears why
+            else emit({ type: 'screen-finished', screenId, status: 'failed', error: e.message });
+          },
+        )
+        .finally(() => {
+          if (screenId !== null) this.running.delete(screenId);
+          release();
+        });
+    });
+  }
+
+  /** Aborts every running screen and waits for them to stop. */
+  async close(): Promise<void> {
+    const jobs = [...this.running.values()];
+    for (const j of jobs) j.controller.abort();
+    await Promise.allSettled(jobs.map((j) => j.finished));
+  }
+}
