@@ -33,7 +33,7 @@ export function registerEvaluate(program: Command): void {
     const out = opts.out ?? join('reports', protocol);
     const ctx = await cliContext(opts.backend);
     const evaluation = new EvaluationService(ctx.models, new TrainingService(ctx.table, ctx.backend.name), ctx.backend.name);
-    if (protocol !== 'R') console.error(`backend ${ctx.backendText}; ${protocol}: folds ${opts.folds.join(', ')}; ${opts.members} members each`);
+    let announced = false;
     const result = await withTrainingProgress(`evaluate ${protocol}`, opts.members, opts.quiet ?? false, `run the same command again to resume from the checkpoints in ${out}/.checkpoint`, (onProgress, signal) =>
       evaluation.evaluate({
         ...opts,
@@ -43,6 +43,10 @@ export function registerEvaluate(program: Command): void {
         command: `pdw ${process.argv.slice(2).join(' ')}`,
         ...(modelDir ? { modelDir } : {}),
         ...(opts.initFrom ? { initFrom: opts.initFrom } : {}),
+        onFoldStart: () => {
+          if (!announced) console.error(`backend ${ctx.backendText}; ${protocol}: folds ${opts.folds.join(', ')}; ${opts.members} members each`);
+          announced = true;
+        },
         onFoldDone: (fold, values) => protocol !== 'R' && printHeadline(`${fold.replace('fold', 'fold ')} test`, values),
         onProgress: (member, _members, p) => onProgress(member, p),
         signal,

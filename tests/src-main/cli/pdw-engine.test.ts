@@ -46,6 +46,30 @@ describe('pdw train', () => {
   });
 });
 
+describe("a model trained on a column named 'gap'", () => {
+  it('records gap as its band-gap role and screens with band gaps stored (not NULL)', () => {
+    const card = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { roles: { bandGap: string; stability: string }; metrics: { validation: { regression: Record<string, { mae: number }> } } };
+    expect(card.roles).toEqual({ bandGap: 'gap', stability: 'stable' });
+    expect(card.metrics.validation.regression['gap']!.mae).toBeGreaterThan(0); // one metrics shape: summarizeReport
+    const library = join(dir, 'gap.sqlite');
+    const screened = pdw('screen', '--a', 'Ca,Sr', '--b', 'Ti', '--x', 'O', '--model', model, '--library', library, '--workers', '2', '--quiet');
+    expect(screened.code).toBe(0);
+    expect(screened.stdout).toMatch(/2\/2 candidates stored/);
+    const q = JSON.parse(pdw('query', '--screen', '1', '--library', library, '--json').stdout) as { rows: { bandGap: number | null; pStable: number | null }[] };
+    expect(q.rows).toHaveLength(2);
+    for (const r of q.rows) {
+      expect(r.bandGap).toEqual(expect.any(Number));
+      expect(r.pStable).toEqual(expect.any(Number));
+    }
+  });
+
+  it('a model whose gap target is named explicitly must have that target', () => {
+    const r = pdw('train', '--data', join(dir, 'tiny.csv'), '--targets', 'gap,stable', '--gap-target', 'Eg', '--epochs', '1', '--members', '1', '--d-model', '16', '--layers', '1', '--out', join(dir, 'wrong-gap'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the band-gap target 'Eg' is not a regression target of the model \(it has gap\)/);
+  });
+});
+
 describe('pdw predict', () => {
   it('--json prints one object per formula with value/sigma and probability/spread/decision', () => {
     const r = pdw('predict', '--model', model, 'BaTiO3', 'CsPb(I0.5Br0.5)3', '--json');
@@ -75,7 +99,7 @@ describe('pdw evaluate', () => {
   it('needs a model for protocol R and a known protocol', () => {
     expect(pdw('evaluate', '--protocol', 'R').stderr).toMatch(/protocol R evaluates a trained model/);
     expect(pdw('evaluate', model, '--protocol', 'Q').stderr).toMatch(/unknown protocol 'Q'/);
-    expect(pdw('evaluate', model, '--protocol', 'G', '--folds', '7').stderr).toMatch(/--folds must list folds 0..4/);
+    expect(pdw('evaluate', model, '--protocol', 'G', '--folds', '7').stderr).toMatch(/^pdw: error: option '--folds <list>' argument '7' is invalid. '7' is not a fold 0..4/);
   });
 
   it('refuses to fine-tune from a model whose data did not leave out the test set', () => {

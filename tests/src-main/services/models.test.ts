@@ -1,0 +1,85 @@
+// Model roles and the model store, on the committed models (no mocks).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadElementTable } from '../../../src-main/data/elements/load.js';
+import { chooseRoles, modelRoles } from '../../../src-main/engine/model/roles.js';
+import { defaultModelDir, ModelStore } from '../../../src-main/services/models.js';
+import { modelConfigFor, trainingSettingsFor, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING } from '../../../src-main/services/model-recipe.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pdw-models-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const table = loadElementTable();
+
+describe('model roles', () => {
+  it.each([
+    [['band_gap'], 'stable', undefined, { bandGap: 'band_gap', stability: 'stable' }],
+    [['gap'], 'stable', undefined, { bandGap: 'gap', stability: 'stable' }],
+    [['Eg_eV'], null, 'Eg_eV', { bandGap: 'Eg_eV', stability: null }],
+    [['formation_energy'], null, undefined, { bandGap: null, stability: null }],
+    [['gap_pbe', 'gap_hse'], null, undefined, { bandGap: null, stability: null }], // ambiguous: none inferred
+    [['gap_pbe', 'gap_hse'], null, 'gap_hse', { bandGap: 'gap_hse', stability: null }],
+    [['band_gap'], 'stable', null, { bandGap: null, stability: 'stable' }],
+  ] as const)('targets %j, classifier %s, named %s -> %j', (regressionTargets, classificationTarget, named, expected) => {
+    expect(chooseRoles({ regressionTargets, classificationTarget }, named)).toEqual(expected);
+  });
+
+  it('refuses a named band-gap target the model does not have', () => {
+    expect(() => chooseRoles({ regressionTargets: ['gap'], classificationTarget: null }, 'Eg')).toThrow(/'Eg' is not a regression target of the model \(it has gap\)/);
+  });
+
+  it('reads the roles of a card written before roles existed, with meaning and unit', () => {
+    const card = JSON.parse(readFileSync(join(defaultModelDir(), 'model.json'), 'utf8')) as Parameters<typeof modelRoles>[0];
+    const roles = modelRoles({ ...card, roles: undefined });
+    expect(roles.bandGap).toMatchObject({ target: 'band_gap', unit: 'eV' });
+    expect(roles.bandGap!.meaning).toMatch(/lowest-energy polymorph/);
+    expect(roles.stability).toMatchObject({ target: 'stable', unit: 'probability' });
+  });
+});
+
+describe('the model store', () => {
+  it('lists the bundled models with their roles; activates one with a band gap', () => {
+    const store = new ModelStore(table);
+    const names = store.list().map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['default', 'protocol-r']));
+    expect(store.activeSummary()).toMatchObject({ name: 'default', roles: { bandGap: { target: 'band_gap' } } });
+    const r = store.activate(join(defaultModelDir(), '..', 'protocol-r'));
+    expect(r.name).toBe('protocol-r');
+    expect(store.activeDir).toMatch(/protocol-r$/);
+    store.close();
+  });
+
+  it('refuses to make a model without a band-gap target the screening model, and keeps the active one', () => {
+    const noGap = join(dir, 'formation-only');
+    mkdirSync(noGap);
+    const card = JSON.parse(readFileSync(join(defaultModelDir(), 'model.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(noGap, 'model.json'), JSON.stringify({ ...card, name: 'formation-only', roles: { bandGap: null, stability: null } }));
+    const store = new ModelStore(table);
+    expect(() => store.activate(noGap)).toThrow(/model 'formation-only' has no band-gap target .* cannot be the screening model/);
+    expect(store.activeDir).toBe(defaultModelDir());
+    store.close();
+  });
+
+  it('a missing model folder is a clear error', () => {
+    const store = new ModelStore(table, join(dir, 'nothing-here'));
+    expect(store.activeSummary()).toBeNull();
+    expect(() => store.card()).toThrow(/no model at .*nothing-here \(model.json missing\)/);
+  });
+});
+
+describe('one recipe for CLI and UI requests', () => {
+  it('the boolean target is the classifier; a new d_model brings its own widths and divisible heads', () => {
+    expect(modelConfigFor({}, ['gap', 'stable'], 'stable')).toMatchObject({ ...DEFAULT_MODEL_CONFIG, regressionTargets: ['gap'], classificationTarget: 'stable' });
+    expect(modelConfigFor({ dModel: 16 }, ['gap'], null)).toMatchObject({ dModel: 16, feedForward: 32, trunk: 16, heads: 4, classificationTarget: null });
+    expect(modelConfigFor({ dModel: 18 }, ['gap'], null).heads).toBe(2);
+    expect(modelConfigFor({ dModel: 32, feedForward: 64, heads: 4 }, ['gap'], null)).toMatchObject({ feedForward: 64, heads: 4 });
+  });
+
+  it('patience follows the epochs unless given', () => {
+    expect(trainingSettingsFor({ seed: 1 }).patience).toBe(DEFAULT_TRAINING.patience);
+    expect(trainingSettingsFor({ seed: 1, epochs: 30 }).patience).toBe(10);
+    expect(trainingSettingsFor({ seed: 1, epochs: 6 }).patience).toBe(5);
+    expect(trainingSettingsFor({ seed: 2, epochs: 60, patience: 20 })).toMatchObject({ epochs: 60, patience: 20, seed: 2 });
+  });
+});
