@@ -6,21 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadElementTable } from '../../../src-main/data/elements/load.js';
 import { initBackend } from '../../../src-main/engine/backend.js';
-import type { Space } from '../../../shared/api/contract.js';
+import { SMALL_SPACE } from '../spaces.js';
 import { Library, MIGRATIONS } from '../../../src-main/library/index.js';
 import { runScreen } from '../../../src-main/screen/screen.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const modelDir = join(root, 'resources', 'models', 'protocol-r');
 const table = loadElementTable();
-const space: Space = {
-  sites: { A: ['Ca', 'Sr', 'Ba'], B: ['Ti', 'Zr', 'Hf', 'Sn'], X: ['O', 'S'] },
-  mixing: { A: 0.25 },
-  double: false,
-  maxElements: 6,
-  oxidationStates: 'common',
-  filters: { tolerance: [0.8, 1.1], octahedral: null, tauMax: null },
-};
+const space = SMALL_SPACE;
 let dir = '';
 let whole = '';
 

@@ -5,21 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Space } from '../../../shared/api/contract.js';
+import { SMALL_SPACE } from '../spaces.js';
 import type { WorkbenchEvent } from '../../../shared/api/types.js';
 import { loadElementTable } from '../../../src-main/data/elements/load.js';
 import { initBackend } from '../../../src-main/engine/backend.js';
 import { defaultModelDir } from '../../../src-main/services/models.js';
 import { Workbench } from '../../../src-main/services/workbench.js';
 
-const space: Space = {
-  sites: { A: ['Ca', 'Sr', 'Ba'], B: ['Ti', 'Zr', 'Hf', 'Sn'], X: ['O', 'S'] },
-  mixing: { A: 0.25 },
-  double: false,
-  maxElements: 6,
-  oxidationStates: 'common',
-  filters: { tolerance: [0.8, 1.1], octahedral: null, tauMax: null },
-};
+const space = SMALL_SPACE;
 let dir = '';
 let workbench: Workbench;
 const events: WorkbenchEvent[] = [];
