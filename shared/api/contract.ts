@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isElementSymbol, type ElementSymbol } from '../elements/symbols.js';
+import { resultSchemas } from './results.js';
 import type * as T from './types.js';
 
 const symbol = z.custom<ElementSymbol>((v) => typeof v === 'string' && isElementSymbol(v), 'not an element symbol');
@@ -120,3 +121,20 @@ export function validateRequest<C extends Channel>(channel: C, payload: unknown)
 export function isChannel(name: string): name is Channel {
   return Object.hasOwn(contract, name);
 }
+
+/**
+ * Checks a handler's result against its channel's result schema (shared/api/results.ts); throws
+ * naming the channel and the first field that is wrong. The workbench runs it in development and tests.
+ */
+export function checkResult<C extends Channel>(channel: C, result: ResultOf<C>): ResultOf<C> {
+  const parsed = (resultSchemas[channel] as z.ZodType).safeParse(result);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`the result of '${channel}' does not match the contract: ${issue.path.join('.') || '(result)'}: ${issue.message}`);
+  }
+  return result;
+}
+
+// every channel has a result schema, and nothing else does
+const _everyChannelHasAResultSchema: Record<Channel, unknown> = resultSchemas satisfies Record<Channel, z.ZodType>;
+void _everyChannelHasAResultSchema;

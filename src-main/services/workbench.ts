@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Channel, RequestOf, ResultOf, WorkbenchApi } from '../../shared/api/contract.js';
+import { checkResult, type Channel, type RequestOf, type ResultOf, type WorkbenchApi } from '../../shared/api/contract.js';
 import type { BackendName } from '../../shared/api/runtime.js';
 import type { WorkbenchEvent } from '../../shared/api/types.js';
 import { loadElementTable, type ElementTable } from '../data/elements/load.js';
@@ -27,6 +27,13 @@ export interface WorkbenchOptions {
   readonly workspaceDir: string;
   readonly backend: BackendName;
   readonly workers?: number;
+  /** Validate every handler result against the contract (default: in tests, or with PDW_CHECK_RESULTS=1). */
+  readonly checkResults?: boolean;
+}
+
+/** Results are checked against the contract's schemas in tests and development runs, not in production. */
+export function resultChecksWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['PDW_CHECK_RESULTS'] === '1' || (env['VITEST'] !== undefined && env['PDW_CHECK_RESULTS'] !== '0');
 }
 
 export class Workbench {
@@ -37,8 +44,10 @@ export class Workbench {
   readonly candidates: CandidateService;
   private readonly library: Library;
   private readonly trainingJobs: TrainingJobs;
+  private readonly checkResults: boolean;
 
   constructor(options: WorkbenchOptions) {
+    this.checkResults = options.checkResults ?? resultChecksWanted();
     const emit = (event: WorkbenchEvent): void => void this.events.emit('event', event);
     const workspaceModels = join(options.workspaceDir, 'models');
     this.library = Library.open(options.libraryFile);
@@ -50,8 +59,9 @@ export class Workbench {
   }
 
   /** Runs one channel's handler (the adapters call this after validating the request). */
-  handle<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResultOf<C>> {
-    return (this.api[channel] as (r: RequestOf<C>) => Promise<ResultOf<C>>)(request);
+  async handle<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResultOf<C>> {
+    const result = await (this.api[channel] as (r: RequestOf<C>) => Promise<ResultOf<C>>)(request);
+    return this.checkResults ? checkResult(channel, result) : result;
   }
 
   async close(): Promise<void> {

@@ -83,3 +83,17 @@ describe('one recipe for CLI and UI requests', () => {
     expect(trainingSettingsFor({ seed: 2, epochs: 60, patience: 20 })).toMatchObject({ epochs: 60, patience: 20, seed: 2 });
   });
 });
+
+describe('result checks', () => {
+  it('a result that drifts from the contract is refused, naming the channel and the field', async () => {
+    const { checkResult } = await import('../../../shared/api/contract.js');
+    expect(() => checkResult('count', { combinations: 1, chargeNeutral: 1, candidates: 1, rejected: {}, exact: true })).not.toThrow();
+    expect(() => checkResult('count', { combinations: 1, chargeNeutral: 1, candidates: -1, rejected: {}, exact: true })).toThrow(/the result of 'count' does not match the contract: candidates/);
+    const histogram = { edges: [0, 1], counts: [1, 2] };
+    expect(() => checkResult('histogram', histogram)).toThrow(/edges must be one longer than counts/);
+    const { resultChecksWanted } = await import('../../../src-main/services/workbench.js');
+    expect(resultChecksWanted({ VITEST: 'true' })).toBe(true);
+    expect(resultChecksWanted({})).toBe(false);
+    expect(resultChecksWanted({ PDW_CHECK_RESULTS: '1' })).toBe(true);
+  });
+});

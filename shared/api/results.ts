@@ -1,0 +1,95 @@
+/**
+ * Schemas of every channel's result. Each is checked against its TypeScript type at compile time
+ * (`z.ZodType<T>`), and the workbench validates what its handlers return against them in development
+ * and tests (see `checkResult`), so a handler cannot drift from the contract unnoticed.
+ */
+import { z } from 'zod';
+import { isElementSymbol, type ElementSymbol } from '../elements/symbols.js';
+import type { ClassificationMetrics, ModelMetrics, RegressionMetrics } from './metrics.js';
+import { SCREEN_STATUSES } from './runtime.js';
+import type * as T from './types.js';
+
+const symbol = z.custom<ElementSymbol>((v) => typeof v === 'string' && isElementSymbol(v), 'not an element symbol');
+const finite = z.number().refine(Number.isFinite, 'not a finite number');
+const count = z.number().int().min(0);
+const ok = z.object({ ok: z.boolean() });
+
+const regressionMetrics: z.ZodType<RegressionMetrics> = z.object({ n: count, mae: z.number(), mse: z.number(), rmse: z.number(), r2: z.number() });
+const classMetrics = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: count });
+const classificationMetrics: z.ZodType<ClassificationMetrics> = z.object({
+  n: count, threshold: z.number(), accuracy: z.number(), tn: count, fp: count, fn: count, tp: count,
+  positive: classMetrics, negative: classMetrics, weightedF1: z.number(), mcc: z.number(), rocAuc: z.number(),
+});
+const reportSummary = z.object({
+  rows: count,
+  regression: z.record(z.string(), z.object({ n: count, mae: z.number(), mse: z.number(), rmse: z.number(), r2: z.number(), meanBaseline: regressionMetrics, calibration: z.object({ within1: z.number(), within2: z.number() }) })),
+  classification: z.object({ target: z.string(), atChosenThreshold: classificationMetrics, atHalf: classificationMetrics, majorityBaseline: classificationMetrics }).nullable(),
+});
+const modelMetrics: z.ZodType<ModelMetrics> = z.object({ validation: reportSummary, test: reportSummary.optional() });
+const targetRole = z.object({ target: z.string(), unit: z.string(), meaning: z.string() });
+
+const elementInfo: z.ZodType<T.ElementInfo> = z.object({
+  symbol, z: z.number().int().min(1).max(118), name: z.string(),
+  layout: z.object({ row: z.number().int(), column: z.number().int() }).nullable(),
+  commonOxidationStates: z.array(z.number().int()), icsdOxidationStates: z.array(z.number().int()),
+  radii: z.array(z.string()), usable: z.boolean(),
+});
+const modelSummary: z.ZodType<T.ModelSummary> = z.object({
+  id: z.string(), name: z.string(), dir: z.string(), members: z.number().int().min(1),
+  targets: z.record(z.string(), z.string()),
+  roles: z.object({ bandGap: targetRole.nullable(), stability: targetRole.nullable() }),
+  metrics: modelMetrics.nullable(), threshold: z.number().nullable(),
+});
+const spaceCounts: z.ZodType<T.SpaceCounts> = z.object({ combinations: count, chargeNeutral: count, candidates: count, rejected: z.record(z.string(), count), exact: z.boolean() });
+const screenSummary: z.ZodType<T.ScreenSummary> = z.object({
+  id: z.number().int().positive(), status: z.enum(SCREEN_STATUSES), done: count, total: count.nullable(), modelId: z.string(),
+  createdAt: z.string(), updatedAt: z.string(), error: z.string().nullable(),
+});
+const sites = z.array(z.object({ site: z.enum(['A', 'B', 'X']), species: z.array(z.object({ element: symbol, amount: finite })) }));
+const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
+  id: z.number().int().positive(), seq: count, formula: z.string(), sites, oxidationStates: z.record(z.string(), z.number()),
+  t: finite, mu: finite, tau: finite.nullable(), bandGap: finite.nullable(), bandGapSigma: finite.nullable(),
+  pStable: finite.nullable(), pStableSpread: finite.nullable(), stable: z.boolean().nullable(), score: finite.optional(),
+});
+const candidatePage: z.ZodType<T.CandidatePage> = z.object({ total: count, exact: z.boolean(), rows: z.array(candidateSummary) });
+const histogram: z.ZodType<T.Histogram> = z.object({ edges: z.array(finite), counts: z.array(count) }).refine((h) => h.edges.length === h.counts.length + 1, 'edges must be one longer than counts');
+const scatter: z.ZodType<T.ScatterData> = z
+  .object({ ids: z.array(z.number().int()), gap: z.array(finite), pStable: z.array(finite), tau: z.array(finite.nullable()), formulas: z.array(z.string()), pareto: z.array(z.number().int()), total: count })
+  .refine((s) => [s.gap, s.pStable, s.tau, s.formulas].every((a) => a.length === s.ids.length), 'scatter columns must have one entry per point');
+const matrix = z.array(z.array(finite));
+const detail: z.ZodType<T.CandidateDetail> = z.object({
+  candidate: candidateSummary,
+  radii: z.array(z.string()),
+  attention: z.object({ tokens: z.array(z.string()), elements: z.array(z.string()), layers: z.array(z.array(matrix)), layerAverage: z.array(matrix), pooling: matrix }),
+  edm: z.object({ rows: z.array(z.string()), values: matrix, columns: z.array(z.string()) }),
+  neighbours: z.array(z.object({ formula: z.string(), distance: finite, bandGap: finite.nullable(), stable: z.boolean().nullable() })),
+});
+const trainSummary: z.ZodType<T.TrainSummary> = z.object({
+  jobId: z.number().int().positive(), status: z.enum(['running', 'done', 'cancelled', 'failed']), message: z.string().nullable(),
+  rows: z.object({ train: count, val: count, test: count }).nullable(),
+  problems: z.array(z.object({ line: z.number().int(), column: z.string().nullable(), reason: z.string() })),
+  modelDir: z.string().nullable(), metrics: z.record(z.string(), z.number()).nullable(),
+  parity: z.object({ truth: z.array(finite), predicted: z.array(finite) }).nullable(),
+  confusion: z.object({ tn: count, fp: count, fn: count, tp: count }).nullable(),
+});
+
+export const resultSchemas = {
+  elements: z.array(elementInfo),
+  model: modelSummary.nullable(),
+  models: z.array(modelSummary),
+  activateModel: modelSummary,
+  count: spaceCounts,
+  startScreen: z.object({ screenId: z.number().int().positive() }),
+  cancelScreen: ok,
+  resumeScreen: ok,
+  screens: z.array(screenSummary),
+  query: candidatePage,
+  histogram,
+  scatter,
+  detail,
+  exportCsv: z.object({ csv: z.string(), rows: count }),
+  previewCsv: z.object({ header: z.array(z.string()), preview: z.array(z.array(z.string())) }),
+  startTraining: z.object({ jobId: z.number().int().positive() }),
+  cancelTraining: ok,
+  training: trainSummary,
+} as const;
