@@ -9,29 +9,36 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, utilityProcess, type UtilityProcess } from 'electron';
 import { CHANNELS } from '../../shared/api/contract.js';
 import { projectRoot } from '../data/paths.js';
-import { checkInvoke, EVENT_CHANNEL, INVOKE_CHANNEL } from './gateway.js';
+import { checkInvoke, EngineCalls, EVENT_CHANNEL, INVOKE_CHANNEL, type EngineMessage } from './gateway.js';
 
 const root = projectRoot();
 const indexFile = join(root, 'dist-renderer', 'index.html');
 const indexUrl = pathToFileURL(indexFile).href;
-let engine: UtilityProcess;
+let engine: UtilityProcess | null = null;
 let window: BrowserWindow | null = null;
-let nextId = 1;
-const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let quitting = false;
+const calls = new EngineCalls((message) => engine?.postMessage(message));
+/** Restarts within this many seconds of each other count as a crash loop: stop restarting. */
+const CRASH_LOOP_SECONDS = 10;
+let lastStart = 0;
 
 function startEngine(): void {
+  lastStart = Date.now();
   engine = utilityProcess.fork(join(root, 'dist', 'src-main', 'electron', 'engine-process.js'), [], {
     env: { ...process.env, PDW_WORKSPACE: join(app.getPath('userData'), 'workspace') },
     serviceName: 'Perovskite Workbench engine',
   });
-  engine.on('message', (msg: { type: string; id?: number; result?: unknown; error?: string; event?: unknown }) => {
-    if (msg.type === 'event') window?.webContents.send(EVENT_CHANNEL, msg.event);
-    if (msg.type === 'reply' && msg.id !== undefined) {
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error !== undefined) p?.reject(new Error(msg.error));
-      else p?.resolve(msg.result);
-    }
+  engine.on('message', (msg: EngineMessage) => {
+    const event = calls.receive(msg);
+    if (event !== undefined) window?.webContents.send(EVENT_CHANNEL, event);
+  });
+  // a dead engine fails every pending call with a message, then restarts (unless it keeps dying)
+  engine.on('exit', (code) => {
+    engine = null;
+    if (quitting) return;
+    const restart = Date.now() - lastStart > CRASH_LOOP_SECONDS * 1000;
+    calls.engineExited(code, restart);
+    if (restart) startEngine();
   });
 }
 
@@ -61,11 +68,7 @@ void app.whenReady().then(() => {
   startEngine();
   ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {
     const { channel: c, request } = checkInvoke(event.senderFrame?.url, indexUrl, channel, payload);
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      engine.postMessage({ id, channel: c, request });
-    });
+    return calls.call(c, request);
   });
   createWindow();
 });
@@ -74,6 +77,7 @@ app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 app.on('window-all-closed', () => {
+  quitting = true;
   engine?.kill();
   app.quit();
 });

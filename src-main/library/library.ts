@@ -6,7 +6,9 @@
  * The library is behind a door: the database handle is private and every SQL statement is built
  * here or in this folder's helpers. Readers get `ReadableLibrary`; only `Library` writes.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -36,6 +38,33 @@ export interface ScreenRow {
 
 export class LibraryError extends Error {
   override name = 'LibraryError';
+}
+
+/** Another live process (or another run in this one) is running the screen. */
+export class ScreenBusyError extends Error {
+  override name = 'ScreenBusyError';
+}
+
+interface Runner {
+  readonly host: string;
+  readonly pid: number;
+  readonly token: string;
+  readonly since: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A runner holds its screen while its process lives (same host); on another host, for a day without news. */
+function holds(r: Runner): boolean {
+  if (r.host === hostname()) return processAlive(r.pid);
+  return Date.now() - Date.parse(r.since) < 24 * 3600 * 1000;
 }
 
 interface RawScreen {
@@ -101,6 +130,18 @@ export class Library implements ReadableLibrary {
     } catch (e) {
       throw new LibraryError(`cannot open library ${file}: ${(e as Error).message}`);
     }
+    // damaged pages must not answer queries silently: check the structure once when opening
+    let problems: string[];
+    try {
+      const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
+      problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    } catch (e) {
+      problems = [(e as Error).message];
+    }
+    if (problems.length) {
+      db.close();
+      throw new LibraryError(`library ${file} is damaged (${problems.slice(0, 3).join('; ')}); restore it from a backup or screen again into a new file`);
+    }
     registerQueryFunctions(db);
     return db;
   }
@@ -154,6 +195,30 @@ export class Library implements ReadableLibrary {
 
   screens(): ScreenRow[] {
     return (this.#db.prepare('SELECT * FROM screens ORDER BY id').all() as RawScreen[]).map((r) => this.screenFromRaw(r));
+  }
+
+  /**
+   * Claims a screen for this run: refused (ScreenBusyError) while another live runner holds it, in any
+   * process. The claim is a row value, so it is seen by every process that opens the file; a killed
+   * runner's claim lapses with its process. Returns the token that releases it.
+   */
+  claimRunner(id: number): string {
+    const token = randomBytes(8).toString('hex');
+    this.#db.transaction(() => {
+      const raw = this.#db.prepare('SELECT runner_json FROM screens WHERE id = ?').pluck().get(id) as string | null | undefined;
+      if (raw === undefined) throw new LibraryError(`no screen ${id} in ${this.file}`);
+      if (raw !== null) {
+        const r = JSON.parse(raw) as Runner;
+        if (holds(r)) throw new ScreenBusyError(`screen ${id} is already running (process ${r.pid} on ${r.host}, since ${r.since}); wait for it or cancel it there`);
+      }
+      const runner: Runner = { host: hostname(), pid: process.pid, token, since: new Date().toISOString() };
+      this.#db.prepare('UPDATE screens SET runner_json = ? WHERE id = ?').run(JSON.stringify(runner), id);
+    }).immediate();
+    return token;
+  }
+
+  releaseRunner(id: number, token: string): void {
+    this.#db.prepare("UPDATE screens SET runner_json = NULL WHERE id = ? AND json_extract(runner_json, '$.token') = ?").run(id, token);
   }
 
   setStatus(id: number, status: ScreenStatus, error: string | null = null): void {

@@ -118,6 +118,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX predictions_screen_sigma ON predictions (screen_id, band_gap_sigma);
   CREATE INDEX predictions_screen_elements ON predictions (screen_id, elements0, elements1, elements2);
   `,
+  // 5: the process running a screen (host, pid, token), so one screen has at most one runner across
+  // processes and tabs; a runner whose process is gone no longer holds it
+  `
+  ALTER TABLE screens ADD COLUMN runner_json TEXT;
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

@@ -6,19 +6,26 @@
 import type Database from 'better-sqlite3';
 import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { Histogram, ScatterData } from '../../shared/api/types.js';
-import { CANDIDATE_JOIN, whereClause } from './query.js';
+import { CANDIDATE_JOIN, whereClause, type WhereClause } from './query.js';
+
+/** The predictions table alone when no filter reads a candidate column (t, mu, tau): no join to pay for. */
+function source(where: WhereClause): string {
+  return /\bc\./.test(where.sql) ? CANDIDATE_JOIN : 'predictions p';
+}
 import { paretoFronts, windowProbability } from './ranking.js';
 
 /** Band gaps of the matches in `bins` equal bins from 0 to the largest gap rounded up (at least 1 eV). */
 export function gapHistogram(db: Database.Database, filters: CandidateFilters, bins: number): Histogram {
-  const { sql: where, params } = whereClause(filters);
-  const max = db.prepare(`SELECT max(p.band_gap) FROM ${CANDIDATE_JOIN} WHERE ${where}`).pluck().get(params) as number | null;
+  const clause = whereClause(filters);
+  const { sql: where, params } = clause;
+  const from = source(clause);
+  const max = db.prepare(`SELECT max(p.band_gap) FROM ${from} WHERE ${where}`).pluck().get(params) as number | null;
   const hi = Math.max(1, Math.ceil(max ?? 0));
   const counts = new Array<number>(bins).fill(0);
   const grouped = db
     .prepare(
       `SELECT min(@bins - 1, max(0, CAST(p.band_gap / @hi * @bins AS INTEGER))) AS bin, count(*) AS n
-       FROM ${CANDIDATE_JOIN} WHERE ${where} AND p.band_gap IS NOT NULL GROUP BY bin`,
+       FROM ${from} WHERE ${where} AND p.band_gap IS NOT NULL GROUP BY bin`,
     )
     .all({ ...params, bins, hi }) as { bin: number; n: number }[];
   for (const { bin, n } of grouped) counts[bin] = n;
@@ -30,11 +37,18 @@ export function gapHistogram(db: Database.Database, filters: CandidateFilters, b
  * the Pareto front of gap-window probability against P(stable) among them.
  */
 export function scatterSample(db: Database.Database, filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData {
-  const { sql: where, params } = whereClause(filters);
-  const total = db.prepare(`SELECT count(*) FROM ${CANDIDATE_JOIN} WHERE ${where}`).pluck().get(params) as number;
+  const clause = whereClause(filters);
+  const { sql: where, params } = clause;
+  const total = db.prepare(`SELECT count(*) FROM ${source(clause)} WHERE ${where}`).pluck().get(params) as number;
   const stride = Math.max(1, Math.ceil(total / maxPoints));
+  // sample on the predictions row (candidate ids run in enumeration order within a screen), then join
+  // only the sampled rows for their formula and tau
   const rows = db
-    .prepare(`SELECT c.id, c.formula, c.tau, p.band_gap, p.band_gap_sigma, p.p_stable FROM ${CANDIDATE_JOIN} WHERE ${where} AND (c.seq % @stride) = 0 AND p.band_gap IS NOT NULL`)
+    .prepare(
+      `SELECT c.id, c.formula, c.tau, s.band_gap, s.band_gap_sigma, s.p_stable
+       FROM (SELECT p.candidate_id, p.band_gap, p.band_gap_sigma, p.p_stable FROM ${source(clause)} WHERE ${where} AND (p.candidate_id % @stride) = 0 AND p.band_gap IS NOT NULL) s
+       JOIN candidates c ON c.id = s.candidate_id`,
+    )
     .all({ ...params, stride }) as { id: number; formula: string; tau: number | null; band_gap: number; band_gap_sigma: number | null; p_stable: number | null }[];
   const fronts = paretoFronts(
     rows.map((r) => windowProbability(r.band_gap, r.band_gap_sigma ?? 0, window[0], window[1])),

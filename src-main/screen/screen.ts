@@ -10,7 +10,7 @@ import type { ScreenInputs } from '../../shared/api/contract.js';
 import type { BackendName } from '../../shared/api/runtime.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { readModelCard } from '../engine/model/bundle.js';
-import type { ModelCard } from '../engine/model/card.js';
+import type { CardRoles, ModelCard } from '../engine/model/card.js';
 import { requireScreeningRoles } from '../engine/model/roles.js';
 import type { Library } from '../library/index.js';
 import { candidateBatchSource, countSpace } from './enumeration.js';
@@ -84,7 +84,7 @@ async function createScreen(req: ScreenRequest, inputs: ScreenInputs, card: Mode
 }
 
 export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
-  const { library, table } = req;
+  const { library } = req;
   let screenId: number;
   let inputs: ScreenInputs;
   let total: number;
@@ -110,8 +110,17 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
     ({ screenId, total } = await createScreen(req, inputs, card));
   }
   const roles = requireScreeningRoles(card);
-  const cardRoles = { bandGap: roles.bandGap?.target ?? null, stability: roles.stability?.target ?? null };
-  req.onStart?.(screenId);
+  const claim = library.claimRunner(screenId); // one runner per screen, across processes
+  try {
+    req.onStart?.(screenId);
+    return await runClaimed(req, screenId, inputs, card, total, { bandGap: roles.bandGap?.target ?? null, stability: roles.stability?.target ?? null });
+  } finally {
+    library.releaseRunner(screenId, claim);
+  }
+}
+
+async function runClaimed(req: ScreenRequest, screenId: number, inputs: ScreenInputs, card: ModelCard, total: number, cardRoles: CardRoles): Promise<ScreenResult> {
+  const { library, table } = req;
   const alreadyDone = library.screen(screenId).done;
   library.setStatus(screenId, 'running');
 

@@ -13,6 +13,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isChannel, validateRequest } from '../../shared/api/contract.js';
 import type { WorkbenchEvent } from '../../shared/api/types.js';
+import { errorStatus } from '../services/errors.js';
 import type { Workbench } from '../services/workbench.js';
 
 const MIME: Readonly<Record<string, string>> = {
@@ -46,14 +47,19 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+class BodyTooLarge extends Error {
+  override name = 'BodyTooLarge';
+}
+
+/** The request body as text; past MAX_BODY the rest is read and dropped (so the answer can still be sent) and BodyTooLarge thrown. */
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error(`request body larger than ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY) throw new BodyTooLarge(`the request body is larger than ${MAX_BODY / 2 ** 20} MiB`);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -70,7 +76,19 @@ export async function startServer(workbench: Workbench, options: { readonly port
   };
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse): void => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    let path: string;
+    try {
+      path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('bad request: the path is not valid percent-encoding');
+      return;
+    }
+    if (path.includes('\0')) {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('bad request: the path contains a NUL character');
+      return;
+    }
     const rel = normalize(path === '/' ? '/index.html' : path).replace(/^([/\\])+/, '');
     const file = join(options.staticDir, rel);
     if (!file.startsWith(options.staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -92,39 +110,56 @@ export async function startServer(workbench: Workbench, options: { readonly port
   };
 
   const server: Server = createServer((req, res) => {
-    void (async () => {
-      if (!allowed(req)) return send(res, 403, { error: 'requests from another origin are refused' });
-      const url = req.url ?? '/';
-      if (!url.startsWith('/api/')) return serveStatic(req, res);
-      if (!tokenMatches(token, req.headers['x-pdw-token'] as string | undefined)) return send(res, 401, { error: 'missing or wrong session token' });
-      if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
-      const channel = url.slice('/api/'.length).split('?')[0]!;
-      if (!isChannel(channel)) return send(res, 404, { error: `no API channel '${channel}'` });
-      let payload: unknown;
-      try {
-        const text = await readBody(req);
-        payload = text ? JSON.parse(text) : {};
-      } catch (e) {
-        return send(res, 400, { error: `bad request body: ${(e as Error).message}` });
-      }
-      let request;
-      try {
-        request = validateRequest(channel, payload);
-      } catch (e) {
-        return send(res, 400, { error: (e as Error).message });
-      }
-      try {
-        send(res, 200, { result: await workbench.handle(channel, request) });
-      } catch (e) {
-        send(res, 500, { error: (e as Error).message });
-      }
-    })();
+    req.on('error', () => res.destroy());
+    // nothing a request does may take the server down: any throw below answers 500 and is logged
+    void handle(req, res).catch((e: unknown) => {
+      console.error(`pdw serve: ${req.method ?? '?'} ${JSON.stringify((req.url ?? '').slice(0, 200))} failed: ${(e as Error).message}`);
+      if (!res.headersSent) send(res, 500, { error: 'the workbench failed to answer this request; see the server log' });
+      else res.destroy();
+    });
   });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!allowed(req)) return send(res, 403, { error: 'requests from another origin are refused' });
+    const url = req.url ?? '/';
+    if (!url.startsWith('/api/')) return serveStatic(req, res);
+    if (!tokenMatches(token, req.headers['x-pdw-token'] as string | undefined)) return send(res, 401, { error: 'missing or wrong session token' });
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+    const channel = url.slice('/api/'.length).split('?')[0]!;
+    if (!isChannel(channel)) return send(res, 404, { error: `no API channel '${channel}'` });
+    let payload: unknown;
+    try {
+      const text = await readBody(req);
+      payload = text ? JSON.parse(text) : {};
+    } catch (e) {
+      return send(res, 400, { error: `bad request body: ${(e as Error).message}` });
+    }
+    let request;
+    try {
+      request = validateRequest(channel, payload);
+    } catch (e) {
+      return send(res, 400, { error: (e as Error).message });
+    }
+    try {
+      send(res, 200, { result: await workbench.handle(channel, request) });
+    } catch (e) {
+      const status = errorStatus(e);
+      if (status === 500) throw e;
+      send(res, status, { error: (e as Error).message });
+    }
+  };
 
   const wss = new WebSocketServer({ noServer: true });
   const clients = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
-    const u = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+    socket.on('error', () => socket.destroy());
+    let u: URL;
+    try {
+      u = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
     if (u.pathname !== '/api/events' || !allowed(req) || !tokenMatches(token, u.searchParams.get('token') ?? undefined)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
       socket.destroy();

@@ -7,12 +7,10 @@ import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateQuery, QueryResult, ReadableLibrary } from '../library/index.js';
 import { radiusLines } from './display.js';
+import { NotFoundError } from './errors.js';
 import type { ModelStore } from './models.js';
 import { TrainingNeighbours } from './neighbours.js';
 
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
 
 /** The composition a candidate's sites describe (no formula re-parsing). */
 export function compositionOfSites(sites: SiteComposition) {

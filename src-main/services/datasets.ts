@@ -10,7 +10,23 @@ import {
   type RowProblem,
 } from '../data/datasets/index.js';
 
-export { DatasetError } from '../data/datasets/index.js';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { TrainRequestColumns } from '../../shared/api/types.js';
+import { DatasetError } from '../data/datasets/index.js';
+
+export { DatasetError };
+
+/** The header and first five rows of CSV text (the training view's preview); DatasetError when it cannot be read. */
+export function previewCsv(csv: string): TrainRequestColumns {
+  let records: string[][];
+  try {
+    records = parseCsv(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, to_line: 6 }) as string[][];
+  } catch (e) {
+    throw new DatasetError(`the CSV cannot be read: ${(e as Error).message}`);
+  }
+  if (records.length === 0) throw new DatasetError('the CSV is empty');
+  return { header: records[0]!, preview: records.slice(1) };
+}
 
 export interface TargetSummary {
   readonly name: string;

@@ -1,8 +1,8 @@
 /** The channel handler table: each channel of the typed contract answered by one service call. */
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { WorkbenchApi } from '../../shared/api/contract.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateService } from './candidates.js';
+import { previewCsv } from './datasets.js';
 import { elementInfo } from './display.js';
 import type { ModelStore } from './models.js';
 import type { ScreeningService } from './screening.js';
@@ -35,11 +35,7 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
     scatter: async ({ maxPoints, window, ...filters }) => s.candidates.scatter(filters, maxPoints, window),
     detail: async ({ candidateId }) => s.candidates.detail(candidateId),
     exportCsv: async ({ notes, ...filters }) => s.candidates.exportCsvText(filters, notes ?? {}),
-    previewCsv: async ({ csv }) => {
-      const records = parseCsv(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, to_line: 6 }) as string[][];
-      if (records.length === 0) throw new Error('the CSV is empty');
-      return { header: records[0]!, preview: records.slice(1) };
-    },
+    previewCsv: async ({ csv }) => previewCsv(csv),
     startTraining: async (req) => s.trainingJobs.start(req),
     cancelTraining: async ({ jobId }) => ({ ok: s.trainingJobs.cancel(jobId) }),
     training: async ({ jobId }) => s.trainingJobs.summary(jobId),

@@ -10,7 +10,8 @@ import type { ElementTable } from '../data/elements/load.js';
 import { validateOptions } from '../enumerate/enumerate.js';
 import type { Library, ScreenRow } from '../library/index.js';
 import { countSpace } from '../screen/enumeration.js';
-import { runScreen, ScreenError, type ScreenProgress, type ScreenResult } from '../screen/screen.js';
+import { runScreen, type ScreenProgress, type ScreenResult } from '../screen/screen.js';
+import { ConflictError } from './errors.js';
 import type { ModelStore } from './models.js';
 
 /** How long a live count (the design view's) may take before it reports lower bounds. */
@@ -95,7 +96,7 @@ export class ScreeningService {
 
   private background(args: { inputs?: ScreenInputs; resumeId?: number }): Promise<{ screenId: number }> {
     if (args.resumeId !== undefined && this.running.has(args.resumeId)) {
-      return Promise.reject(new ScreenError(`screen ${args.resumeId} is already running`));
+      return Promise.reject(new ConflictError(`screen ${args.resumeId} is already running`));
     }
     const controller = new AbortController();
     const emit = this.deps.emit ?? (() => undefined);

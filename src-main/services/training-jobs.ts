@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RequestOf } from '../../shared/api/contract.js';
 import type { TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
+import { NotFoundError } from './errors.js';
 import { modelConfigFor, trainingSettingsFor } from './model-recipe.js';
 import type { ModelStore } from './models.js';
 import { headlineOf, TrainingCancelled, type TrainingService } from './training.js';
@@ -88,7 +89,7 @@ export class TrainingJobs {
 
   summary(jobId: number): TrainSummary {
     const job = this.jobs.get(jobId);
-    if (!job) throw new Error(`no training job ${jobId}`);
+    if (!job) throw new NotFoundError(`no training job ${jobId}`);
     return job.summary;
   }
 

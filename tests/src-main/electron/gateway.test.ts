@@ -19,3 +19,27 @@ describe('IPC gateway', () => {
     expect(checkInvoke(index, index, 'detail', { candidateId: 3 })).toEqual({ channel: 'detail', request: { candidateId: 3 } });
   });
 });
+
+describe('engine calls', () => {
+  it('a killed engine process fails every pending call with a message, and later calls until it is ready again', async () => {
+    const { spawn } = await import('node:child_process');
+    const { EngineCalls } = await import('../../../src-main/electron/gateway.js');
+    // a real process standing in for the engine: it receives calls and never answers
+    const child = spawn(process.execPath, ['-e', "process.on('message', () => undefined)"], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const calls = new EngineCalls((m) => {
+      if (child.connected) child.send(m);
+    });
+    const pending = [calls.call('count', {}), calls.call('screens', {})];
+    expect(calls.inFlight).toBe(2);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGKILL');
+    calls.engineExited(await exited, true);
+    for (const p of pending) await expect(p).rejects.toThrow(/the workbench engine stopped \(exit code unknown\); it is restarting/);
+    expect(calls.inFlight).toBe(0);
+    await expect(calls.call('count', {})).rejects.toThrow(/engine stopped/);
+    calls.receive({ type: 'ready', backend: 'wasm' });
+    const answered = calls.call('model', {});
+    calls.receive({ type: 'reply', id: 3, result: null }); // refused calls take no id
+    await expect(answered).resolves.toBeNull();
+  });
+});

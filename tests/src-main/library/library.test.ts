@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -139,5 +139,21 @@ describe('library', () => {
     expect(lib.candidate(first.id)).toMatchObject({ screenId: id, row: { formula: 'CaTiO3', seq: 0 } });
     expect(lib.candidate(10_000_000)).toBeNull();
     lib.close();
+  });
+
+  it('refuses a library with damaged pages when opening it, naming the file', () => {
+    const file = join(dir, 'damaged.sqlite');
+    const lib = Library.open(file);
+    lib.upsertModel({ ...readModelCard(modelDir), id: 'm' }, modelDir);
+    const id = lib.createScreen(inputs, 'm', null, null);
+    const { candidates, predictions } = fake(4000);
+    lib.writeBatch(id, 'm', candidates, predictions, 4000);
+    lib.close();
+    const bytes = readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    for (let p = 3; p * pageSize < bytes.length; p += 7) bytes.fill(0x5a, p * pageSize + 8, p * pageSize + 64); // scribble over page headers
+    writeFileSync(file, bytes);
+    expect(() => Library.open(file)).toThrow(/damaged\.sqlite (is damaged|.*malformed)/);
+    expect(() => Library.openReadonly(file)).toThrow(/damaged\.sqlite/);
   });
 });

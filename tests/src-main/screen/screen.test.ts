@@ -99,6 +99,24 @@ describe('screening into the library', () => {
     expect(rows(file)).toEqual(rows(whole));
   });
 
+  it('one screen has one runner across processes: a second `pdw resume` is refused while the first lives, and a killed runner holds nothing', async () => {
+    const file = join(dir, 'busy.sqlite');
+    const args = [join(root, 'bin', 'pdw.js'), 'screen', '--a', 'Ca,Sr,Ba', '--b', 'Ti,Zr,Hf,Sn', '--x', 'O,S', '--mix', 'A:0.02', '--model', modelDir, '--library', file, '--batch', '16', '--workers', '1'];
+    const child = spawn(process.execPath, args, { env: { ...process.env, PDW_BACKEND: 'wasm' } });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => /screen: \d+\/\d+/.test(chunk.toString()) && resolve()));
+    const second = spawnSync(process.execPath, [join(root, 'bin', 'pdw.js'), 'resume', '1', '--library', file, '--workers', '1'], { encoding: 'utf8' });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^pdw: error: screen 1 is already running \\(process ${child.pid} on `));
+    child.kill('SIGKILL');
+    await exited;
+    const library = Library.open(file);
+    const token = library.claimRunner(1); // the dead process's claim has lapsed
+    expect(() => library.claimRunner(1)).toThrow(/screen 1 is already running \(process \d+/); // and this one holds it now
+    library.releaseRunner(1, token);
+    library.close();
+  });
+
   it('two prediction workers store the same rows as one', async () => {
     const file = join(dir, 'two-workers.sqlite');
     await screen(file, { workers: 2 });

@@ -1,0 +1,42 @@
+// `npm run bench:screen:compare [-- REV]`: runs a benchmark on a checkout of REV (default: the
+// commit before HEAD) and then on this working tree, one after the other on the same machine, and
+// prints both, so every figure has a baseline measured in the same run. PDW_BENCH_SIZES etc. apply
+// to both. The checkout is a temporary git worktree sharing this tree's node_modules and resources.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const [bench = 'screen', rev = 'HEAD~1'] = process.argv.slice(2);
+
+function run(cmd, args, cwd, label) {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    console.error(`bench-compare: ${label} failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+const resolved = spawnSync('git', ['rev-parse', '--short', rev], { cwd: root, encoding: 'utf8' });
+if (resolved.status !== 0) {
+  console.error(`bench-compare: '${rev}' is not a commit here`);
+  process.exit(2);
+}
+const commit = resolved.stdout.trim();
+const dir = mkdtempSync(join(tmpdir(), 'pdw-baseline-'));
+const tree = join(dir, 'tree');
+try {
+  run('git', ['worktree', 'add', '--detach', tree, commit], root, 'checking out the baseline');
+  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
+  if (!existsSync(join(tree, 'resources', 'elements'))) symlinkSync(join(root, 'resources', 'elements'), join(tree, 'resources', 'elements'));
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], tree, 'compiling the baseline');
+  console.log(`\n=== baseline: ${commit} (${rev}) ===`);
+  run(process.execPath, [join('dist', 'bench', `${bench}.js`)], tree, 'the baseline benchmark');
+  console.log('\n=== this working tree ===');
+  run(process.execPath, [join('dist', 'bench', `${bench}.js`)], root, 'the benchmark');
+} finally {
+  spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: root });
+  rmSync(dir, { recursive: true, force: true });
+}
