@@ -1,5 +1,7 @@
 // Runs the real `pdw` entry point (bin/pdw.js over the compiled dist/) as a user would.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -66,6 +68,19 @@ describe('pdw featurize', () => {
 });
 
 describe('pdw data info', () => {
+  it('summarizes a 130,000-row CSV (statistics in a loop, not spread into Math.max)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdw-data-'));
+    const file = join(dir, 'big.csv');
+    const rows = Array.from({ length: 130_000 }, (_, i) => `${i % 2 ? 'CaTiO3' : 'SrTiO3'},${(i % 500) / 100}`);
+    writeFileSync(file, ['formula,gap', ...rows].join('\n'));
+    const r = pdw('data', 'info', file, '--json');
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout) as { rowsLoaded: number; targets: { name: string; min: number; max: number }[] };
+    expect(info.rowsLoaded).toBe(130_000);
+    expect(info.targets[0]).toMatchObject({ name: 'gap', min: 0, max: 4.99 });
+  });
+
   it('summarizes a bundled dataset by name', () => {
     const r = pdw('data', 'info', 'mp_abx3');
     expect(r.code).toBe(0);
