@@ -18,9 +18,22 @@ export const EXPORT_COLUMNS = [
   'band_gap_eV', 'band_gap_sigma_eV', 'p_stable', 'p_stable_spread', 'stable', 'other_predictions', 'model_id', 'model_name', 'model_created',
 ] as const;
 
-/** Makes a text cell safe to open in a spreadsheet. */
+/**
+ * OWASP's CSV-injection rule, widened: a text cell that a spreadsheet could run as a formula gets a
+ * leading apostrophe. That is any cell that starts, after spaces, no-break spaces, BOMs or line
+ * breaks, with = + - @ or their full-width forms, or that starts with a tab, CR or LF. A cell that
+ * already starts with an apostrophe gets one too, so reading back is exact: strip one leading
+ * apostrophe if there is one (`restoreCell`).
+ */
+const RISKY = /^[\s\u00a0\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]|^'/u;
+
 export function neutralizeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return RISKY.test(value) ? `'${value}` : value;
+}
+
+/** The text a neutralized cell stood for. */
+export function restoreCell(cell: string): string {
+  return cell.startsWith("'") ? cell.slice(1) : cell;
 }
 
 function siteText(sites: SiteComposition, label: string): string {
