@@ -16,6 +16,11 @@ export interface ParseOptions {
 }
 
 const MAX_INPUT_LENGTH = 500;
+/** Amounts (and products of nested amounts) must lie in this range: no Infinity, no underflow to 0. */
+const MIN_AMOUNT = 1e-6;
+const MAX_AMOUNT = 1e6;
+/** A water or ammonia molecule after a decimal amount and at the end: hydrate or adduct notation (CuSO4.5H2O, AlCl3.6NH3). */
+const ADDUCT_TAIL = /^\s*\(?(?:[HD]2O|NH3)\)?\s*$/;
 const MAX_DEPTH = 16;
 const OPENERS: Readonly<Record<string, string>> = { '(': ')', '[': ']' };
 const CLOSERS = new Set([')', ']']);
@@ -80,6 +85,11 @@ class FormulaReader {
     const factor = this.amount(`the group at position ${open + 1}`);
     const scaled: Amounts = new Map();
     merge(scaled, inner, factor);
+    for (const [el, n] of scaled) {
+      if (!(n >= MIN_AMOUNT && n <= MAX_AMOUNT)) {
+        this.fail('invalid-amount', `the amount of ${el} in the group at position ${open + 1} comes to ${n}, outside ${MIN_AMOUNT} to ${MAX_AMOUNT}`, open);
+      }
+    }
     return scaled;
   }
 
@@ -111,7 +121,7 @@ class FormulaReader {
     const next = this.input[this.pos] ?? '';
     if (text.includes('.')) {
       const rest = this.input.slice(this.pos);
-      if (text.endsWith('.') || /^\(?[HD]2O/.test(rest)) {
+      if (text.endsWith('.') || ADDUCT_TAIL.test(rest)) {
         const dot = at + text.indexOf('.');
         this.fail(
           'unsupported-notation',
@@ -125,8 +135,9 @@ class FormulaReader {
       if (next === '.') this.fail('invalid-amount', `amount at position ${at + 1} has more than one '.'`, at);
     }
     const value = Number(text);
-    if (!Number.isFinite(value)) this.fail('invalid-amount', `amount '${text}' at position ${at + 1} is not a number`, at);
-    if (value <= 0) this.fail('non-positive-amount', `amount ${text} for ${owner} at position ${at + 1} must be positive`, at);
+    if (!Number.isFinite(value)) this.fail('invalid-amount', `amount '${clip(text)}' at position ${at + 1} is not a number`, at);
+    if (value <= 0) this.fail('non-positive-amount', `amount ${clip(text)} for ${owner} at position ${at + 1} must be positive`, at);
+    if (value < MIN_AMOUNT || value > MAX_AMOUNT) this.fail('invalid-amount', `amount ${clip(text)} for ${owner} at position ${at + 1} is outside ${MIN_AMOUNT} to ${MAX_AMOUNT}`, at);
     return value;
   }
 
@@ -154,12 +165,23 @@ class FormulaReader {
     }
     if (c === '-') this.fail('non-positive-amount', `'-' at position ${at + 1}: negative amounts are not allowed`, at);
     if (c === '{' || c === '}') this.fail('unsupported-notation', `'${c}' at position ${at + 1}: use () or [] for groups`, at);
-    this.fail('unexpected-character', `unexpected character '${c}' at position ${at + 1}`, at);
+    this.fail('unexpected-character', `unexpected character ${shown(c)} at position ${at + 1}`, at);
   }
 
+  /** Spaces and tabs separate groups; other white space (no-break, ideographic, line separators, BOM) is refused. */
   skipSpace(): void {
-    while (this.pos < this.input.length && /\s/.test(this.input[this.pos]!)) this.pos += 1;
+    while (this.pos < this.input.length && (this.input[this.pos] === ' ' || this.input[this.pos] === '\t')) this.pos += 1;
   }
+}
+
+/** A character for an error message: printable ones quoted, others (controls, escapes, odd spaces) as U+XXXX. */
+function shown(c: string): string {
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(c) ? `'${c}'` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Long text cut for an error message. */
+function clip(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 20)}…` : text;
 }
 
 function merge(into: Amounts, from: Amounts, factor: number): void {
@@ -189,6 +211,9 @@ export function parseFormula(input: string, options: ParseOptions = {}): ParseRe
     const stray = input[reader.pos];
     if (stray !== undefined) {
       reader.fail('unbalanced-bracket', `'${stray}' at position ${reader.pos + 1} has no matching opening bracket`, reader.pos);
+    }
+    for (const [el, n] of amounts) {
+      if (!(n >= MIN_AMOUNT && n <= MAX_AMOUNT)) reader.fail('invalid-amount', `the amount of ${el} comes to ${n}, outside ${MIN_AMOUNT} to ${MAX_AMOUNT}`, reader.firstSeen.get(el) ?? 0);
     }
     const max = options.maxElements;
     if (max !== undefined && amounts.size > max) {

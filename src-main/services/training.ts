@@ -59,12 +59,19 @@ export class TrainingService {
     private readonly backend: BackendName,
   ) {}
 
+  /** A split to train on; refused when it leaves no rows to validate on (or, with a test fold, to test on). */
   loadData(req: TrainingDataRequest): TrainingData {
+    let data: TrainingData;
     try {
-      return loadTrainingData(req);
+      data = loadTrainingData(req);
     } catch (e) {
       throw new TrainingError((e as Error).message);
     }
+    const { split } = data;
+    const usable = split.train.length + split.val.length + split.test.length;
+    if (split.val.length === 0) throw new TrainingError(`${usable} usable rows leave no validation rows (early stopping and calibration need them); use at least 20 rows`);
+    if (req.testFold !== undefined && split.test.length === 0) throw new TrainingError(`${usable} usable rows leave no test rows in fold ${req.testFold}; use more rows`);
+    return data;
   }
 
   /** `--init-from DIR`: a pretrained model whose architecture and featurizer match this run's. */

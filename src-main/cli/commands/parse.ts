@@ -1,6 +1,7 @@
 /** `pdw parse FORMULA`: element amounts, atomic fractions and the canonical formula. */
 import type { Command } from 'commander';
 import { formatComposition, parseFormula, type Composition } from '../../../shared/index.js';
+import { displayText } from '../../../shared/text.js';
 import { loadElementTable } from '../../data/elements/load.js';
 import { CliError } from '../errors.js';
 import { formatTable, num, printJson } from '../output.js';
@@ -9,7 +10,7 @@ export function parseOrFail(formula: string, maxElements?: number): Composition 
   const result = parseFormula(formula, maxElements === undefined ? {} : { maxElements });
   if (!result.ok) {
     const { error } = result;
-    throw new CliError(`cannot parse "${formula}": ${error.message} [${error.code}, position ${error.position + 1}]`);
+    throw new CliError(`cannot parse "${displayText(formula)}": ${error.message} [${error.code}, position ${error.position + 1}]`);
   }
   return result.value;
 }

@@ -6,11 +6,23 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parseFormula } from '../../../shared/index.js';
+import { displayText } from '../../../shared/text.js';
 import type { Dataset, DatasetRow, DatasetSpec, RowProblem, TargetSpec } from './types.js';
 
 /** The file cannot be read as a dataset at all (missing file, missing column, broken CSV). */
 export class DatasetError extends Error {
   override name = 'DatasetError';
+}
+
+/** Decimal numbers only: no hex (0x10), binary, octal, Infinity or thousands separators. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
+
+/** What a value of a target may be: band gaps are non-negative and below 30 eV; energies per atom within +-50 eV; anything else within +-1e6. */
+export function physicalRange(target: string): readonly [number, number] {
+  if (/gap/i.test(target)) return [0, 30];
+  if (/hull/i.test(target)) return [0, 50];
+  if (/energy|formation/i.test(target)) return [-50, 50];
+  return [-1e6, 1e6];
 }
 
 const MISSING = new Set(['', 'na', 'nan', 'null', 'none', '-']);
@@ -25,10 +37,12 @@ export function readTargetCell(text: string, target: TargetSpec): { value: numbe
     const lower = t.toLowerCase();
     if (TRUE_WORDS.has(lower)) return { value: 1 };
     if (FALSE_WORDS.has(lower)) return { value: 0 };
-    return { reason: `'${t}' is not a boolean (use TRUE/FALSE or 1/0)` };
+    return { reason: `'${displayText(t, 40)}' is not a boolean (use TRUE/FALSE or 1/0)` };
   }
+  if (!PLAIN_NUMBER.test(t)) return { reason: `'${displayText(t, 40)}' is not a plain decimal number` };
   const value = Number(t);
-  if (!Number.isFinite(value)) return { reason: `'${t}' is not a number` };
+  const [lo, hi] = physicalRange(target.name);
+  if (!(value >= lo && value <= hi)) return { reason: `${t} is outside the range accepted for ${target.name} (${lo} to ${hi}${target.name.match(/gap/i) ? ' eV' : ''})` };
   return { value };
 }
 
@@ -65,7 +79,7 @@ export function parseDatasetText(text: string, spec: DatasetSpec, source = '<tex
     const formula = record[formulaAt]!.trim();
     const parsed = parseFormula(formula, spec.maxElements === undefined ? {} : { maxElements: spec.maxElements });
     if (!parsed.ok) {
-      problems.push({ line, column: spec.formulaColumn, reason: `formula '${formula}': ${parsed.error.message}` });
+      problems.push({ line, column: spec.formulaColumn, reason: `formula '${displayText(formula)}': ${parsed.error.message}` });
       continue;
     }
     const targets: Record<string, number | null> = {};

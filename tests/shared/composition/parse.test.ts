@@ -216,4 +216,50 @@ describe('fuzz', () => {
     );
     expect(ok).toBeGreaterThan(0);
   });
+
+  it('100,000 strings with huge, tiny and nested amounts, odd spaces, controls and adduct dots: no wrong accepts', () => {
+    const parts = ['Ba', 'Ti', 'O3', 'Cu', 'S', 'O4', 'Al', 'Cl3', 'H2O', 'NH3', 'H2O2', 'Dy4.8', '(', ')', '0.0001', '999999999', '1e5', '.', '.5', '5',
+      ' ', '\t', '\u00a0', '\u3000', '\u2028', '\ufeff', '\u001b[31m', '\u0007', '[', ']'];
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 12 }), (pieces) => {
+        const s = pieces.join('');
+        const r = parseFormula(s);
+        if (!r.ok) {
+          // messages never echo a control or invisible character
+          expect([...r.error.message].some((c) => c.charCodeAt(0) < 0x20 || '\u007f\u00a0\u2028\u3000\ufeff'.includes(c))).toBe(false);
+          return;
+        }
+        accepted += 1;
+        for (const e of r.value.elements) {
+          expect(Number.isFinite(e.amount)).toBe(true);
+          expect(e.amount).toBeGreaterThanOrEqual(1e-6);
+          expect(e.amount).toBeLessThanOrEqual(1e6);
+          expect(Number.isFinite(e.fraction) && e.fraction > 0).toBe(true);
+        }
+        expect([...s].some((c) => (c.charCodeAt(0) < 0x20 && c !== '\t') || '\u00a0\u3000\u2028\ufeff'.includes(c))).toBe(false); // only space and tab separate
+        expect(/\d\.\d*\s*\(?(?:H2O|NH3)\)?\s*$/.test(s)).toBe(false); // hydrate and adduct dots are refused
+      }),
+      { numRuns: 100_000, seed: 13 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it.each([
+    ['(Ba9999999999)9999999999TiO3', 'invalid-amount'],
+    ['((Ba0.001)0.001)0.001TiO3', 'invalid-amount'],
+    ['CuSO4.5 H2O', 'unsupported-notation'],
+    ['AlCl3.6NH3', 'unsupported-notation'],
+    ['Ba\u00a0TiO3', 'unexpected-character'],
+    ['\ufeffBaTiO3', 'unexpected-character'],
+    ['Ba\u2028TiO3', 'unexpected-character'],
+  ] as const)('%j is refused (%s)', (input, code) => {
+    const r = parseFormula(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe(code);
+  });
+
+  it('a decimal amount followed by H2O2 is a composition, not a hydrate', () => {
+    expect(amounts(parseFormulaOrThrow('Dy4.8H2O2'))).toEqual({ Dy: 4.8, H: 2, O: 2 });
+  });
 });

@@ -36,7 +36,7 @@ describe('dataset CSV reader', () => {
   it('reports every bad row with line, column and reason; nothing dropped silently', () => {
     expect(ds.problems).toEqual([
       { line: 4, column: 'formula', reason: expect.stringMatching(/'BaTiO3\)'.*no matching opening bracket/) },
-      { line: 5, column: 'gap', reason: "'abc' is not a number" },
+      { line: 5, column: 'gap', reason: "'abc' is not a plain decimal number" },
       { line: 6, column: 'stable', reason: expect.stringMatching(/'maybe' is not a boolean/) },
       { line: 9, column: null, reason: '3 cells, the header has 4' },
       { line: 10, column: 'formula', reason: expect.stringMatching(/did you mean 'Co'/) },
@@ -68,6 +68,25 @@ describe('dataset CSV reader', () => {
       { name: 'gap', column: 'gap', kind: 'boolean' },
     ]);
     expect(() => targetSpecsFor(columns, ['nope'])).toThrow(/no column 'nope'/);
+  });
+});
+
+describe('target values', () => {
+  it('accepts plain decimal numbers in a physical range and reports every other value with its line', () => {
+    const text = ['formula,gap', 'BaTiO3,3.2', 'SrTiO3,0x10', 'CaTiO3,0b11', 'KNbO3,0o17', 'NaNbO3,1e308', 'LiNbO3,-0.5', 'CsPbI3,Infinity', 'MgSiO3,1.73e0', 'PbTiO3,3 eV'].join('\n');
+    const d = parseDatasetText(text, { formulaColumn: 'formula', targets: [{ name: 'gap', column: 'gap', kind: 'number' }] });
+    expect(d.rows.map((r) => [r.formula, r.targets['gap']])).toEqual([['BaTiO3', 3.2], ['MgSiO3', 1.73]]);
+    expect(d.problems.map((p) => p.line)).toEqual([3, 4, 5, 6, 7, 8, 10]);
+    expect(d.problems[0]!.reason).toMatch(/'0x10' is not a plain decimal number/);
+    expect(d.problems[3]!.reason).toMatch(/1e308 is outside the range accepted for gap \(0 to 30 eV\)/);
+    expect(d.problems[4]!.reason).toMatch(/-0.5 is outside the range accepted for gap/);
+  });
+
+  it('a 10 MB formula cell is not copied whole into the problem list', () => {
+    const text = `formula,gap\n${'X'.repeat(10_000_000)},1\n`;
+    const d = parseDatasetText(text, { formulaColumn: 'formula', targets: [{ name: 'gap', column: 'gap', kind: 'number' }] });
+    expect(d.problems).toHaveLength(1);
+    expect(d.problems[0]!.reason.length).toBeLessThan(300);
   });
 });
 
