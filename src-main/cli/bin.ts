@@ -1,3 +1,5 @@
 import { runCli } from './main.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+// a command may set its own exit code (130 for a cancelled screen, 1 for skipped formulas); an error wins
+const code = await runCli(process.argv.slice(2));
+if (code !== 0) process.exitCode = code;

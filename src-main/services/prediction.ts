@@ -1,4 +1,5 @@
 /** Predictions for formulas with a chosen model: every target with its uncertainty, by role, attention on demand. */
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { ModelRoles } from '../../shared/api/types.js';
 import type { Composition } from '../../shared/index.js';
 import type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
@@ -51,4 +52,30 @@ export function predictionJson(formula: string, p: Prediction): Record<string, u
     out[p.classification.target] = { probability: p.classification.probability, spread: p.classification.spread, decision: p.classification.decision };
   }
   return out;
+}
+
+/** A formula to predict and where it came from (1-based line of the input). */
+export interface FormulaInput {
+  readonly line: number;
+  readonly formula: string;
+}
+
+/**
+ * Formulas from text: one per line, or, when the first line is a CSV header naming `column` (default
+ * `formula`), that column of a CSV. Blank lines are skipped; line numbers are the input's own.
+ */
+export function readFormulaList(text: string, column = 'formula'): FormulaInput[] {
+  const body = text.replace(/^\ufeff/, '');
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const header = firstLine.split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  if (header.length > 1 || header[0] === column) {
+    const at = header.indexOf(column);
+    if (at < 0) throw new Error(`the CSV has no column '${column}' (columns: ${header.join(', ')}); name it with --column`);
+    const records = parseCsv(body, { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return records.slice(1).map(({ record, info }) => ({ line: info.lines, formula: (record[at] ?? '').trim() }));
+  }
+  return body
+    .split(/\r?\n/)
+    .map((formula, i) => ({ line: i + 1, formula: formula.trim() }))
+    .filter((f) => f.formula !== '');
 }

@@ -1,9 +1,16 @@
-/** `pdw predict`: every target of a model, with uncertainty, for formulas. */
+/**
+ * `pdw predict`: every target of a model, with uncertainty, for formulas given as arguments or read
+ * from a file or stdin (one per line, or a CSV column). Results stream out in batches; a formula the
+ * model cannot take is reported with its line and the rest are predicted (`--strict`: all or nothing).
+ */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { predictionJson, PredictionService, type AttentionMaps } from '../../services/prediction.js';
+import { displayText } from '../../../shared/text.js';
+import { parseFormula, type Composition } from '../../../shared/index.js';
+import { predictionJson, PredictionService, readFormulaList, type AttentionMaps, type FormulaInput, type ModelInfo, type Prediction } from '../../services/prediction.js';
 import { cliContext } from '../context.js';
-import { formatTable, num, printJson } from '../output.js';
-import { parseOrFail } from './parse.js';
+import { CliError } from '../errors.js';
+import { formatTable, num } from '../output.js';
 
 function printAttention(formula: string, maps: AttentionMaps): void {
   console.log(`\nattention for ${formula} (member 0; tokens ${maps.tokens.join(' ')})`);
@@ -17,45 +24,93 @@ function printAttention(formula: string, maps: AttentionMaps): void {
 
 interface PredictOptions {
   model?: string;
+  file?: string;
+  column?: string;
+  strict?: boolean;
   attention?: boolean;
   json?: boolean;
+  jsonl?: boolean;
   backend?: string;
+}
+
+const BATCH = 1024;
+
+function tableRows(info: ModelInfo, items: readonly { formula: string; prediction: Prediction }[]): (string | number)[][] {
+  return items.map(({ formula, prediction: p }) => [
+    formula,
+    ...info.regressionTargets.map((r) => `${num(p.regression[r]!.value, 3)} ± ${num(p.regression[r]!.sigma, 2)}`),
+    ...(p.classification ? [`${num(p.classification.probability, 3)} ± ${num(p.classification.spread, 2)}`, p.classification.decision ? info.classificationTarget! : `not ${info.classificationTarget}`] : []),
+  ]);
 }
 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('predict band gap and stability (with uncertainty) for one or more formulas')
-    .argument('<formulas...>')
+    .description('predict band gap and stability (with uncertainty) for formulas given as arguments or in a file (- for stdin)')
+    .argument('[formulas...]')
+    .option('--file <path>', 'read formulas from a file, one per line or a CSV column (- reads stdin)')
+    .option('--column <name>', 'the CSV column that holds the formulas', 'formula')
+    .option('--strict', 'predict nothing if any formula cannot be predicted')
     .option('--model <dir>', 'model folder (default: resources/models/default)')
     .option('--attention', "also print the model's attention maps")
-    .option('--json', 'print JSON: one object per formula')
+    .option('--json', 'print a JSON array: one object per formula')
+    .option('--jsonl', 'print JSON Lines: one object per formula and line, as they are predicted')
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
     .action(async (formulas: string[], opts: PredictOptions) => {
+      const inputs: FormulaInput[] = formulas.map((formula, i) => ({ line: i + 1, formula }));
+      if (opts.file) {
+        let text: string;
+        try {
+          text = readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
+        } catch (e) {
+          throw new CliError(`cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        try {
+          inputs.push(...readFormulaList(text, opts.column));
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
+      }
+      if (inputs.length === 0) throw new CliError('no formulas: give them as arguments or with --file');
       const ctx = await cliContext(opts.backend, opts.model);
       const service = new PredictionService(ctx.models);
       const info = service.info();
-      const compositions = formulas.map((f) => parseOrFail(f, info.maxElements));
-      const predictions = service.predict(compositions);
-      if (opts.json) {
-        printJson(predictions.map((p, i) => ({ ...predictionJson(formulas[i]!, p), ...(opts.attention ? { attention: service.attention(compositions[i]!) } : {}) })));
-      } else {
-        const reg = info.regressionTargets;
-        const cls = info.classificationTarget;
-        const unit = (t: string): string => (info.roles.bandGap?.target === t ? ' (eV)' : '');
-        console.log(
-          formatTable(
-            ['formula', ...reg.map((r) => `${r}${unit(r)} ± sigma`), ...(cls ? [`P(${cls}) ± spread`, 'decision'] : [])],
-            predictions.map((p, i) => [
-              formulas[i]!,
-              ...reg.map((r) => `${num(p.regression[r]!.value, 3)} ± ${num(p.regression[r]!.sigma, 2)}`),
-              ...(p.classification ? [`${num(p.classification.probability, 3)} ± ${num(p.classification.spread, 2)}`, p.classification.decision ? cls! : `not ${cls}`] : []),
-            ]),
-          ),
-        );
-        for (const t of [...reg, ...(cls ? [cls] : [])]) if (info.targets[t]) console.log(`${t}: ${info.targets[t]}`);
-        if (cls) console.log(`decision threshold ${info.threshold ?? 0.5} (chosen on validation); model ${info.id}`);
-        if (opts.attention) compositions.forEach((c, i) => printAttention(formulas[i]!, service.attention(c)));
+      const where = (f: FormulaInput): string => (opts.file ? `line ${f.line}` : `argument ${f.line}`);
+      const good: { formula: string; composition: Composition }[] = [];
+      const bad: string[] = [];
+      for (const f of inputs) {
+        const r = parseFormula(f.formula, { maxElements: info.maxElements });
+        if (r.ok) good.push({ formula: f.formula, composition: r.value });
+        else bad.push(`${where(f)}: cannot parse "${displayText(f.formula)}": ${r.error.message}`);
+      }
+      if (bad.length && (opts.strict || good.length === 0)) {
+        throw new CliError(bad.length === 1 ? bad[0]! : `${bad.length} formulas cannot be predicted:\n  ${bad.slice(0, 50).join('\n  ')}`);
+      }
+      for (const line of bad) process.stderr.write(`pdw: skipped ${line}\n`);
+      const unit = (t: string): string => (info.roles.bandGap?.target === t ? ' (eV)' : '');
+      const header = ['formula', ...info.regressionTargets.map((r) => `${r}${unit(r)} ± sigma`), ...(info.classificationTarget ? [`P(${info.classificationTarget}) ± spread`, 'decision'] : [])];
+      if (opts.json) process.stdout.write('[');
+      for (let from = 0; from < good.length; from += BATCH) {
+        const batch = good.slice(from, from + BATCH);
+        const predictions = service.predict(batch.map((g) => g.composition));
+        const items = batch.map((g, i) => ({ formula: g.formula, prediction: predictions[i]! }));
+        if (opts.json || opts.jsonl) {
+          const objects = items.map((it, i) => JSON.stringify({ ...predictionJson(it.formula, it.prediction), ...(opts.attention ? { attention: service.attention(batch[i]!.composition) } : {}) }));
+          process.stdout.write(opts.json ? `${from > 0 ? ',' : ''}\n${objects.join(',\n')}` : `${objects.join('\n')}\n`);
+        } else {
+          const table = formatTable(header, tableRows(info, items)).split('\n');
+          process.stdout.write(`${(from === 0 ? table : table.slice(1)).join('\n')}\n`);
+        }
+      }
+      if (opts.json) process.stdout.write('\n]\n');
+      if (!opts.json && !opts.jsonl) {
+        for (const t of [...info.regressionTargets, ...(info.classificationTarget ? [info.classificationTarget] : [])]) if (info.targets[t]) console.log(`${t}: ${info.targets[t]}`);
+        if (info.classificationTarget) console.log(`decision threshold ${info.threshold ?? 0.5} (chosen on validation); model ${info.id}`);
+        if (opts.attention) good.forEach((g) => printAttention(g.formula, service.attention(g.composition)));
+      }
+      if (bad.length) {
+        process.stderr.write(`pdw: ${bad.length} of ${inputs.length} formulas skipped (see above); the rest were predicted\n`);
+        process.exitCode = 1;
       }
       ctx.models.close();
     });

@@ -71,6 +71,24 @@ describe("a model trained on a column named 'gap'", () => {
 });
 
 describe('pdw predict', () => {
+  it('reads formulas from a CSV column or stdin, streams JSON Lines, and names the lines it skips', () => {
+    const file = join(dir, 'formulas.csv');
+    const rows = ['formula,source', 'BaTiO3,a', 'Xx3,b', ...Array.from({ length: 2500 }, (_, i) => `${['SrTiO3', 'CaZrO3', 'KNbO3'][i % 3]},c`), 'LiNaKRbCsFrO3,d'];
+    writeFileSync(file, rows.join('\n'));
+    const r = pdw('predict', '--model', model, '--file', file, '--jsonl');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { formula: string });
+    expect(lines).toHaveLength(2501);
+    expect(lines[0]!.formula).toBe('BaTiO3');
+    expect(r.stderr).toMatch(/skipped line 3: cannot parse "Xx3"/);
+    expect(r.stderr).toMatch(/skipped line 2504: .*at most 6/);
+    expect(r.stderr).toMatch(/2 of 2503 formulas skipped/);
+    const piped = spawnSync(process.execPath, [join(root, 'bin', 'pdw.js'), 'predict', '--model', model, '--file', '-', '--json'], { input: 'SrTiO3\n\nCaTiO3\n', encoding: 'utf8', env: { ...process.env, PDW_BACKEND: 'wasm' } });
+    expect(piped.status).toBe(0);
+    expect((JSON.parse(piped.stdout) as { formula: string }[]).map((x) => x.formula)).toEqual(['SrTiO3', 'CaTiO3']);
+  });
+
+
   it('--json prints one object per formula with value/sigma and probability/spread/decision', () => {
     const r = pdw('predict', '--model', model, 'BaTiO3', 'CsPb(I0.5Br0.5)3', '--json');
     const out = JSON.parse(r.stdout) as Record<string, unknown>[];
@@ -85,10 +103,15 @@ describe('pdw predict', () => {
     expect(r.stdout).toMatch(/\[CLS\]\s+O\s+Sr\s+Ti/);
   });
 
-  it('bad input gives a one-line error and non-zero exit', () => {
-    const bad = pdw('predict', '--model', model, 'BaTiO3', 'Xx3');
+  it('a formula it cannot take is reported with its place, the rest are predicted, and the exit code says so', () => {
+    const bad = pdw('predict', '--model', model, 'BaTiO3', 'Xx3', '--json');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/cannot parse "Xx3": unknown element symbol 'Xx'/);
+    expect(bad.stderr).toMatch(/skipped argument 2: cannot parse "Xx3": unknown element symbol 'Xx'/);
+    expect((JSON.parse(bad.stdout) as { formula: string }[]).map((r) => r.formula)).toEqual(['BaTiO3']);
+    const strict = pdw('predict', '--model', model, 'BaTiO3', 'Xx3', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toBe('');
+    expect(strict.stderr).toMatch(/^pdw: error: argument 2: cannot parse "Xx3"/);
     expect(pdw('predict', '--model', join(dir, 'nope'), 'BaTiO3').stderr).toMatch(/no model at .*nope/);
     expect(pdw('predict', '--model', model, 'LiNaKRbCsFrO3').stderr).toMatch(/at most 6/);
     expect(pdw('predict', '--model', model, 'BaTiO3', '--backend', 'quantum').stderr).toMatch(/unknown backend 'quantum'/);
