@@ -17,8 +17,12 @@ export const spaceSchema = z.object({
   sites: z.object({ A: z.array(symbol).max(60), B: z.array(symbol).max(60), X: z.array(symbol).max(20) }),
   mixing: z.partialRecord(site, z.number().positive().max(0.5)),
   double: z.boolean(),
+  /** Vacancy-ordered A2BX6 and layered A3B2X9 (absent: neither). */
+  layouts: z.object({ vacancyOrdered: z.boolean().optional(), layered: z.boolean().optional() }).optional(),
   maxElements: z.number().int().min(3).max(6),
-  oxidationStates: z.enum(['common', 'icsd']),
+  oxidationStates: z.enum(['common', 'icsd', 'all']),
+  /** Per-element oxidation states replacing the set's, e.g. { Sn: [2] }. */
+  stateOverrides: z.partialRecord(symbol, z.array(z.number().int().min(-4).max(8).refine((n) => n !== 0, 'an oxidation state is not 0')).min(1).max(8)).optional(),
   filters: z.object({ tolerance: range.nullable(), octahedral: range.nullable(), tauMax: z.number().nullable() }),
 });
 

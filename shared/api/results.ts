@@ -40,7 +40,7 @@ const modelSummary: z.ZodType<T.ModelSummary> = z.object({
   roles: z.object({ bandGap: targetRole.nullable(), stability: targetRole.nullable() }),
   metrics: modelMetrics.nullable(), threshold: z.number().nullable(),
 });
-const spaceCounts: z.ZodType<T.SpaceCounts> = z.object({ combinations: count, chargeNeutral: count, candidates: count, rejected: z.record(z.string(), count), exact: z.boolean() });
+const spaceCounts: z.ZodType<T.SpaceCounts> = z.object({ combinations: count, chargeNeutral: count, candidates: count, rejected: z.record(z.string(), count), missingRadii: z.record(z.string(), count), notes: z.array(z.string()), exact: z.boolean() });
 const screenSummary: z.ZodType<T.ScreenSummary> = z.object({
   id: z.number().int().positive(), status: z.enum(SCREEN_STATUSES), done: count, total: count.nullable(), modelId: z.string(),
   createdAt: z.string(), updatedAt: z.string(), error: z.string().nullable(),

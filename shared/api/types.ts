@@ -23,6 +23,10 @@ export interface SpaceCounts {
   readonly chargeNeutral: number;
   readonly candidates: number;
   readonly rejected: Readonly<Record<string, number>>;
+  /** Combinations rejected for a missing radius, by the ion without one (e.g. "Sn+2"). */
+  readonly missingRadii: Readonly<Record<string, number>>;
+  /** Assumptions a user should know (fallback oxidation states, hand-set states, where tau is undefined). */
+  readonly notes: readonly string[];
   /** False when counting stopped at its time budget: the numbers are then lower bounds. */
   readonly exact: boolean;
 }

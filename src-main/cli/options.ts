@@ -79,3 +79,15 @@ export function foldList(value: string): number[] {
 export function commaList(value: string): string[] {
   return value.split(',').map((t) => t.trim()).filter(Boolean);
 }
+
+/** SYMBOL:STATE,... e.g. Sn:2,Dy:2,Dy:3 -> { Sn: [2], Dy: [2, 3] } (states given by hand, replacing the set's). */
+export function stateOverrides(value: string): Partial<Record<ElementSymbol, number[]>> {
+  const out: Partial<Record<ElementSymbol, number[]>> = {};
+  for (const part of value.split(',')) {
+    const m = /^\s*([A-Z][a-z]?)\s*:\s*([+-]?\d)\s*$/.exec(part);
+    if (!m || !isElementSymbol(m[1]!) || Number(m[2]) === 0) throw new InvalidArgumentError(`'${part}' is not ELEMENT:STATE (e.g. Sn:2 or I:-1)`);
+    const list = (out[m[1] as ElementSymbol] ??= []);
+    if (!list.includes(Number(m[2]))) list.push(Number(m[2]));
+  }
+  return out;
+}

@@ -38,6 +38,8 @@ interface StateOption {
   readonly radius: number | null;
   readonly meanState: number;
   readonly radii: readonly RadiusChoice[];
+  /** Ions of this option without any Shannon radius (e.g. "Sn+2"). */
+  readonly missing: readonly string[];
 }
 
 interface Occupancy {
@@ -53,15 +55,15 @@ interface Occupancy {
   readonly atoms: number;
 }
 
-/** Atoms per formula unit: ABX3 has 5, A2BB'X6 has 10. */
-const LAYOUT_ATOMS = { plain: 5, double: 10 } as const;
+/** Atoms per formula unit: ABX3 5, A2BB'X6 10, A2BX6 9, A3B2X9 14. */
+const LAYOUT_ATOMS = { plain: 5, double: 10, vacancyOrdered: 9, layered: 14 } as const;
 
 function occupancy(table: ElementTable, opts: EnumerationOptions, site: SiteLabel, species: Species[], atoms: number): Occupancy {
   const record: SiteOccupancy = { site, species };
   return {
     site,
     species,
-    options: stateOptions(table, site, species, opts.oxidationStates),
+    options: stateOptions(table, site, species, opts),
     occupancy: record,
     text: formatSites([record]),
     elements: species.map((s) => ({ element: s.element, amount: cleanFloat(s.amount), fraction: cleanFloat(s.amount / atoms) })),
@@ -73,19 +75,43 @@ export class EnumerationError extends Error {
   override name = 'EnumerationError';
 }
 
-function allowedStates(table: ElementTable, element: ElementSymbol, site: SiteLabel, set: 'common' | 'icsd'): number[] {
+/** The states an element may take on a site: its override, else the chosen set (ICSD falls back to common when empty). */
+function allowedStates(table: ElementTable, element: ElementSymbol, site: SiteLabel, opts: Pick<EnumerationOptions, 'oxidationStates' | 'stateOverrides'>): number[] {
   const record = table.get(element);
-  const states = set === 'common' ? record.commonOxidationStates : record.icsdOxidationStates;
+  const override = opts.stateOverrides?.[element];
+  const set = opts.oxidationStates;
+  const states =
+    override ??
+    (set === 'common' ? record.commonOxidationStates : set === 'all' ? record.allOxidationStates : record.icsdOxidationStates.length ? record.icsdOxidationStates : record.commonOxidationStates);
   return states.filter((s) => (site === 'X' ? s < 0 : s > 0));
 }
 
-function stateOptions(table: ElementTable, site: SiteLabel, species: readonly Species[], set: 'common' | 'icsd'): StateOption[] {
-  const perSpecies = species.map((s) => allowedStates(table, s.element, site, set));
+/** What the enumeration assumes for these options that a user should be told. */
+export function enumerationNotes(table: ElementTable, opts: EnumerationOptions): string[] {
+  const notes: string[] = [];
+  if (opts.oxidationStates === 'icsd') {
+    for (const e of new Set(SITES.flatMap((s) => opts.sites[s]))) {
+      const r = table.get(e);
+      if (r.icsdOxidationStates.length === 0 && opts.stateOverrides?.[e] === undefined) notes.push(`${e} has no ICSD oxidation states; its common states (${r.commonOxidationStates.join(', ') || 'none'}) are used`);
+    }
+  }
+  for (const [e, states] of Object.entries(opts.stateOverrides ?? {})) notes.push(`${e}: oxidation states ${(states ?? []).map(signed).join(', ')} (set by hand)`);
+  if (opts.layouts?.vacancyOrdered || opts.layouts?.layered) notes.push("tau is defined for ABX3 and A2BB'X6 only: A2BX6 and A3B2X9 candidates have no tau, and the tau filter does not apply to them");
+  return notes;
+}
+
+function signed(n: number): string {
+  return `${n > 0 ? '+' : ''}${n}`;
+}
+
+function stateOptions(table: ElementTable, site: SiteLabel, species: readonly Species[], opts: EnumerationOptions): StateOption[] {
+  const perSpecies = species.map((s) => allowedStates(table, s.element, site, opts));
   const total = species.reduce((a, s) => a + s.amount, 0);
   const out: StateOption[] = [];
   const walk = (i: number, chosen: number[]): void => {
     if (i === species.length) {
       const radii: RadiusChoice[] = [];
+      const missing: string[] = [];
       let radius: number | null = 0;
       let charge = 0;
       let meanState = 0;
@@ -94,13 +120,14 @@ function stateOptions(table: ElementTable, site: SiteLabel, species: readonly Sp
         charge += s.amount * state;
         meanState += (s.amount / total) * state;
         const r = shannonRadius(table, s.element, state, SITE_COORDINATION[site]);
+        if (r === null) missing.push(`${s.element}${signed(state)}`);
         if (r === null || radius === null) radius = null;
         else {
           radii.push(r);
           radius += (s.amount / total) * r.radius;
         }
       });
-      out.push({ states: [...chosen], charge, radius, meanState, radii });
+      out.push({ states: [...chosen], charge, radius, meanState, radii, missing });
       return;
     }
     for (const state of perSpecies[i]!) walk(i + 1, [...chosen, state]);
@@ -155,8 +182,9 @@ export function validateOptions(table: ElementTable, opts: EnumerationOptions): 
     if (list.length === 0) throw new EnumerationError(`no elements chosen for site ${site}`);
     if (new Set(list).size !== list.length) throw new EnumerationError(`site ${site} lists an element twice`);
     for (const e of list) {
-      if (allowedStates(table, e, site, opts.oxidationStates).length === 0) {
-        throw new EnumerationError(`${e} has no ${site === 'X' ? 'negative' : 'positive'} ${opts.oxidationStates} oxidation state, so it cannot sit on site ${site}`);
+      if (allowedStates(table, e, site, opts).length === 0) {
+        const how = opts.stateOverrides?.[e] ? 'of the states set for it' : `${opts.oxidationStates} oxidation state`;
+        throw new EnumerationError(`${e} has no ${site === 'X' ? 'negative' : 'positive'} ${how}, so it cannot sit on site ${site}`);
       }
     }
   }
@@ -183,18 +211,26 @@ interface Assignment {
   readonly choice: readonly [StateOption, StateOption, StateOption];
 }
 
-function evaluate(a: Occupancy, b: Occupancy, x: Occupancy, opts: EnumerationOptions): Assignment | Rejection {
+interface RadiusRejection {
+  readonly missing: readonly string[];
+}
+
+function evaluate(a: Occupancy, b: Occupancy, x: Occupancy, opts: EnumerationOptions, withTau: boolean): Assignment | Exclude<Rejection, 'radius'> | RadiusRejection {
   let best: Assignment | null = null;
   let balanced = false;
+  const missing = new Set<string>();
   for (const oa of a.options) {
     for (const ob of b.options) {
       for (const ox of x.options) {
         if (Math.abs(oa.charge + ob.charge + ox.charge) > 1e-9) continue;
         balanced = true;
-        if (oa.radius === null || ob.radius === null || ox.radius === null) continue;
+        if (oa.radius === null || ob.radius === null || ox.radius === null) {
+          for (const ion of [...oa.missing, ...ob.missing, ...ox.missing]) missing.add(ion);
+          continue;
+        }
         const t = toleranceFactor(oa.radius, ob.radius, ox.radius);
         const mu = octahedralFactor(ob.radius, ox.radius);
-        const tau = bartelTau(oa.radius, ob.radius, ox.radius, oa.meanState);
+        const tau = withTau ? bartelTau(oa.radius, ob.radius, ox.radius, oa.meanState) : null;
         const better =
           best === null ||
           (tau !== null && (best.tau === null || tau < best.tau)) ||
@@ -204,11 +240,11 @@ function evaluate(a: Occupancy, b: Occupancy, x: Occupancy, opts: EnumerationOpt
     }
   }
   if (!balanced) return 'charge';
-  if (best === null) return 'radius';
+  if (best === null) return { missing: [...missing] };
   const f = opts.filters;
   if (f.tolerance && (best.t < f.tolerance[0] || best.t > f.tolerance[1])) return 'tolerance';
   if (f.octahedral && (best.mu < f.octahedral[0] || best.mu > f.octahedral[1])) return 'octahedral';
-  if (f.tauMax !== null && (best.tau === null || best.tau >= f.tauMax)) return 'tau';
+  if (withTau && f.tauMax !== null && (best.tau === null || best.tau >= f.tauMax)) return 'tau';
   return best;
 }
 
@@ -234,13 +270,18 @@ function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally:
   const seen = overlap ? new Set<string>() : null;
 
   const plain = LAYOUT_ATOMS.plain;
-  const layouts: [Occupancy[], Occupancy[], Occupancy[]][] = [
-    [occupancies(table, opts, 'A', 1, plain), occupancies(table, opts, 'B', 1, plain), occupancies(table, opts, 'X', 3, plain)],
+  // each layout: its site occupancies and whether Bartel's tau is defined for it
+  const layouts: [Occupancy[], Occupancy[], Occupancy[], boolean][] = [
+    [occupancies(table, opts, 'A', 1, plain), occupancies(table, opts, 'B', 1, plain), occupancies(table, opts, 'X', 3, plain), true],
   ];
   const double = LAYOUT_ATOMS.double;
-  if (opts.double && !doubleCollides) layouts.push([occupancies(table, opts, 'A', 2, double), doubleBOccupancies(table, opts), occupancies(table, opts, 'X', 6, double)]);
+  if (opts.double && !doubleCollides) layouts.push([occupancies(table, opts, 'A', 2, double), doubleBOccupancies(table, opts), occupancies(table, opts, 'X', 6, double), true]);
+  const vacancy = LAYOUT_ATOMS.vacancyOrdered;
+  if (opts.layouts?.vacancyOrdered) layouts.push([occupancies(table, opts, 'A', 2, vacancy), occupancies(table, opts, 'B', 1, vacancy), occupancies(table, opts, 'X', 6, vacancy), false]);
+  const layered = LAYOUT_ATOMS.layered;
+  if (opts.layouts?.layered) layouts.push([occupancies(table, opts, 'A', 3, layered), occupancies(table, opts, 'B', 2, layered), occupancies(table, opts, 'X', 9, layered), false]);
 
-  for (const [aList, bList, xList] of layouts) {
+  for (const [aList, bList, xList, withTau] of layouts) {
     for (const a of aList) {
       for (const b of bList) {
         for (const x of xList) {
@@ -262,10 +303,15 @@ function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally:
             tally['stopped'] = 1;
             return;
           }
-          const result = evaluate(a, b, x, opts);
+          const result = evaluate(a, b, x, opts, withTau);
           if (result !== 'charge') tally['chargeNeutral']! += 1;
           if (typeof result === 'string') {
             tally[result]! += 1;
+            continue;
+          }
+          if ('missing' in result) {
+            tally['radius']! += 1;
+            for (const ion of result.missing) tally[`missing ${ion}`] = (tally[`missing ${ion}`] ?? 0) + 1;
             continue;
           }
           tally['candidates']! += 1;
@@ -319,6 +365,8 @@ export function countCandidates(table: ElementTable, opts: EnumerationOptions, s
     chargeNeutral: tally['chargeNeutral']!,
     candidates: tally['candidates']!,
     rejected: { charge: tally['charge']!, radius: tally['radius']!, tolerance: tally['tolerance']!, octahedral: tally['octahedral']!, tau: tally['tau']! },
+    missingRadii: Object.fromEntries(Object.entries(tally).filter(([k]) => k.startsWith('missing ')).map(([k, v]) => [k.slice('missing '.length), v])),
+    notes: enumerationNotes(table, opts),
     exact,
   };
 }

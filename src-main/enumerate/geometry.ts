@@ -23,7 +23,7 @@ export function shannonRadius(table: ElementTable, element: ElementSymbol, oxida
   const best = coordinations.sort((a, b) => Math.abs(a - coordination) - Math.abs(b - coordination) || b - a)[0]!;
   const atBest = entries.filter((r) => r.coordination === best);
   const chosen = atBest.find((r) => r.spin === 'High Spin') ?? atBest.find((r) => r.spin === null) ?? atBest[0]!;
-  return { element, oxidationState, radius: chosen.ionicRadius, coordination: best, fallback: best !== coordination };
+  return { element, oxidationState, radius: chosen.ionicRadius, coordination: best, fallback: best !== coordination, spin: chosen.spin, source: chosen.source };
 }
 
 export function toleranceFactor(rA: number, rB: number, rX: number): number {

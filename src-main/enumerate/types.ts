@@ -1,6 +1,18 @@
 import type { ElementSymbol, SiteComposition, SiteLabel } from '../../shared/index.js';
+import type { RadiusSource } from '../data/elements/types.js';
 
-export type OxidationStateSet = 'common' | 'icsd';
+/** pymatgen's common states, its ICSD states (an element without any falls back to common, noted), or all it lists. */
+export type OxidationStateSet = 'common' | 'icsd' | 'all';
+
+/** Perovskite layouts beyond ABX3 (always enumerated). */
+export interface Layouts {
+  /** Ordered double perovskites A2BB'X6. */
+  readonly double?: boolean;
+  /** Vacancy-ordered double perovskites A2BX6 (K2PtCl6 type; B4+ with A+ and X-), e.g. Cs2SnI6. */
+  readonly vacancyOrdered?: boolean;
+  /** Layered A3B2X9 (B3+ with A+ and X-), e.g. Cs3Bi2I9. */
+  readonly layered?: boolean;
+}
 
 export interface GeometryFilters {
   /** Keep candidates whose Goldschmidt tolerance factor lies in [min, max]. */
@@ -17,6 +29,10 @@ export interface EnumerationOptions {
   readonly mixing: Readonly<Partial<Record<SiteLabel, number>>>;
   /** Also enumerate ordered double perovskites A2BB'X6. */
   readonly double: boolean;
+  /** Also enumerate vacancy-ordered A2BX6 and layered A3B2X9. */
+  readonly layouts?: Omit<Layouts, 'double'>;
+  /** Per-element oxidation states that replace the chosen set's (e.g. Sn: [2] for Sn2+ only). */
+  readonly stateOverrides?: Readonly<Partial<Record<ElementSymbol, readonly number[]>>>;
   /** At most this many distinct elements per candidate. */
   readonly maxElements: number;
   readonly oxidationStates: OxidationStateSet;
@@ -34,6 +50,8 @@ export interface RadiusChoice {
   readonly coordination: number;
   /** True when the site's own coordination (A 12, B 6, X 6) was not in the table. */
   readonly fallback: boolean;
+  readonly spin: string | null;
+  readonly source: RadiusSource;
 }
 
 export interface Candidate {
@@ -58,4 +76,8 @@ export interface EnumerationCounts {
   /** Candidates that pass every filter: what a screen predicts. */
   readonly candidates: number;
   readonly rejected: { readonly charge: number; readonly radius: number; readonly tolerance: number; readonly octahedral: number; readonly tau: number };
+  /** Charge-neutral combinations rejected for a missing radius, by the ion that lacks one (e.g. "Sn+2 (B, CN 6)"). */
+  readonly missingRadii: Readonly<Record<string, number>>;
+  /** What the enumeration assumed that a user should know (e.g. an element without ICSD states used its common ones). */
+  readonly notes: readonly string[];
 }

@@ -12,7 +12,7 @@ export function elementInfo(table: ElementTable): ElementInfo[] {
   return table.elements.map((e) => {
     const radii = e.shannonRadii
       .filter((r) => [6, 8, 12].includes(r.coordination))
-      .map((r) => `${signed(r.oxidationState)} CN${r.coordination}${r.spin ? ` ${r.spin === 'High Spin' ? 'HS' : 'LS'}` : ''}: ${r.ionicRadius} Å`);
+      .map((r) => `${signed(r.oxidationState)} CN${r.coordination}${r.spin ? ` ${r.spin === 'High Spin' ? 'HS' : 'LS'}` : ''}: ${r.ionicRadius} Å${r.source === 'pymatgen' ? '' : ' (shannon_radii.csv)'}`);
     return {
       symbol: e.symbol,
       z: e.z,
@@ -34,8 +34,9 @@ export function radiusLines(table: ElementTable, sites: SiteComposition, oxidati
       if (state === undefined) return `${sp.element} (site ${site.site}): no oxidation state recorded`;
       const r = shannonRadius(table, sp.element as ElementSymbol, state, SITE_COORDINATION[site.site]);
       const ion = `${sp.element}${signed(state)}`;
+      const source = r?.source === 'pymatgen' ? "Shannon 1976 via pymatgen" : "Shannon 1976 + additions, shannon_radii.csv (Bartel et al.)";
       return r
-        ? `${ion} (site ${site.site}): ${r.radius} Å at CN ${r.coordination}${r.fallback ? ` (fallback: no CN ${SITE_COORDINATION[site.site]} radius)` : ''}, Shannon 1976`
+        ? `${ion} (site ${site.site}): ${r.radius} Å at CN ${r.coordination}${r.spin ? `, ${r.spin.toLowerCase()}` : ''}${r.fallback ? ` (fallback: no CN ${SITE_COORDINATION[site.site]} radius)` : ''}; ${source}`
         : `${ion} (site ${site.site}): no Shannon radius`;
     }),
   );

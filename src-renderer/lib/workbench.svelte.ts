@@ -24,8 +24,10 @@ export class WorkbenchState {
   activeSite = $state<SiteLabel>('A');
   mixing = $state<Record<SiteLabel, number | null>>({ A: null, B: null, X: null });
   double = $state(false);
+  vacancyOrdered = $state(false);
+  layered = $state(false);
   maxElements = $state(6);
-  oxidation = $state<'common' | 'icsd'>('common');
+  oxidation = $state<'common' | 'icsd' | 'all'>('common');
   tolerance = $state<[number, number] | null>([0.8, 1.1]);
   tauMax = $state<number | null>(null);
   counts = $state.raw<SpaceCounts | null>(null);
@@ -65,6 +67,7 @@ export class WorkbenchState {
       sites: { A: this.sites.A.filter(isElementSymbol), B: this.sites.B.filter(isElementSymbol), X: this.sites.X.filter(isElementSymbol) },
       mixing,
       double: this.double,
+      ...(this.vacancyOrdered || this.layered ? { layouts: { vacancyOrdered: this.vacancyOrdered, layered: this.layered } } : {}),
       maxElements: this.maxElements,
       oxidationStates: this.oxidation,
       filters: { tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null, octahedral: null, tauMax: this.tauMax },

@@ -11,7 +11,7 @@ import { mergeLibraryFiles, openCandidateReader, openScreening, type CandidateQu
 import type { ScreenInputs } from '../../../shared/api/contract.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { elementList, finiteNumber, mixing, nonNegativeInt, positiveInt, positiveNumber, probability, range } from '../options.js';
+import { elementList, finiteNumber, mixing, nonNegativeInt, positiveInt, positiveNumber, probability, range, stateOverrides } from '../options.js';
 import { formatTable, num, printJson } from '../output.js';
 import { interruptSignal, progressSink } from '../progress.js';
 import { defaultModelDir, ModelStore } from '../../services/models.js';
@@ -32,8 +32,11 @@ interface SpaceOptions {
   x: ElementSymbol[];
   mix?: Partial<Record<SiteLabel, number>>;
   double?: boolean;
+  vacancyOrdered?: boolean;
+  layered?: boolean;
   maxElements: number;
   oxidation: string;
+  states?: Partial<Record<ElementSymbol, number[]>>;
   t: [number, number] | false;
   mu?: [number, number];
   tauMax?: number;
@@ -46,8 +49,11 @@ function addSpaceOptions(cmd: Command): Command {
     .requiredOption('--x <elements>', 'X-site elements, e.g. O,S', elementList)
     .option('--mix <site:step,...>', 'two-element mixing on a site at a fraction step, e.g. A:0.25,X:0.5', mixing)
     .option('--double', "also enumerate ordered double perovskites A2BB'X6")
+    .option('--vacancy-ordered', 'also enumerate vacancy-ordered double perovskites A2BX6 (e.g. Cs2SnI6)')
+    .option('--layered', 'also enumerate layered A3B2X9 (e.g. Cs3Bi2I9)')
     .option('--max-elements <n>', 'cap on distinct elements per candidate (3-6)', positiveInt, 6)
-    .option('--oxidation <set>', 'oxidation states: common or icsd', 'common')
+    .option('--oxidation <set>', "oxidation states: common, icsd (an element without ICSD states uses its common ones) or all (pymatgen's full list)", 'common')
+    .option('--states <el:state,...>', 'oxidation states set by hand for some elements, replacing the set\'s (e.g. Sn:2,Dy:2)', stateOverrides)
     .option('--t <lo:hi>', 'Goldschmidt tolerance-factor window', range, [0.8, 1.1] as [number, number])
     .option('--no-t', 'no tolerance-factor filter')
     .option('--mu <lo:hi>', 'octahedral-factor window (e.g. 0.414:0.732)', range)
@@ -60,10 +66,16 @@ function spaceFrom(o: SpaceOptions): Space {
     sites: { A: o.a, B: o.b, X: o.x },
     mixing: o.mix ?? {},
     double: o.double ?? false,
+    ...(o.vacancyOrdered || o.layered ? { layouts: { vacancyOrdered: o.vacancyOrdered ?? false, layered: o.layered ?? false } } : {}),
     maxElements: o.maxElements,
     oxidationStates: o.oxidation,
+    ...(o.states ? { stateOverrides: o.states } : {}),
     filters: { tolerance: o.t === false ? null : o.t, octahedral: o.mu ?? null, tauMax: o.tauMax ?? null },
   });
+}
+
+function radiiText(radii: readonly { element: string; oxidationState: number; radius: number; coordination: number; fallback: boolean; source: string }[]): string {
+  return radii.map((r) => `${r.element}${r.oxidationState > 0 ? '+' : ''}${r.oxidationState} ${r.radius} (${r.coordination}${r.fallback ? '*' : ''}${r.source === 'pymatgen' ? '' : ', csv'})`).join(' ');
 }
 
 function signed(states: Readonly<Record<string, number | undefined>>): string {
@@ -86,7 +98,12 @@ export function registerScreening(program: Command): void {
       try {
         const counts = await countSpaceExactly(table, space, undefined, interrupt.signal);
         if (opts.json) printJson(counts);
-        else console.log(`${counts.candidates} candidates (${counts.combinations} site combinations, ${counts.chargeNeutral} charge-neutral; rejected: ${Object.entries(counts.rejected).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+        else {
+          console.log(`${counts.candidates} candidates (${counts.combinations} site combinations, ${counts.chargeNeutral} charge-neutral; rejected: ${Object.entries(counts.rejected).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+          const missing = Object.entries(counts.missingRadii);
+          if (missing.length) console.log(`no Shannon radius for: ${missing.map(([ion, n]) => `${ion} (${n} combinations)`).join(', ')}; give these elements other states with --states, or use --oxidation all`);
+          for (const note of counts.notes) console.log(`note: ${note}`);
+        }
       } finally {
         interrupt.dispose();
       }
@@ -97,7 +114,8 @@ export function registerScreening(program: Command): void {
       printJson(rows);
       return;
     }
-    console.log(formatTable(['seq', 'formula', 'oxidation states', 't', 'mu', 'tau'], rows.map((c) => [c.seq, c.formula, signed(c.oxidationStates), num(c.tolerance, 4), num(c.octahedral, 3), c.tau === null ? '-' : num(c.tau, 3)])));
+    console.log(formatTable(['seq', 'formula', 'oxidation states', 't', 'mu', 'tau', 'radii (Å, CN, source)'], rows.map((c) => [c.seq, c.formula, signed(c.oxidationStates), num(c.tolerance, 4), num(c.octahedral, 3), c.tau === null ? '-' : num(c.tau, 3), radiiText(c.radii)])));
+    console.log('radii: Shannon ionic radii at CN 12 (A) and 6 (B, X); * = nearest CN (fallback); source pymatgen, or csv = the bundle\'s shannon_radii.csv (Bartel et al.)');
   });
 
   addSpaceOptions(

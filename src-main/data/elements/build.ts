@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ELEMENT_SYMBOLS, isElementSymbol } from '../../../shared/index.js';
 import { groupOf, isMetal, isMetalloid, isTransitionMetal, periodOf } from './classify.js';
-import type { ElementRecord, ElementTableFile, ShannonRadius } from './types.js';
+import { ELEMENT_TABLE_FORMAT, type ElementRecord, type ElementTableFile, type ShannonRadius } from './types.js';
 
 export const MAT2VEC_WIDTH = 200;
 
@@ -58,11 +58,62 @@ function shannonRadii(raw: unknown): ShannonRadius[] {
           spin: spin === '' ? null : spin,
           ionicRadius: ionic,
           crystalRadius: crystal,
+          source: 'pymatgen',
         });
       }
     }
   }
   return out.sort((a, b) => a.oxidationState - b.oxidationState || a.coordination - b.coordination);
+}
+
+const ROMAN_LABEL: Readonly<Record<number, string>> = { 1: 'I', 2: 'II', 3: 'III', 4: 'IV', 5: 'V', 6: 'VI', 7: 'VII', 8: 'VIII', 9: 'IX', 10: 'X', 11: 'XI', 12: 'XII', 14: 'XIV' };
+
+/** A row of the bundle's shannon_radii.csv: an element's ion, or (name in the first column) a molecular ion. */
+export interface CsvRadius {
+  readonly ion: string;
+  readonly symbol: string;
+  readonly oxidationState: number;
+  readonly coordination: number;
+  readonly spin: string | null;
+  readonly ionicRadius: number;
+  readonly crystalRadius: number;
+  /** The record number, or a molecular ion's name (e.g. methylammonium). */
+  readonly record: string;
+}
+
+export function readShannonCsv(file: string): CsvRadius[] {
+  const rows = parseCsv(readFileSync(file, 'utf8'), { skip_empty_lines: true, from_line: 2, relax_column_count: true }) as string[][];
+  return rows.map((r, i) => {
+    const ion = (r[1] ?? '').replace(/\s+/g, '');
+    const symbol = /^[A-Z][a-z]?/.exec(ion)?.[0] ?? '';
+    const out = {
+      ion,
+      symbol,
+      oxidationState: Number(r[2]),
+      coordination: Number(r[4]),
+      spin: r[5] === 'HS' ? 'High Spin' : r[5] === 'LS' ? 'Low Spin' : null,
+      crystalRadius: Number(r[6]),
+      ionicRadius: Number(r[7]),
+      record: (r[0] ?? '').trim(),
+    };
+    if (!symbol || ![out.oxidationState, out.coordination, out.ionicRadius, out.crystalRadius].every(Number.isFinite)) {
+      throw new Error(`${file}: line ${i + 2} ('${r.join(',')}') is not ion, state, coordination and radii`);
+    }
+    return out;
+  });
+}
+
+/**
+ * Shannon radii of one element: pymatgen's entries first; the CSV adds the (state, coordination, spin)
+ * entries pymatgen lacks (Sn2+, Dy2+, Tm2+, ...), each marked with its source.
+ */
+export function mergeRadii(fromPymatgen: readonly ShannonRadius[], fromCsv: readonly CsvRadius[]): ShannonRadius[] {
+  const key = (state: number, cn: number, spin: string | null): string => `${state}/${cn}/${spin ?? ''}`;
+  const have = new Set(fromPymatgen.map((r) => key(r.oxidationState, r.coordination, r.spin)));
+  const added = fromCsv
+    .filter((r) => !have.has(key(r.oxidationState, r.coordination, r.spin)))
+    .map((r): ShannonRadius => ({ oxidationState: r.oxidationState, coordination: r.coordination, coordinationLabel: ROMAN_LABEL[r.coordination] ?? String(r.coordination), spin: r.spin, ionicRadius: r.ionicRadius, crystalRadius: r.crystalRadius, source: 'shannon_radii.csv' }));
+  return [...fromPymatgen, ...added].sort((a, b) => a.oxidationState - b.oxidationState || a.coordination - b.coordination);
 }
 
 function averageIonicRadius(raw: unknown): number | null {
@@ -102,6 +153,7 @@ export function buildElementTable(dataDir: string): ElementTableFile {
   }
   const mat2vec = readMat2vec(join(dir, 'mat2vec.csv'));
   const layout = readLayout(join(dir, 'ptable.csv'));
+  const csvRadii = readShannonCsv(join(dir, 'shannon_radii.csv')).filter((r) => isElementSymbol(r.symbol) && /^\d+$/.test(r.record));
   const elements: ElementRecord[] = ELEMENT_SYMBOLS.map((symbol, i) => {
     const z = i + 1;
     const src = pymatgen[symbol];
@@ -122,7 +174,8 @@ export function buildElementTable(dataDir: string): ElementTableFile {
       isMetalloid: isMetalloid(z),
       commonOxidationStates: intList(src['Common oxidation states']),
       icsdOxidationStates: intList(src['ICSD oxidation states']),
-      shannonRadii: shannonRadii(src['Shannon radii']),
+      allOxidationStates: intList(src['Oxidation states']),
+      shannonRadii: mergeRadii(shannonRadii(src['Shannon radii']), csvRadii.filter((r) => r.symbol === symbol)),
       mat2vec: mat2vec.get(symbol) ?? null,
       layout: layout.get(symbol) ?? null,
     };
@@ -131,11 +184,12 @@ export function buildElementTable(dataDir: string): ElementTableFile {
     if (!isElementSymbol(symbol)) throw new Error(`mat2vec.csv names '${symbol}', which is not an element`);
   }
   return {
-    format: 'pdw-elements/1',
+    format: ELEMENT_TABLE_FORMAT,
     sources: {
       'periodic_table.json': 'pymatgen v2022.11.7, MIT',
       'mat2vec.csv': 'Tshitoyan et al., Nature 571, 95 (2019), via CrabNet, MIT',
       'ptable.csv': 'CrabNet repository, MIT',
+      'shannon_radii.csv': 'Shannon (1976) with Sn2+ and molecular ions added, CJBartel/perovskite-stability, MIT; fills the ions pymatgen lacks',
     },
     elements,
   };

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ElementSymbol } from '../../../shared/index.js';
 import { elementTablePath } from '../paths.js';
-import type { ElementRecord, ElementTableFile } from './types.js';
+import { ELEMENT_TABLE_FORMAT, type ElementRecord, type ElementTableFile } from './types.js';
 
 export class ElementTable {
   private readonly bySymbol: ReadonlyMap<string, ElementRecord>;
@@ -37,7 +37,7 @@ export function loadElementTable(path: string = elementTablePath()): ElementTabl
     throw new Error(`element table not found at ${path}; run 'npm run setup' (it reads the data bundle from $PDW_DATA_DIR or ../shared/data)`);
   }
   const file = JSON.parse(readFileSync(path, 'utf8')) as ElementTableFile;
-  if (file.format !== 'pdw-elements/1') throw new Error(`${path} has format '${String(file.format)}', expected 'pdw-elements/1'; run 'npm run setup'`);
+  if (file.format !== ELEMENT_TABLE_FORMAT) throw new Error(`${path} has format '${String(file.format)}', expected '${ELEMENT_TABLE_FORMAT}'; run 'npm run setup'`);
   const table = new ElementTable(file);
   if (path === elementTablePath()) cached = table;
   return table;

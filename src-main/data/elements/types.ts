@@ -1,5 +1,8 @@
 import type { ElementSymbol } from '../../../shared/index.js';
 
+/** Bumped when the table's shape changes, so a stale generated table asks for `npm run setup`. */
+export const ELEMENT_TABLE_FORMAT = 'pdw-elements/2';
+
 /** Shannon (1976) effective radius of an ion in one oxidation state, coordination and spin state. */
 export interface ShannonRadius {
   readonly oxidationState: number;
@@ -11,7 +14,11 @@ export interface ShannonRadius {
   readonly spin: string | null;
   readonly ionicRadius: number;
   readonly crystalRadius: number;
+  /** Where the value comes from: pymatgen's copy of Shannon's table, or the bundle's shannon_radii.csv (Bartel et al.), which adds ions such as Sn2+ and Dy2+. */
+  readonly source: RadiusSource;
 }
+
+export type RadiusSource = 'pymatgen' | 'shannon_radii.csv';
 
 /** One element of the generated table. Missing data is null, never a 0 that looks like data. */
 export interface ElementRecord {
@@ -32,6 +39,8 @@ export interface ElementRecord {
   readonly isMetalloid: boolean;
   readonly commonOxidationStates: readonly number[];
   readonly icsdOxidationStates: readonly number[];
+  /** Every oxidation state pymatgen lists for the element ("Oxidation states"). */
+  readonly allOxidationStates: readonly number[];
   readonly shannonRadii: readonly ShannonRadius[];
   /** 200-d mat2vec embedding, or null where the source has none. */
   readonly mat2vec: readonly number[] | null;
@@ -40,7 +49,7 @@ export interface ElementRecord {
 }
 
 export interface ElementTableFile {
-  readonly format: 'pdw-elements/1';
+  readonly format: typeof ELEMENT_TABLE_FORMAT;
   readonly sources: Readonly<Record<string, string>>;
   readonly elements: readonly ElementRecord[];
 }

@@ -117,3 +117,46 @@ describe('charge neutrality and geometry for known perovskites (values by hand f
     expect(fe.radius).toBe(0.645); // high spin preferred over low spin (0.55)
   });
 });
+
+describe('halide and lead-free chemistry', () => {
+  const halides: EnumerationOptions = { ...base, sites: { A: ['Cs'], B: ['Sn'], X: ['I'] } };
+
+  it('CsSnI3 is enumerated with Sn2+, whose radius comes from the bundled shannon_radii.csv, hand-checked t', () => {
+    const [c] = [...enumerateCandidates(table, halides)];
+    expect(c).toMatchObject({ formula: 'CsSnI3', oxidationStates: { Cs: 1, Sn: 2, I: -1 } });
+    const sn = c!.radii.find((r) => r.element === 'Sn')!;
+    expect(sn).toMatchObject({ oxidationState: 2, radius: 1.15, coordination: 6, source: 'shannon_radii.csv', fallback: false });
+    expect(c!.radii.find((r) => r.element === 'Cs')).toMatchObject({ radius: 1.88, coordination: 12, source: 'pymatgen' });
+    expect(c!.tolerance).toBeCloseTo((1.88 + 2.2) / (Math.SQRT2 * (1.15 + 2.2)), 12); // 0.8612
+  });
+
+  it('vacancy-ordered A2BX6 (B4+) and layered A3B2X9 (B3+) are enumerated when asked, without tau', () => {
+    const o: EnumerationOptions = { ...base, sites: { A: ['Cs'], B: ['Sn', 'Bi'], X: ['I'] }, layouts: { vacancyOrdered: true, layered: true } };
+    const list = [...enumerateCandidates(table, o)];
+    expect(list.map((c) => c.formula)).toEqual(['CsSnI3', 'Cs2SnI6', 'Cs3Bi2I9']); // CsBiI3 and Cs2BiI6 do not balance
+    expect(list[1]).toMatchObject({ oxidationStates: { Sn: 4 }, tau: null });
+    expect(list[2]).toMatchObject({ oxidationStates: { Bi: 3 }, tau: null });
+    expect(list[2]!.composition.elements.map((e) => [e.element, e.fraction])).toEqual([['Cs', 3 / 14], ['Bi', 2 / 14], ['I', 9 / 14]].map(([e, f]) => [e, Number((f as number).toPrecision(12))]));
+    // the tau filter applies where tau is defined: CsSnI3 has tau 4.24 > 4.18
+    const filtered = formulas({ ...o, filters: { ...NO_FILTERS, tauMax: 4.18 } });
+    expect(filtered).toEqual(['Cs2SnI6', 'Cs3Bi2I9']);
+    expect(countCandidates(table, o).notes.join(' ')).toMatch(/tau is defined for ABX3 and A2BB'X6 only/);
+  });
+
+  it('oxidation states: all, by hand, and ICSD falling back to common (noted) for an element without ICSD states', () => {
+    const dy: EnumerationOptions = { ...base, sites: { A: ['Cs'], B: ['Dy'], X: ['I'] } };
+    expect(formulas(dy)).toEqual([]); // Dy2+ is not a common state
+    expect(formulas({ ...dy, oxidationStates: 'all' })).toEqual(['CsDyI3']);
+    expect(formulas({ ...dy, stateOverrides: { Dy: [2] } })).toEqual(['CsDyI3']);
+    const am: EnumerationOptions = { ...base, sites: { A: ['Ba'], B: ['Am'], X: ['O'] }, oxidationStates: 'icsd' };
+    const counts = countCandidates(table, am);
+    expect(counts.notes).toContain('Am has no ICSD oxidation states; its common states (3) are used');
+    expect(() => countCandidates(table, { ...base, stateOverrides: { Ti: [-1] } })).toThrow(/Ti has no positive of the states set for it/);
+  });
+
+  it('a combination without a radius is counted under the ion that lacks it', () => {
+    const counts = countCandidates(table, { ...base, sites: { A: ['Cs'], B: ['Au'], X: ['I', 'Cl'] }, oxidationStates: 'all' });
+    expect(counts.rejected.radius).toBe(2);
+    expect(counts.missingRadii).toEqual({ 'Au+2': 2 });
+  });
+});

@@ -31,7 +31,7 @@ describe('element table built from the data bundle', () => {
     });
     expect(ti.averageIonicRadius).toBeCloseTo((1.0 + 0.81 + 0.745) / 3, 12);
     expect(ti.shannonRadii).toContainEqual({
-      oxidationState: 4, coordination: 6, coordinationLabel: 'VI', spin: null, ionicRadius: 0.605, crystalRadius: 0.745,
+      oxidationState: 4, coordination: 6, coordinationLabel: 'VI', spin: null, ionicRadius: 0.605, crystalRadius: 0.745, source: 'pymatgen',
     });
     expect(ti.mat2vec).toHaveLength(200);
     expect(ti.mat2vec![0]).toBeCloseTo(-0.125702366232872, 12);
@@ -75,5 +75,26 @@ describe('element table built from the data bundle', () => {
   it('says where to put the bundle when it is missing', () => {
     expect(() => buildElementTable('/nonexistent/bundle')).toThrow(/PDW_DATA_DIR/);
     expect(() => loadElementTable('/nonexistent/elements.json')).toThrow(/npm run setup/);
+  });
+});
+
+describe('radii from two tables', () => {
+  it('pymatgen first; the bundle CSV adds only what pymatgen lacks, each radius marked with its source', async () => {
+    const { mergeRadii } = await import('../../../../src-main/data/elements/build.js');
+    const pymatgen = [{ oxidationState: 4, coordination: 6, coordinationLabel: 'VI', spin: null, ionicRadius: 0.69, crystalRadius: 0.83, source: 'pymatgen' as const }];
+    const csv = [
+      { ion: 'Sn+4', symbol: 'Sn', oxidationState: 4, coordination: 6, spin: null, ionicRadius: 0.7, crystalRadius: 0.84, record: '396' },
+      { ion: 'Sn+2', symbol: 'Sn', oxidationState: 2, coordination: 6, spin: null, ionicRadius: 1.15, crystalRadius: 1.29, record: '498' },
+    ];
+    expect(mergeRadii(pymatgen, csv)).toEqual([
+      { oxidationState: 2, coordination: 6, coordinationLabel: 'VI', spin: null, ionicRadius: 1.15, crystalRadius: 1.29, source: 'shannon_radii.csv' },
+      pymatgen[0],
+    ]);
+  });
+
+  it('the generated table has Sn2+ and every oxidation state pymatgen lists', () => {
+    const sn = loadElementTable().get('Sn');
+    expect(sn.shannonRadii.find((r) => r.oxidationState === 2)).toMatchObject({ ionicRadius: 1.15, source: 'shannon_radii.csv' });
+    expect(sn.allOxidationStates).toEqual([-4, 2, 4]);
   });
 });
