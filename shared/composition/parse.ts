@@ -10,9 +10,18 @@ import { caseCorrected, isElementSymbol, type ElementSymbol } from '../elements/
 import { FormulaParseError, type FormulaError, type FormulaErrorCode, type ParseResult } from './errors.js';
 import type { Composition, ElementAmount } from './types.js';
 
+/** Molecular ions by abbreviation (MA, FA, ...) with their atoms; the main process loads them from data. */
+export type MolecularIons = ReadonlyMap<string, readonly (readonly [ElementSymbol, number])[]>;
+
 export interface ParseOptions {
   /** Reject compositions with more distinct elements than this (the model's row limit). */
   readonly maxElements?: number;
+  /**
+   * Abbreviations read as molecular ions and expanded into their atoms (MAPbI3 = CH6NPbI3). They are
+   * capitals only and never followed by a lower-case letter, so they cannot shadow an element (GA is
+   * guanidinium, Ga gallium; HAu is H + Au).
+   */
+  readonly molecules?: MolecularIons;
 }
 
 const MAX_INPUT_LENGTH = 500;
@@ -37,7 +46,23 @@ class FormulaReader {
   /** Position where each element first appears, for error messages. */
   readonly firstSeen = new Map<ElementSymbol, number>();
 
-  constructor(readonly input: string) {}
+  /** Abbreviations, longest first. */
+  private readonly abbreviations: readonly string[];
+
+  constructor(
+    readonly input: string,
+    private readonly molecules: MolecularIons = new Map(),
+  ) {
+    this.abbreviations = [...molecules.keys()].sort((a, b) => b.length - a.length);
+  }
+
+  /** The molecular ion abbreviated at the current position, if any. */
+  private molecule(): string | null {
+    for (const abbreviation of this.abbreviations) {
+      if (this.input.startsWith(abbreviation, this.pos) && !isLower(this.input[this.pos + abbreviation.length] ?? '')) return abbreviation;
+    }
+    return null;
+  }
 
   fail(code: FormulaErrorCode, message: string, position: number): never {
     throw new Failure({ code, message, position, input: this.input });
@@ -52,6 +77,15 @@ class FormulaReader {
       if (c === undefined || CLOSERS.has(c)) return out;
       if (c in OPENERS) {
         merge(out, this.bracketGroup(depth), 1);
+      } else if (isUpper(c) && this.molecule() !== null) {
+        const abbreviation = this.molecule()!;
+        const at = this.pos;
+        this.pos += abbreviation.length;
+        const amount = this.amount(abbreviation);
+        for (const [element, n] of this.molecules.get(abbreviation)!) {
+          if (!this.firstSeen.has(element)) this.firstSeen.set(element, at);
+          out.set(element, (out.get(element) ?? 0) + n * amount);
+        }
       } else if (isUpper(c)) {
         const [element, at] = this.element();
         const amount = this.amount(element);
@@ -101,6 +135,10 @@ class FormulaReader {
     if (!isElementSymbol(symbol)) {
       const fixed = caseCorrected(symbol);
       if (fixed) this.fail('wrong-case', `'${symbol}' is not an element symbol; did you mean '${fixed}'?`, at);
+      const capitals = /^[A-Z]{2,4}(?![a-z])/.exec(this.input.slice(at))?.[0];
+      if (capitals && this.abbreviations.length) {
+        this.fail('unknown-element', `'${capitals}' at position ${at + 1} is neither an element nor a known molecular ion (known: ${[...this.molecules.keys()].join(', ')})`, at);
+      }
       this.fail('unknown-element', `unknown element symbol '${symbol}' at position ${at + 1}`, at);
     }
     this.pos = end;
@@ -200,7 +238,7 @@ function isDigit(c: string): boolean {
 
 /** Parses a formula into element amounts and atomic fractions, or says what is wrong and where. */
 export function parseFormula(input: string, options: ParseOptions = {}): ParseResult<Composition> {
-  const reader = new FormulaReader(input);
+  const reader = new FormulaReader(input, options.molecules);
   try {
     if (input.length > MAX_INPUT_LENGTH) {
       reader.fail('unsupported-notation', `formula is longer than ${MAX_INPUT_LENGTH} characters`, MAX_INPUT_LENGTH);

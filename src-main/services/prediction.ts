@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { ModelRoles } from '../../shared/api/types.js';
 import type { Composition } from '../../shared/index.js';
 import type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
+import { INFERENCE_MAX_ELEMENTS } from '../engine/model/predictor.js';
 import { modelRoles } from '../engine/model/roles.js';
 import type { ModelStore } from './models.js';
 
@@ -10,7 +11,10 @@ export type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
 
 export interface ModelInfo {
   readonly id: string;
+  /** Elements per composition it predicts (the transformer takes any number of tokens; see INFERENCE_MAX_ELEMENTS). */
   readonly maxElements: number;
+  /** Elements per composition in its training data: beyond it a prediction extrapolates. */
+  readonly trainedMaxElements: number;
   readonly regressionTargets: readonly string[];
   readonly classificationTarget: string | null;
   readonly threshold: number | null;
@@ -26,7 +30,8 @@ export class PredictionService {
     const card = this.models.card(dir);
     return {
       id: card.id,
-      maxElements: card.featurizer.maxElements,
+      maxElements: Math.max(card.featurizer.maxElements, INFERENCE_MAX_ELEMENTS),
+      trainedMaxElements: card.featurizer.maxElements,
       regressionTargets: card.config.regressionTargets,
       classificationTarget: card.config.classificationTarget,
       threshold: card.ensemble.threshold,

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { displayText } from '../../../shared/text.js';
 import { parseFormula, type Composition } from '../../../shared/index.js';
 import { predictionJson, PredictionService, readFormulaList, type AttentionMaps, type FormulaInput, type ModelInfo, type Prediction } from '../../services/prediction.js';
+import { moleculeAbbreviations } from '../../data/elements/molecules.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { formatTable, num } from '../output.js';
@@ -78,8 +79,9 @@ export function registerPredict(program: Command): void {
       const where = (f: FormulaInput): string => (opts.file ? `line ${f.line}` : `argument ${f.line}`);
       const good: { formula: string; composition: Composition }[] = [];
       const bad: string[] = [];
+      const molecules = moleculeAbbreviations();
       for (const f of inputs) {
-        const r = parseFormula(f.formula, { maxElements: info.maxElements });
+        const r = parseFormula(f.formula, { maxElements: info.maxElements, molecules });
         if (r.ok) good.push({ formula: f.formula, composition: r.value });
         else bad.push(`${where(f)}: cannot parse "${displayText(f.formula)}": ${r.error.message}`);
       }
@@ -108,6 +110,8 @@ export function registerPredict(program: Command): void {
         if (info.classificationTarget) console.log(`decision threshold ${info.threshold ?? 0.5} (chosen on validation); model ${info.id}`);
         if (opts.attention) good.forEach((g) => printAttention(g.formula, service.attention(g.composition)));
       }
+      const beyond = good.filter((g) => g.composition.elements.length > info.trainedMaxElements).map((g) => g.formula);
+      if (beyond.length) process.stderr.write(`pdw: note: ${beyond.slice(0, 10).join(', ')}${beyond.length > 10 ? ` and ${beyond.length - 10} more` : ''} ${beyond.length === 1 ? 'has' : 'have'} more than the ${info.trainedMaxElements} elements the model was trained on: an extrapolation\n`);
       if (bad.length) {
         process.stderr.write(`pdw: ${bad.length} of ${inputs.length} formulas skipped (see above); the rest were predicted\n`);
         process.exitCode = 1;

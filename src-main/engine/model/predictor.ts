@@ -41,6 +41,14 @@ export interface AttentionMaps {
   readonly pooling: number[][];
 }
 
+/**
+ * Elements per composition a model predicts for, whatever it was trained on: the encoder has no
+ * positional encoding and its weights do not depend on the number of tokens, so a mixed hybrid such
+ * as (FA0.83Cs0.17)Pb(I0.9Br0.1)3 (C, H, N, Cs, Pb, I, Br: 7 elements) can be predicted by a model
+ * trained on up to 6, as an extrapolation that callers flag.
+ */
+export const INFERENCE_MAX_ELEMENTS = 8;
+
 /** Targets that cannot be negative; their predicted means are clipped at 0. */
 const NON_NEGATIVE = new Set(['band_gap', 'energy_above_hull', 'density', 'volume']);
 
@@ -51,7 +59,8 @@ export class EnsemblePredictor {
     readonly bundle: ModelBundle,
     table: ElementTable,
   ) {
-    this.featurizer = new Featurizer(table, bundle.card.featurizer);
+    const trained = bundle.card.featurizer;
+    this.featurizer = new Featurizer(table, { ...trained, maxElements: Math.max(trained.maxElements, INFERENCE_MAX_ELEMENTS) });
   }
 
   static load(dir: string, table: ElementTable): EnsemblePredictor {

@@ -120,3 +120,23 @@ describe('pdw --help', () => {
     expect(r.stderr).toMatch(/^pdw: error: unknown command 'frobnicate'/);
   });
 });
+
+describe('halide and hybrid perovskites from the command line', () => {
+  it('predicts hybrids, a 7-element mixed hybrid (flagged) and lead-free layouts with the default model', () => {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'pdw.js'), 'predict', 'MAPbI3', '(FA0.83Cs0.17)Pb(I0.9Br0.1)3', 'CsSnI3', 'Cs2SnI6', 'Cs3Bi2I9', '--json'], { encoding: 'utf8', env: { ...process.env, PDW_BACKEND: 'wasm' } });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { formula: string; band_gap: { value: number; sigma: number } }[];
+    expect(out.map((o) => o.formula)).toEqual(['MAPbI3', '(FA0.83Cs0.17)Pb(I0.9Br0.1)3', 'CsSnI3', 'Cs2SnI6', 'Cs3Bi2I9']);
+    for (const o of out) expect(o.band_gap.value).toBeGreaterThanOrEqual(0);
+    expect(r.stderr).toMatch(/\(FA0\.83Cs0\.17\)Pb\(I0\.9Br0\.1\)3 has more than the 6 elements the model was trained on: an extrapolation/);
+  });
+
+  it('enumerates CsSnI3 with Sn+2 and its radius source, and names the ions without radii', () => {
+    const r = pdw('enumerate', '--a', 'Cs', '--b', 'Sn', '--x', 'I');
+    expect(r.stdout).toMatch(/CsSnI3\s+Cs\+1 Sn\+2 I-1\s+0\.8612\s+0\.523\s+4\.24\s+Cs\+1 1\.88 \(12\) Sn\+2 1\.15 \(6, csv\) I-1 2\.2 \(6\)/);
+    const counted = pdw('enumerate', '--a', 'Cs', '--b', 'Au,Pd', '--x', 'I,Cl', '--oxidation', 'all', '--no-t', '--count');
+    expect(counted.stdout).toMatch(/no Shannon radius for: Au\+2 \(2 combinations\)/);
+    const hybrid = pdw('enumerate', '--a', 'Cs', '--b', 'Sn,Ti,Bi', '--x', 'I', '--vacancy-ordered', '--layered', '--no-t', '--json');
+    expect((JSON.parse(hybrid.stdout) as { formula: string }[]).map((c) => c.formula)).toEqual(['CsSnI3', 'Cs2SnI6', 'Cs2TiI6', 'Cs3Bi2I9']);
+  });
+});
