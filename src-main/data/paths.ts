@@ -23,9 +23,20 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv ? resolve(fromEnv) : resolve(projectRoot(), '..', 'shared', 'data');
 }
 
-/** Generated, git-ignored resources (element table) and the committed default model. */
-export function resourcesDir(): string {
+/**
+ * Generated, git-ignored resources (element table) and the committed default model. In a packaged
+ * Electron app they sit beside the app archive (electron-builder's extraResources: the archive holds
+ * code, the folder holds data that workers and SQLite read as plain files), found through
+ * `process.resourcesPath`; from a checkout they sit under the project root.
+ */
+export function resourcesDir(resourcesPath: string | undefined = (process as { resourcesPath?: string }).resourcesPath): string {
+  if (resourcesPath && existsSync(join(resourcesPath, 'resources', 'models'))) return join(resourcesPath, 'resources');
   return join(projectRoot(), 'resources');
+}
+
+/** The built renderer (index.html and assets), packed with the code. */
+export function rendererDir(): string {
+  return join(projectRoot(), 'dist-renderer');
 }
 
 export function elementTablePath(): string {

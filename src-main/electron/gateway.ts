@@ -11,7 +11,41 @@ export class GatewayError extends Error {
   override name = 'GatewayError';
 }
 
-/** True when the calling frame is the workbench's own page (file:// URL of dist-renderer/index.html). */
+/** The renderer's origin: served by the app:// protocol handler, never from file:// (see main.ts). */
+export const APP_ORIGIN = 'app://pdw';
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * The file under `rendererDir` that an app:// request asks for, or null for anything else (another
+ * host, a path that leaves the folder, a NUL, a malformed escape): the protocol handler answers 404.
+ */
+export function rendererFileFor(requestUrl: string, rendererDir: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'app:' || url.host !== 'pdw') return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0') || path.split('/').includes('..')) return null;
+  const rel = path === '/' ? 'index.html' : path.replace(/^\/+/, '');
+  const root = rendererDir.replace(/[\\/]+$/, '');
+  const file = `${root}/${rel}`;
+  return file.startsWith(`${root}/`) ? file : null;
+}
+
+/** Navigation the window may do: only within the app's own page (hash changes); everything else is refused. */
+export function isAllowedNavigation(url: string): boolean {
+  return url.split('#')[0] === APP_INDEX_URL;
+}
+
+/** True when the calling frame is the workbench's own page (app://pdw/index.html). */
 export function isTrustedSender(frameUrl: string | undefined, rendererIndexUrl: string): boolean {
   if (!frameUrl) return false;
   const strip = (u: string): string => u.split('#')[0]!.split('?')[0]!;

@@ -6,14 +6,15 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session, utilityProcess, type UtilityProcess } from 'electron';
 import { CHANNELS } from '../../shared/api/contract.js';
-import { projectRoot } from '../data/paths.js';
-import { checkInvoke, EngineCalls, EVENT_CHANNEL, INVOKE_CHANNEL, type EngineMessage } from './gateway.js';
+import { projectRoot, rendererDir } from '../data/paths.js';
+import { APP_INDEX_URL, checkInvoke, EngineCalls, EVENT_CHANNEL, INVOKE_CHANNEL, isAllowedNavigation, rendererFileFor, type EngineMessage } from './gateway.js';
 
 const root = projectRoot();
-const indexFile = join(root, 'dist-renderer', 'index.html');
-const indexUrl = pathToFileURL(indexFile).href;
+const indexUrl = APP_INDEX_URL;
+// the renderer is served from app://pdw/, a standard secure scheme (not file://, whose pages share one origin)
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 let engine: UtilityProcess | null = null;
 let window: BrowserWindow | null = null;
 let quitting = false;
@@ -57,14 +58,24 @@ function createWindow(): void {
     },
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event, url) => {
-    if (url !== indexUrl) event.preventDefault();
-  });
-  void window.loadFile(indexFile);
+  const guard = (event: { preventDefault(): void }, url: string): void => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  };
+  window.webContents.on('will-navigate', guard);
+  window.webContents.on('will-redirect', guard);
+  window.webContents.on('will-frame-navigate', (event) => guard(event, event.url));
+  void window.loadURL(indexUrl);
   window.on('closed', () => (window = null));
 }
 
 void app.whenReady().then(() => {
+  // no permission (camera, notifications, geolocation, ...) is ever granted to the page
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle('app', (request) => {
+    const file = rendererFileFor(request.url, rendererDir());
+    return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
+  });
   startEngine();
   ipcMain.handle(INVOKE_CHANNEL, (event, channel: unknown, payload: unknown) => {
     const { channel: c, request } = checkInvoke(event.senderFrame?.url, indexUrl, channel, payload);

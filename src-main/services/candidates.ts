@@ -51,7 +51,7 @@ export class CandidateService {
     const composition = compositionOfSites(candidate.sites);
     // the screen's own model explains its predictions (the active one may have changed since)
     const predictor = this.models.predictor(this.library.screen(stored.screenId).inputs.modelDir);
-    const edm = predictor.featurizer.featurize(composition);
+    const edm = predictor.descriptorMatrix(composition);
     const layout = predictor.featurizer.layout;
     const values = edm.elements.map((_, r) => Array.from(edm.values.subarray(r * edm.width, (r + 1) * edm.width)));
     const columns = Array.from({ length: edm.width }, (_, k) => (k < layout.mat2vec[1] ? `mat2vec ${k}` : k < layout.attributes[1] ? `attr ${k - layout.attributes[0]}` : `frac ${k - layout.fraction[0]}`));

@@ -1,7 +1,6 @@
 /** `pdw serve`: the workbench in a browser, on 127.0.0.1 with a session token. */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { projectRoot } from '../../data/paths.js';
+import { rendererDir } from '../../data/paths.js';
 import { startServer } from '../../server/server.js';
 import { bootWorkbench } from '../../services/workbench.js';
 import { positiveInt } from '../options.js';
@@ -15,7 +14,7 @@ export interface ServeOptions {
 
 export async function serve(opts: ServeOptions, why?: string): Promise<void> {
   const { workbench, backend } = await bootWorkbench({ workspace: opts.workspace, ...(opts.model ? { model: opts.model } : {}), ...(opts.backend ? { backend: opts.backend } : {}) });
-  const server = await startServer(workbench, { ...(opts.port ? { port: opts.port } : {}), staticDir: join(projectRoot(), 'dist-renderer') });
+  const server = await startServer(workbench, { ...(opts.port ? { port: opts.port } : {}), staticDir: rendererDir() });
   if (why) console.log(why);
   console.log(`Perovskite Workbench is running (backend ${backend}, workspace ${opts.workspace}).`);
   console.log(`Open this address in a browser (it carries the session token):\n\n  ${server.url}\n`);

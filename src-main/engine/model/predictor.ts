@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Composition, ElementSymbol } from '../../../shared/index.js';
 import type { ElementTable } from '../../data/elements/load.js';
-import { Featurizer, type DistinctRowBatch } from '../featurize/index.js';
+import { Featurizer, type DistinctRowBatch, type EdmMatrix } from '../featurize/index.js';
 import { loadModel, type ModelBundle } from './bundle.js';
 import type { ModelCard } from './card.js';
 import { forward } from './transformer.js';
@@ -131,8 +131,18 @@ export class EnsemblePredictor {
     return out;
   }
 
+  /**
+   * The element descriptor matrix of one composition as the model was trained to see it: padded to
+   * the training cap (more rows only when the composition has more elements).
+   */
+  descriptorMatrix(composition: Composition): EdmMatrix {
+    const full = this.featurizer.featurize(composition);
+    const rows = Math.max(this.card.featurizer.maxElements, full.elements.length);
+    return { ...full, rows, values: full.values.subarray(0, rows * full.width), mask: full.mask.subarray(0, rows) };
+  }
+
   attention(composition: Composition): AttentionMaps {
-    const edm = this.featurizer.featurize(composition);
+    const edm = this.descriptorMatrix(composition);
     const { config } = this.card;
     const params = this.bundle.members[0]!;
     const result = tf.tidy(() => {

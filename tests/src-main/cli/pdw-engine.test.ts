@@ -73,7 +73,7 @@ describe("a model trained on a column named 'gap'", () => {
 describe('pdw predict', () => {
   it('reads formulas from a CSV column or stdin, streams JSON Lines, and names the lines it skips', () => {
     const file = join(dir, 'formulas.csv');
-    const rows = ['formula,source', 'BaTiO3,a', 'Xx3,b', ...Array.from({ length: 2500 }, (_, i) => `${['SrTiO3', 'CaZrO3', 'KNbO3'][i % 3]},c`), 'LiNaKRbCsFrO3,d'];
+    const rows = ['formula,source', 'BaTiO3,a', 'Xx3,b', ...Array.from({ length: 2500 }, (_, i) => `${['SrTiO3', 'CaZrO3', 'KNbO3'][i % 3]},c`), 'LiNaKRbCsFrMgSrO3,d'];
     writeFileSync(file, rows.join('\n'));
     const r = pdw('predict', '--model', model, '--file', file, '--jsonl');
     expect(r.code).toBe(1);
@@ -81,7 +81,7 @@ describe('pdw predict', () => {
     expect(lines).toHaveLength(2501);
     expect(lines[0]!.formula).toBe('BaTiO3');
     expect(r.stderr).toMatch(/skipped line 3: cannot parse "Xx3"/);
-    expect(r.stderr).toMatch(/skipped line 2504: .*at most 6/);
+    expect(r.stderr).toMatch(/skipped line 2504: .*at most 8/);
     expect(r.stderr).toMatch(/2 of 2503 formulas skipped/);
     const piped = spawnSync(process.execPath, [join(root, 'bin', 'pdw.js'), 'predict', '--model', model, '--file', '-', '--json'], { input: 'SrTiO3\n\nCaTiO3\n', encoding: 'utf8', env: { ...process.env, PDW_BACKEND: 'wasm' } });
     expect(piped.status).toBe(0);
@@ -113,7 +113,7 @@ describe('pdw predict', () => {
     expect(strict.stdout).toBe('');
     expect(strict.stderr).toMatch(/^pdw: error: argument 2: cannot parse "Xx3"/);
     expect(pdw('predict', '--model', join(dir, 'nope'), 'BaTiO3').stderr).toMatch(/no model at .*nope/);
-    expect(pdw('predict', '--model', model, 'LiNaKRbCsFrO3').stderr).toMatch(/at most 6/);
+    expect(pdw('predict', '--model', model, 'LiNaKRbCsFrMgSrO3').stderr).toMatch(/at most 8/);
     expect(pdw('predict', '--model', model, 'BaTiO3', '--backend', 'quantum').stderr).toMatch(/unknown backend 'quantum'/);
   });
 });

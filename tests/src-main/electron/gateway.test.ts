@@ -43,3 +43,26 @@ describe('engine calls', () => {
     await expect(answered).resolves.toBeNull();
   });
 });
+
+describe('the app:// protocol and navigation', () => {
+  it('serves only files inside the renderer folder', async () => {
+    const { rendererFileFor } = await import('../../../src-main/electron/gateway.js');
+    expect(rendererFileFor('app://pdw/index.html', '/opt/pdw/dist-renderer')).toBe('/opt/pdw/dist-renderer/index.html');
+    expect(rendererFileFor('app://pdw/', '/opt/pdw/dist-renderer/')).toBe('/opt/pdw/dist-renderer/index.html');
+    expect(rendererFileFor('app://pdw/assets/app.js?v=1', '/opt/pdw/dist-renderer')).toBe('/opt/pdw/dist-renderer/assets/app.js');
+    for (const bad of ['app://pdw/a%00.js', 'app://pdw/%zz', 'app://other/index.html', 'file:///etc/passwd', 'not a url', 'app://pdw/..%2f..%2fetc%2fpasswd']) {
+      expect(rendererFileFor(bad, '/opt/pdw/dist-renderer'), bad).toBeNull();
+    }
+    // dot segments are resolved by the URL parser before the path is read: they cannot leave the folder
+    for (const traversal of ['app://pdw/../secret', 'app://pdw/%2e%2e/%2e%2e/etc/passwd', 'app://pdw/a/../../../b']) {
+      expect(rendererFileFor(traversal, '/opt/pdw/dist-renderer')!.startsWith('/opt/pdw/dist-renderer/'), traversal).toBe(true);
+    }
+  });
+
+  it('allows navigation only within the app page', async () => {
+    const { isAllowedNavigation } = await import('../../../src-main/electron/gateway.js');
+    expect(isAllowedNavigation('app://pdw/index.html#/results')).toBe(true);
+    expect(isAllowedNavigation('https://evil.example/')).toBe(false);
+    expect(isAllowedNavigation('file:///opt/pdw/dist-renderer/index.html')).toBe(false);
+  });
+});
