@@ -10,16 +10,19 @@ import { resultSchemas } from './results.js';
 import type * as T from './types.js';
 
 const symbol = z.custom<ElementSymbol>((v) => typeof v === 'string' && isElementSymbol(v), 'not an element symbol');
+/** On a site: an element symbol, or a molecular ion's abbreviation (capitals; checked against the known ions when enumerating). */
+const species = z.string().refine((v) => isElementSymbol(v) || /^[A-Z][A-Z0-9]{1,4}$/.test(v), 'not an element symbol or a molecular-ion abbreviation');
 const site = z.enum(['A', 'B', 'X']);
 const range = z.tuple([z.number(), z.number()]).refine((r) => r[0] <= r[1], 'range must be [low, high]');
 
 export const spaceSchema = z.object({
-  sites: z.object({ A: z.array(symbol).max(60), B: z.array(symbol).max(60), X: z.array(symbol).max(20) }),
+  sites: z.object({ A: z.array(species).max(60), B: z.array(symbol).max(60), X: z.array(species).max(20) }),
   mixing: z.partialRecord(site, z.number().positive().max(0.5)),
   double: z.boolean(),
   /** Vacancy-ordered A2BX6 and layered A3B2X9 (absent: neither). */
   layouts: z.object({ vacancyOrdered: z.boolean().optional(), layered: z.boolean().optional() }).optional(),
-  maxElements: z.number().int().min(3).max(6),
+  /** Distinct elements per candidate (a molecular ion counts its atoms); above 6, beyond the bundled models' training. */
+  maxElements: z.number().int().min(3).max(8),
   oxidationStates: z.enum(['common', 'icsd', 'all']),
   /** Per-element oxidation states replacing the set's, e.g. { Sn: [2] }. */
   stateOverrides: z.partialRecord(symbol, z.array(z.number().int().min(-4).max(8).refine((n) => n !== 0, 'an oxidation state is not 0')).min(1).max(8)).optional(),

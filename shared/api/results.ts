@@ -45,7 +45,7 @@ const screenSummary: z.ZodType<T.ScreenSummary> = z.object({
   id: z.number().int().positive(), status: z.enum(SCREEN_STATUSES), done: count, total: count.nullable(), modelId: z.string(),
   createdAt: z.string(), updatedAt: z.string(), error: z.string().nullable(),
 });
-const sites = z.array(z.object({ site: z.enum(['A', 'B', 'X']), species: z.array(z.object({ element: symbol, amount: finite })) }));
+const sites = z.array(z.object({ site: z.enum(['A', 'B', 'X']), species: z.array(z.object({ element: z.string().min(1).max(8), amount: finite })) }));
 const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
   id: z.number().int().positive(), seq: count, formula: z.string(), sites, oxidationStates: z.record(z.string(), z.number()),
   t: finite, mu: finite, tau: finite.nullable(), bandGap: finite.nullable(), bandGapSigma: finite.nullable(),

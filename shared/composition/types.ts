@@ -20,10 +20,13 @@ export interface Composition {
 /** The crystallographic sites of an ABX3-type perovskite. */
 export type SiteLabel = 'A' | 'B' | 'X';
 
-/** The species on one site and their amounts per formula unit (e.g. X: I 1.5, Br 1.5). */
+/** What sits on a site: an element symbol, or a molecular ion's abbreviation (MA, FA, ...; capitals only). */
+export type SpeciesSymbol = ElementSymbol | string;
+
+/** The species on one site and their amounts per formula unit (e.g. X: I 1.5, Br 1.5; A: MA 1). */
 export interface SiteOccupancy {
   readonly site: SiteLabel;
-  readonly species: readonly { readonly element: ElementSymbol; readonly amount: number }[];
+  readonly species: readonly { readonly element: SpeciesSymbol; readonly amount: number }[];
 }
 
 /** A composition whose elements are assigned to sites, in A, B, X order. */

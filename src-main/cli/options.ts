@@ -91,3 +91,10 @@ export function stateOverrides(value: string): Partial<Record<ElementSymbol, num
   }
   return out;
 }
+
+/** Site species: element symbols, and molecular ions by abbreviation (MA, FA, ...), e.g. MA,FA,Cs. */
+export function speciesList(value: string): string[] {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const e of list) if (!isElementSymbol(e) && !/^[A-Z][A-Z0-9]{1,4}$/.test(e)) throw new InvalidArgumentError(`'${e}' is not an element symbol or a molecular-ion abbreviation (MA, FA, ...)`);
+  return list;
+}

@@ -8,7 +8,10 @@
  */
 import {
   cleanFloat,
+  compositionFromAmounts,
   formatSites,
+  isElementSymbol,
+  type SpeciesSymbol,
   type Composition,
   type ElementAmount,
   type ElementSymbol,
@@ -24,8 +27,9 @@ const SITES: readonly SiteLabel[] = ['A', 'B', 'X'];
 /** Duplicate removal keeps a key per composition only when sites share elements; this bounds its memory. */
 const MAX_DEDUPE_KEYS = 5_000_000;
 
+/** An element or a molecular ion (by abbreviation) on a site, with its amount per formula unit. */
 interface Species {
-  readonly element: ElementSymbol;
+  readonly element: SpeciesSymbol;
   readonly amount: number;
 }
 
@@ -53,6 +57,10 @@ interface Occupancy {
   /** and its elements with amounts and atomic fractions (the layout's atoms per formula unit are fixed). */
   readonly elements: readonly ElementAmount[];
   readonly atoms: number;
+  /** With a molecular ion: its atoms' amounts (the candidate's composition is then built from them). */
+  readonly atomAmounts: readonly (readonly [ElementSymbol, number])[] | null;
+  /** Distinct elements of the site (a molecular ion counts its atoms), for the element cap. */
+  readonly elementSymbols: readonly string[];
 }
 
 /** Atoms per formula unit: ABX3 5, A2BB'X6 10, A2BX6 9, A3B2X9 14. */
@@ -60,13 +68,22 @@ const LAYOUT_ATOMS = { plain: 5, double: 10, vacancyOrdered: 9, layered: 14 } as
 
 function occupancy(table: ElementTable, opts: EnumerationOptions, site: SiteLabel, species: Species[], atoms: number): Occupancy {
   const record: SiteOccupancy = { site, species };
+  const hasMolecule = species.some((s) => table.molecules.has(s.element));
+  const atomAmounts = hasMolecule
+    ? species.flatMap((s): (readonly [ElementSymbol, number])[] => {
+        const m = table.molecules.get(s.element);
+        return m ? m.atoms.map(([el, n]) => [el, n * s.amount] as const) : [[s.element as ElementSymbol, s.amount] as const];
+      })
+    : null;
   return {
+    atomAmounts,
+    elementSymbols: atomAmounts ? [...new Set(atomAmounts.map(([el]) => el))] : species.map((s) => s.element),
     site,
     species,
     options: stateOptions(table, site, species, opts),
     occupancy: record,
     text: formatSites([record]),
-    elements: species.map((s) => ({ element: s.element, amount: cleanFloat(s.amount), fraction: cleanFloat(s.amount / atoms) })),
+    elements: hasMolecule ? [] : species.map((s) => ({ element: s.element as ElementSymbol, amount: cleanFloat(s.amount), fraction: cleanFloat(s.amount / atoms) })),
     atoms,
   };
 }
@@ -76,9 +93,11 @@ export class EnumerationError extends Error {
 }
 
 /** The states an element may take on a site: its override, else the chosen set (ICSD falls back to common when empty). */
-function allowedStates(table: ElementTable, element: ElementSymbol, site: SiteLabel, opts: Pick<EnumerationOptions, 'oxidationStates' | 'stateOverrides'>): number[] {
+function allowedStates(table: ElementTable, element: SpeciesSymbol, site: SiteLabel, opts: Pick<EnumerationOptions, 'oxidationStates' | 'stateOverrides'>): number[] {
+  const molecule = table.molecules.get(element);
+  if (molecule) return molecule.site === site || (site === 'A' && molecule.charge > 0) ? [molecule.charge].filter((q) => (site === 'X' ? q < 0 : q > 0)) : [];
   const record = table.get(element);
-  const override = opts.stateOverrides?.[element];
+  const override = opts.stateOverrides?.[element as ElementSymbol];
   const set = opts.oxidationStates;
   const states =
     override ??
@@ -91,6 +110,7 @@ export function enumerationNotes(table: ElementTable, opts: EnumerationOptions):
   const notes: string[] = [];
   if (opts.oxidationStates === 'icsd') {
     for (const e of new Set(SITES.flatMap((s) => opts.sites[s]))) {
+      if (!isElementSymbol(e)) continue; // molecular ions have one charge
       const r = table.get(e);
       if (r.icsdOxidationStates.length === 0 && opts.stateOverrides?.[e] === undefined) notes.push(`${e} has no ICSD oxidation states; its common states (${r.commonOxidationStates.join(', ') || 'none'}) are used`);
     }
@@ -119,7 +139,10 @@ function stateOptions(table: ElementTable, site: SiteLabel, species: readonly Sp
         const state = chosen[k]!;
         charge += s.amount * state;
         meanState += (s.amount / total) * state;
-        const r = shannonRadius(table, s.element, state, SITE_COORDINATION[site]);
+        const m = table.molecules.get(s.element);
+        const r: RadiusChoice | null = m
+          ? { element: s.element, oxidationState: state, radius: m.radius, coordination: SITE_COORDINATION[site], fallback: false, spin: null, source: 'molecular ion' }
+          : shannonRadius(table, s.element as ElementSymbol, state, SITE_COORDINATION[site]);
         if (r === null) missing.push(`${s.element}${signed(state)}`);
         if (r === null || radius === null) radius = null;
         else {
@@ -182,8 +205,11 @@ export function validateOptions(table: ElementTable, opts: EnumerationOptions): 
     if (list.length === 0) throw new EnumerationError(`no elements chosen for site ${site}`);
     if (new Set(list).size !== list.length) throw new EnumerationError(`site ${site} lists an element twice`);
     for (const e of list) {
+      const molecule = table.molecules.get(e);
+      if (!molecule && !isElementSymbol(e)) throw new EnumerationError(`'${e}' on site ${site} is neither an element nor a known molecular ion (known: ${[...table.molecules.keys()].join(', ')})`);
+      if (molecule && molecule.site !== site) throw new EnumerationError(`${molecule.name} (${e}) sits on site ${molecule.site}, not ${site}`);
       if (allowedStates(table, e, site, opts).length === 0) {
-        const how = opts.stateOverrides?.[e] ? 'of the states set for it' : `${opts.oxidationStates} oxidation state`;
+        const how = isElementSymbol(e) && opts.stateOverrides?.[e] ? 'of the states set for it' : `${opts.oxidationStates} oxidation state`;
         throw new EnumerationError(`${e} has no ${site === 'X' ? 'negative' : 'positive'} ${how}, so it cannot sit on site ${site}`);
       }
     }
@@ -285,7 +311,7 @@ function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally:
     for (const a of aList) {
       for (const b of bList) {
         for (const x of xList) {
-          if (a.species.length + b.species.length + x.species.length > opts.maxElements) continue;
+          if (a.atomAmounts || b.atomAmounts || x.atomAmounts ? new Set([...a.elementSymbols, ...b.elementSymbols, ...x.elementSymbols]).size > opts.maxElements : a.species.length + b.species.length + x.species.length > opts.maxElements) continue;
           if (seen) {
             // only when sites share elements: an element may not sit on two sites, and one composition
             // may be reached twice
@@ -322,6 +348,15 @@ function* keptCombinations(table: ElementTable, opts: EnumerationOptions, tally:
   }
 }
 
+/** The atoms of a candidate with a molecular ion (MAPbI3 = C H6 N Pb I3), merged across sites. */
+function moleculeComposition(occ: readonly Occupancy[]): Composition {
+  const amounts = new Map<ElementSymbol, number>();
+  for (const o of occ) {
+    for (const [el, n] of o.atomAmounts ?? o.species.map((s) => [s.element as ElementSymbol, s.amount] as const)) amounts.set(el, (amounts.get(el) ?? 0) + n);
+  }
+  return compositionFromAmounts([...amounts]);
+}
+
 /**
  * Streams candidates in a fixed order (`seq` counts kept candidates from 0). With `counts`, tallies
  * every stage.
@@ -330,14 +365,14 @@ export function* enumerateCandidates(table: ElementTable, opts: EnumerationOptio
   let seq = 0;
   for (const { occupancies: occ, assignment: best } of keptCombinations(table, opts, counts ?? {})) {
     const [a, b, x] = occ;
-    const oxidationStates: Partial<Record<ElementSymbol, number>> = {};
+    const oxidationStates: Record<SpeciesSymbol, number> = {};
     occ.forEach((o, k) => o.species.forEach((s, i) => (oxidationStates[s.element] = best.choice[k]!.states[i]!)));
     const sites: SiteComposition = [a.occupancy, b.occupancy, x.occupancy];
     yield {
       seq: seq++,
       formula: a.text + b.text + x.text,
       sites,
-      composition: { elements: [...a.elements, ...b.elements, ...x.elements], totalAmount: a.atoms },
+      composition: a.atomAmounts || b.atomAmounts || x.atomAmounts ? moleculeComposition(occ) : { elements: [...a.elements, ...b.elements, ...x.elements], totalAmount: a.atoms },
       oxidationStates,
       tolerance: best.t,
       octahedral: best.mu,

@@ -1,4 +1,4 @@
-import type { ElementSymbol, SiteComposition, SiteLabel } from '../../shared/index.js';
+import type { ElementSymbol, SiteComposition, SiteLabel, SpeciesSymbol } from '../../shared/index.js';
 import type { RadiusSource } from '../data/elements/types.js';
 
 /** pymatgen's common states, its ICSD states (an element without any falls back to common, noted), or all it lists. */
@@ -24,7 +24,8 @@ export interface GeometryFilters {
 }
 
 export interface EnumerationOptions {
-  readonly sites: Readonly<Record<SiteLabel, readonly ElementSymbol[]>>;
+  /** Per site: element symbols, and on A (X for formate) molecular ions by abbreviation. */
+  readonly sites: Readonly<Record<SiteLabel, readonly SpeciesSymbol[]>>;
   /** Fraction step for two-element mixing on a site (0.25 gives 0.25/0.75, 0.5/0.5, 0.75/0.25); absent: no mixing. */
   readonly mixing: Readonly<Partial<Record<SiteLabel, number>>>;
   /** Also enumerate ordered double perovskites A2BB'X6. */
@@ -43,7 +44,8 @@ export const DEFAULT_FILTERS: GeometryFilters = { tolerance: [0.8, 1.1], octahed
 
 /** The radius used for one species, and how it was found. */
 export interface RadiusChoice {
-  readonly element: ElementSymbol;
+  /** The element, or a molecular ion's abbreviation. */
+  readonly element: SpeciesSymbol;
   readonly oxidationState: number;
   readonly radius: number;
   /** Coordination number the radius is for. */
@@ -51,7 +53,8 @@ export interface RadiusChoice {
   /** True when the site's own coordination (A 12, B 6, X 6) was not in the table. */
   readonly fallback: boolean;
   readonly spin: string | null;
-  readonly source: RadiusSource;
+  /** pymatgen or shannon_radii.csv (Shannon radii), or 'molecular ion' (an effective radius, Kieslich et al.). */
+  readonly source: RadiusSource | 'molecular ion';
 }
 
 export interface Candidate {
@@ -61,7 +64,7 @@ export interface Candidate {
   readonly formula: string;
   readonly sites: SiteComposition;
   /** The charge-balancing oxidation state of each element. */
-  readonly oxidationStates: Readonly<Partial<Record<ElementSymbol, number>>>;
+  readonly oxidationStates: Readonly<Record<SpeciesSymbol, number>>;
   readonly tolerance: number;
   readonly octahedral: number;
   /** Bartel's tau; null when rA <= rB, where it is undefined. */

@@ -1,6 +1,6 @@
 /** What the library stores per candidate and per prediction, and what it gives back. */
 import type { CandidateSummary } from '../../shared/api/types.js';
-import type { SiteComposition } from '../../shared/index.js';
+import type { Composition, SiteComposition } from '../../shared/index.js';
 import type { Candidate } from '../enumerate/types.js';
 
 /** One candidate as written: text columns already serialized (the enumeration worker does that). */
@@ -34,11 +34,12 @@ export interface StoredCandidate {
   readonly row: CandidateRow;
 }
 
-export function candidateRecord(c: Candidate): CandidateRecord {
+/** The record of a candidate; its elements come from the composition (a molecular ion's atoms), else the sites. */
+export function candidateRecord(c: Candidate & { readonly composition?: Composition }): CandidateRecord {
   return {
     seq: c.seq,
     formula: c.formula,
-    elements: [...new Set(c.sites.flatMap((s) => s.species.map((sp) => sp.element)))],
+    elements: c.composition ? c.composition.elements.map((e) => e.element) : [...new Set(c.sites.flatMap((s) => s.species.map((sp) => sp.element)))],
     sitesJson: JSON.stringify(c.sites),
     oxidationJson: JSON.stringify(c.oxidationStates),
     t: c.tolerance,

@@ -12,10 +12,17 @@ import type { ModelStore } from './models.js';
 import { TrainingNeighbours } from './neighbours.js';
 
 
-/** The composition a candidate's sites describe (no formula re-parsing). */
-export function compositionOfSites(sites: SiteComposition) {
+/** The composition a candidate's sites describe, molecular ions as their atoms (no formula re-parsing). */
+export function compositionOfSites(sites: SiteComposition, table: ElementTable) {
   const amounts = new Map<ElementSymbol, number>();
-  for (const site of sites) for (const sp of site.species) amounts.set(sp.element, (amounts.get(sp.element) ?? 0) + sp.amount);
+  const add = (el: ElementSymbol, n: number): void => void amounts.set(el, (amounts.get(el) ?? 0) + n);
+  for (const site of sites) {
+    for (const sp of site.species) {
+      const molecule = table.molecules.get(sp.element);
+      if (molecule) for (const [el, n] of molecule.atoms) add(el, n * sp.amount);
+      else add(sp.element as ElementSymbol, sp.amount);
+    }
+  }
   return compositionFromAmounts([...amounts]);
 }
 
@@ -48,7 +55,7 @@ export class CandidateService {
     const stored = this.library.candidate(candidateId);
     if (!stored) throw new NotFoundError(`no candidate ${candidateId}`);
     const candidate = stored.row;
-    const composition = compositionOfSites(candidate.sites);
+    const composition = compositionOfSites(candidate.sites, this.table);
     // the screen's own model explains its predictions (the active one may have changed since)
     const predictor = this.models.predictor(this.library.screen(stored.screenId).inputs.modelDir);
     const edm = predictor.descriptorMatrix(composition);

@@ -32,6 +32,8 @@ export function radiusLines(table: ElementTable, sites: SiteComposition, oxidati
     site.species.map((sp) => {
       const state = oxidationStates[sp.element];
       if (state === undefined) return `${sp.element} (site ${site.site}): no oxidation state recorded`;
+      const molecule = table.molecules.get(sp.element);
+      if (molecule) return `${sp.element} = ${molecule.name}, ${molecule.formula}${signed(state)} (site ${site.site}): effective radius ${molecule.radius} Å; ${molecule.radiusSource}`;
       const r = shannonRadius(table, sp.element as ElementSymbol, state, SITE_COORDINATION[site.site]);
       const ion = `${sp.element}${signed(state)}`;
       const source = r?.source === 'pymatgen' ? "Shannon 1976 via pymatgen" : "Shannon 1976 + additions, shannon_radii.csv (Bartel et al.)";

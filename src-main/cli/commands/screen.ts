@@ -11,7 +11,7 @@ import { mergeLibraryFiles, openCandidateReader, openScreening, type CandidateQu
 import type { ScreenInputs } from '../../../shared/api/contract.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { elementList, finiteNumber, mixing, nonNegativeInt, positiveInt, positiveNumber, probability, range, stateOverrides } from '../options.js';
+import { elementList, speciesList, finiteNumber, mixing, nonNegativeInt, positiveInt, positiveNumber, probability, range, stateOverrides } from '../options.js';
 import { formatTable, num, printJson } from '../output.js';
 import { interruptSignal, progressSink } from '../progress.js';
 import { defaultModelDir, ModelStore } from '../../services/models.js';
@@ -27,9 +27,9 @@ function checked<T>(what: string, schema: { safeParse(v: unknown): { success: tr
 }
 
 interface SpaceOptions {
-  a: ElementSymbol[];
+  a: string[];
   b: ElementSymbol[];
-  x: ElementSymbol[];
+  x: string[];
   mix?: Partial<Record<SiteLabel, number>>;
   double?: boolean;
   vacancyOrdered?: boolean;
@@ -44,14 +44,14 @@ interface SpaceOptions {
 
 function addSpaceOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--a <elements>', 'A-site elements, e.g. Ca,Sr,Ba', elementList)
+    .requiredOption('--a <species>', 'A-site elements and molecular cations, e.g. Ca,Sr,Ba or MA,FA,Cs', speciesList)
     .requiredOption('--b <elements>', 'B-site elements, e.g. Ti,Zr', elementList)
-    .requiredOption('--x <elements>', 'X-site elements, e.g. O,S', elementList)
+    .requiredOption('--x <species>', 'X-site elements (and formate, HCOO), e.g. O,S or I,Br', speciesList)
     .option('--mix <site:step,...>', 'two-element mixing on a site at a fraction step, e.g. A:0.25,X:0.5', mixing)
     .option('--double', "also enumerate ordered double perovskites A2BB'X6")
     .option('--vacancy-ordered', 'also enumerate vacancy-ordered double perovskites A2BX6 (e.g. Cs2SnI6)')
     .option('--layered', 'also enumerate layered A3B2X9 (e.g. Cs3Bi2I9)')
-    .option('--max-elements <n>', 'cap on distinct elements per candidate (3-6)', positiveInt, 6)
+    .option('--max-elements <n>', 'cap on distinct elements per candidate, a molecular ion counting its atoms (3-8; the bundled models learned up to 6)', positiveInt, 6)
     .option('--oxidation <set>', "oxidation states: common, icsd (an element without ICSD states uses its common ones) or all (pymatgen's full list)", 'common')
     .option('--states <el:state,...>', 'oxidation states set by hand for some elements, replacing the set\'s (e.g. Sn:2,Dy:2)', stateOverrides)
     .option('--t <lo:hi>', 'Goldschmidt tolerance-factor window', range, [0.8, 1.1] as [number, number])
@@ -75,7 +75,7 @@ function spaceFrom(o: SpaceOptions): Space {
 }
 
 function radiiText(radii: readonly { element: string; oxidationState: number; radius: number; coordination: number; fallback: boolean; source: string }[]): string {
-  return radii.map((r) => `${r.element}${r.oxidationState > 0 ? '+' : ''}${r.oxidationState} ${r.radius} (${r.coordination}${r.fallback ? '*' : ''}${r.source === 'pymatgen' ? '' : ', csv'})`).join(' ');
+  return radii.map((r) => `${r.element}${r.oxidationState > 0 ? '+' : ''}${r.oxidationState} ${r.radius} (${r.coordination}${r.fallback ? '*' : ''}${r.source === 'pymatgen' ? '' : r.source === 'molecular ion' ? ', effective' : ', csv'})`).join(' ');
 }
 
 function signed(states: Readonly<Record<string, number | undefined>>): string {

@@ -2,13 +2,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ElementSymbol } from '../../../shared/index.js';
 import { elementTablePath } from '../paths.js';
+import { loadMolecularIons, type MolecularIon } from './molecules.js';
 import { ELEMENT_TABLE_FORMAT, type ElementRecord, type ElementTableFile } from './types.js';
 
 export class ElementTable {
   private readonly bySymbol: ReadonlyMap<string, ElementRecord>;
 
-  constructor(readonly file: ElementTableFile) {
+  /** Molecular ions (MA, FA, ...) by abbreviation: species that sit on a site like an element. */
+  readonly molecules: ReadonlyMap<string, MolecularIon>;
+
+  constructor(
+    readonly file: ElementTableFile,
+    molecules: readonly MolecularIon[] = [],
+  ) {
     this.bySymbol = new Map(file.elements.map((e) => [e.symbol, e]));
+    this.molecules = new Map(molecules.map((m) => [m.abbreviation, m]));
   }
 
   get elements(): readonly ElementRecord[] {
@@ -38,7 +46,7 @@ export function loadElementTable(path: string = elementTablePath()): ElementTabl
   }
   const file = JSON.parse(readFileSync(path, 'utf8')) as ElementTableFile;
   if (file.format !== ELEMENT_TABLE_FORMAT) throw new Error(`${path} has format '${String(file.format)}', expected '${ELEMENT_TABLE_FORMAT}'; run 'npm run setup'`);
-  const table = new ElementTable(file);
+  const table = new ElementTable(file, path === elementTablePath() ? loadMolecularIons() : []);
   if (path === elementTablePath()) cached = table;
   return table;
 }

@@ -160,3 +160,32 @@ describe('halide and lead-free chemistry', () => {
     expect(counts.missingRadii).toEqual({ 'Au+2': 2 });
   });
 });
+
+describe('molecular cations on the A site', () => {
+  const hybrid: EnumerationOptions = { ...base, sites: { A: ['MA', 'FA', 'Cs'], B: ['Pb', 'Sn'], X: ['I', 'Br'] }, mixing: { A: 0.25, X: 0.25 } };
+
+  it('MAPbI3 and FAPbI3: effective radii, t = 0.91 and 0.99, the model sees their atoms', () => {
+    const [ma, fa] = [...enumerateCandidates(table, { ...base, sites: { A: ['MA', 'FA'], B: ['Pb'], X: ['I'] } })];
+    expect(ma).toMatchObject({ formula: 'MAPbI3', oxidationStates: { MA: 1, Pb: 2, I: -1 } });
+    expect(ma!.tolerance.toFixed(2)).toBe('0.91');
+    expect(fa!.tolerance.toFixed(2)).toBe('0.99');
+    expect(ma!.radii[0]).toMatchObject({ element: 'MA', radius: 2.17, source: 'molecular ion' });
+    expect(Object.fromEntries(ma!.composition.elements.map((e) => [e.element, e.amount]))).toEqual({ C: 1, H: 6, N: 1, Pb: 1, I: 3 });
+    expect(ma!.composition.elements.reduce((s, e) => s + e.fraction, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('counts MA, FA, Cs / Pb, Sn / I, Br with A and X mixing: 12 x 2 x 5 = 120, of which 36 have 7 elements', () => {
+    // A: 3 species + 3 pairs x 3 fractions = 12; B: 2; X: 2 + 3 = 5. Seven elements (C, H, N, Cs, B, I, Br)
+    // need a molecule-Cs mix on A (2 pairs x 3 fractions) with the I/Br mix on X (3): 6 x 2 x 3 = 36.
+    const open = { ...hybrid, filters: NO_FILTERS };
+    expect(countCandidates(table, { ...open, maxElements: 8 }).candidates).toBe(120);
+    expect(countCandidates(table, { ...open, maxElements: 6 }).candidates).toBe(84);
+    const mixed = [...enumerateCandidates(table, { ...open, maxElements: 8 })].find((c) => c.formula === '(FA0.75Cs0.25)Pb(I0.75Br0.25)3')!;
+    expect(mixed.composition.elements.map((e) => e.element).sort()).toEqual(['Br', 'C', 'Cs', 'H', 'I', 'N', 'Pb']);
+  });
+
+  it('refuses an unknown abbreviation and a molecular ion on the wrong site', () => {
+    expect(() => countCandidates(table, { ...base, sites: { A: ['XQ'], B: ['Pb'], X: ['I'] } })).toThrow(/'XQ' on site A is neither an element nor a known molecular ion \(known: NH4, HA, MA/);
+    expect(() => countCandidates(table, { ...base, sites: { A: ['Cs'], B: ['Pb'], X: ['MA'] } })).toThrow(/methylammonium \(MA\) sits on site A, not X/);
+  });
+});
