@@ -71,6 +71,7 @@ export type Space = z.infer<typeof spaceSchema>;
 
 export const contract = {
   elements: { request: z.object({}), result: null as unknown as readonly T.ElementInfo[] },
+  molecularIons: { request: z.object({}), result: null as unknown as readonly T.MolecularIonInfo[] },
   model: { request: z.object({}), result: null as unknown as T.ModelSummary | null },
   models: { request: z.object({}), result: null as unknown as readonly T.ModelSummary[] },
   activateModel: { request: z.object({ dir: z.string().min(1).max(4096) }), result: null as unknown as T.ModelSummary },

@@ -73,8 +73,14 @@ const trainSummary: z.ZodType<T.TrainSummary> = z.object({
   confusion: z.object({ tn: count, fp: count, fn: count, tp: count }).nullable(),
 });
 
+const molecularIon: z.ZodType<T.MolecularIonInfo> = z.object({
+  abbreviation: z.string().regex(/^[A-Z][A-Z0-9]+$/), name: z.string(), formula: z.string(), atoms: z.string(),
+  charge: z.number().int(), site: z.enum(['A', 'X']), radius: finite, radiusSource: z.string(),
+});
+
 export const resultSchemas = {
   elements: z.array(elementInfo),
+  molecularIons: z.array(molecularIon),
   model: modelSummary.nullable(),
   models: z.array(modelSummary),
   activateModel: modelSummary,

@@ -18,6 +18,21 @@ export interface ElementInfo {
   readonly usable: boolean;
 }
 
+/** A molecular ion that sits on a site like an element (MA on A, formate on X). */
+export interface MolecularIonInfo {
+  readonly abbreviation: string;
+  readonly name: string;
+  /** As chemists write it, e.g. CH3NH3. */
+  readonly formula: string;
+  /** Its atoms, e.g. "C H6 N". */
+  readonly atoms: string;
+  readonly charge: number;
+  readonly site: 'A' | 'X';
+  /** Effective ionic radius in angstrom, and where it comes from. */
+  readonly radius: number;
+  readonly radiusSource: string;
+}
+
 export interface SpaceCounts {
   readonly combinations: number;
   readonly chargeNeutral: number;

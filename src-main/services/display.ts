@@ -1,5 +1,5 @@
 /** Text for people: element tooltips and the radii behind a candidate's geometry, with their provenance. */
-import type { ElementInfo } from '../../shared/api/types.js';
+import type { ElementInfo, MolecularIonInfo } from '../../shared/api/types.js';
 import type { ElementSymbol, SiteComposition } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { shannonRadius, SITE_COORDINATION } from '../enumerate/geometry.js';
@@ -24,6 +24,19 @@ export function elementInfo(table: ElementTable): ElementInfo[] {
       usable: e.mat2vec !== null && (e.commonOxidationStates.length > 0 || e.icsdOxidationStates.length > 0) && e.shannonRadii.length > 0,
     };
   });
+}
+
+export function molecularIonInfo(table: ElementTable): MolecularIonInfo[] {
+  return [...table.molecules.values()].map((m) => ({
+    abbreviation: m.abbreviation,
+    name: m.name,
+    formula: m.formula,
+    atoms: m.atoms.map(([el, n]) => (n === 1 ? el : `${el}${n}`)).join(' '),
+    charge: m.charge,
+    site: m.site,
+    radius: m.radius,
+    radiusSource: m.radiusSource,
+  }));
 }
 
 /** One line per species: its ion, site, and the Shannon radius used (coordination, fallback). */

@@ -3,7 +3,7 @@ import type { WorkbenchApi } from '../../shared/api/contract.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateService } from './candidates.js';
 import { previewCsv } from './datasets.js';
-import { elementInfo } from './display.js';
+import { elementInfo, molecularIonInfo } from './display.js';
 import type { ModelStore } from './models.js';
 import type { ScreeningService } from './screening.js';
 import type { TrainingJobs } from './training-jobs.js';
@@ -19,6 +19,7 @@ export interface HandlerServices {
 export function channelHandlers(s: HandlerServices): WorkbenchApi {
   return {
     elements: async () => elementInfo(s.table),
+    molecularIons: async () => molecularIonInfo(s.table),
     model: async () => s.models.activeSummary(),
     models: async () => s.models.list(),
     activateModel: async ({ dir }) => s.models.activate(dir),

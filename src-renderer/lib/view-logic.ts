@@ -4,6 +4,8 @@ import type { SiteLabel } from '../../shared/index.js';
 export type SiteSets = Record<SiteLabel, string[]>;
 
 export const PRESETS: Readonly<Record<string, readonly string[]>> = {
+  'hybrid A site (MA, FA, Cs)': ['MA', 'FA', 'Cs'],
+  'lead-free B site (Sn, Ge, Bi, Sb, Ag, In)': ['Sn', 'Ge', 'Bi', 'Sb', 'Ag', 'In'],
   'alkali metals': ['Li', 'Na', 'K', 'Rb', 'Cs'],
   'alkaline earths': ['Mg', 'Ca', 'Sr', 'Ba'],
   '3d metals': ['Ti', 'V', 'Cr', 'Mn', 'Fe', 'Co', 'Ni', 'Cu', 'Zn'],

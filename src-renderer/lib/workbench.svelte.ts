@@ -1,6 +1,6 @@
 /** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
 import type { RequestOf } from '../../shared/api/contract.js';
-import type { CandidateSummary, ElementInfo, ModelSummary, ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
+import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
@@ -19,6 +19,7 @@ export interface ScreenProgressState {
 export class WorkbenchState {
   view = $state<View>('design');
   elements = $state.raw<readonly ElementInfo[]>([]);
+  molecularIons = $state.raw<readonly MolecularIonInfo[]>([]);
   model = $state.raw<ModelSummary | null>(null);
   sites = $state<SiteSets>({ A: [], B: [], X: [] });
   activeSite = $state<SiteLabel>('A');
@@ -51,6 +52,7 @@ export class WorkbenchState {
 
   async load(): Promise<void> {
     this.elements = await this.api.elements({});
+    this.molecularIons = await this.api.molecularIons({});
     this.model = await this.api.model({});
     await this.refreshScreens();
   }
@@ -64,7 +66,7 @@ export class WorkbenchState {
     const mixing: Partial<Record<SiteLabel, number>> = {};
     for (const s of ['A', 'B', 'X'] as const) if (this.mixing[s] !== null) mixing[s] = this.mixing[s]!;
     return {
-      sites: { A: this.sites.A.filter(isElementSymbol), B: this.sites.B.filter(isElementSymbol), X: this.sites.X.filter(isElementSymbol) },
+      sites: { A: this.sites.A.filter((s) => isElementSymbol(s) || this.isMolecule(s)), B: this.sites.B.filter(isElementSymbol), X: this.sites.X.filter((s) => isElementSymbol(s) || this.isMolecule(s)) },
       mixing,
       double: this.double,
       ...(this.vacancyOrdered || this.layered ? { layouts: { vacancyOrdered: this.vacancyOrdered, layered: this.layered } } : {}),
@@ -72,6 +74,10 @@ export class WorkbenchState {
       oxidationStates: this.oxidation,
       filters: { tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null, octahedral: null, tauMax: this.tauMax },
     };
+  }
+
+  isMolecule(symbol: string): boolean {
+    return this.molecularIons.some((m) => m.abbreviation === symbol);
   }
 
   get ready(): boolean {
