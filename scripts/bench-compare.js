@@ -3,16 +3,19 @@
 // prints both, so every figure has a baseline measured in the same run. PDW_BENCH_SIZES etc. apply
 // to both. The checkout is a temporary git worktree sharing this tree's node_modules and resources.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [bench = 'screen', rev = 'HEAD~1'] = process.argv.slice(2);
 
+// the baseline's own setup must find the data bundle, which sits beside this checkout, not beside the worktree
+const env = { ...process.env, PDW_DATA_DIR: process.env.PDW_DATA_DIR ?? resolve(root, '..', 'shared', 'data') };
+
 function run(cmd, args, cwd, label) {
-  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`bench-compare: ${label} failed (exit ${r.status ?? r.signal})`);
     process.exit(1);
@@ -30,8 +33,9 @@ const tree = join(dir, 'tree');
 try {
   run('git', ['worktree', 'add', '--detach', tree, commit], root, 'checking out the baseline');
   symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
-  if (!existsSync(join(tree, 'resources', 'elements'))) symlinkSync(join(root, 'resources', 'elements'), join(tree, 'resources', 'elements'));
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], tree, 'compiling the baseline');
+  // the baseline builds its own generated resources (their format may differ from this tree's)
+  run(process.execPath, [join('dist', 'src-main', 'data', 'elements', 'build-cli.js')], tree, "building the baseline's element table");
   console.log(`\n=== baseline: ${commit} (${rev}) ===`);
   run(process.execPath, [join('dist', 'bench', `${bench}.js`)], tree, 'the baseline benchmark');
   console.log('\n=== this working tree ===');

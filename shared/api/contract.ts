@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isElementSymbol, type ElementSymbol } from '../elements/symbols.js';
 import { resultSchemas } from './results.js';
+import { designSchema, shortlistSchema } from './workspace.js';
 import type * as T from './types.js';
 
 const symbol = z.custom<ElementSymbol>((v) => typeof v === 'string' && isElementSymbol(v), 'not an element symbol');
@@ -50,6 +51,8 @@ export const filtersSchema = z.object({
   ids: z.array(z.number().int().positive()).max(100_000).optional(),
 });
 
+export { designSchema, shortlistSchema, type Design, type ShortlistEntry } from './workspace.js';
+
 export const SORT_COLUMNS = ['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq'] as const;
 export const RANK_MODES = ['window', 'ucb', 'pareto'] as const;
 
@@ -80,6 +83,13 @@ export const contract = {
   cancelScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
   resumeScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
   screens: { request: z.object({}), result: null as unknown as readonly T.ScreenSummary[] },
+  describeScreen: {
+    request: z.object({ screenId: z.number().int().positive(), name: z.string().trim().max(120).nullable().optional(), note: z.string().max(2000).nullable().optional() }),
+    result: null as unknown as T.ScreenSummary,
+  },
+  workspace: { request: z.object({}), result: null as unknown as T.WorkspaceState },
+  saveDesign: { request: designSchema, result: null as unknown as { readonly ok: boolean } },
+  saveShortlist: { request: z.object({ entries: shortlistSchema }), result: null as unknown as { readonly ok: boolean } },
   query: { request: queryRequestSchema, result: null as unknown as T.CandidatePage },
   histogram: { request: filtersSchema.extend({ bins: z.number().int().min(2).max(200) }), result: null as unknown as T.Histogram },
   scatter: { request: filtersSchema.extend({ maxPoints: z.number().int().min(10).max(50_000), window: range }), result: null as unknown as T.ScatterData },

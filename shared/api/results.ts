@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isElementSymbol, type ElementSymbol } from '../elements/symbols.js';
 import type { ClassificationMetrics, ModelMetrics, RegressionMetrics } from './metrics.js';
+import { designSchema } from './workspace.js';
 import { SCREEN_STATUSES } from './runtime.js';
 import type * as T from './types.js';
 
@@ -43,7 +44,7 @@ const modelSummary: z.ZodType<T.ModelSummary> = z.object({
 const spaceCounts: z.ZodType<T.SpaceCounts> = z.object({ combinations: count, chargeNeutral: count, candidates: count, rejected: z.record(z.string(), count), missingRadii: z.record(z.string(), count), notes: z.array(z.string()), exact: z.boolean() });
 const screenSummary: z.ZodType<T.ScreenSummary> = z.object({
   id: z.number().int().positive(), status: z.enum(SCREEN_STATUSES), done: count, total: count.nullable(), modelId: z.string(),
-  createdAt: z.string(), updatedAt: z.string(), error: z.string().nullable(),
+  createdAt: z.string(), updatedAt: z.string(), error: z.string().nullable(), name: z.string().nullable(), note: z.string().nullable(),
 });
 const sites = z.array(z.object({ site: z.enum(['A', 'B', 'X']), species: z.array(z.object({ element: z.string().min(1).max(8), amount: finite })) }));
 const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
@@ -78,7 +79,16 @@ const molecularIon: z.ZodType<T.MolecularIonInfo> = z.object({
   charge: z.number().int(), site: z.enum(['A', 'X']), radius: finite, radiusSource: z.string(),
 });
 
+const workspace: z.ZodType<T.WorkspaceState> = z.object({
+  design: designSchema.nullable(),
+  shortlist: z.array(z.intersection(candidateSummary, z.object({ note: z.string(), screenId: z.number().int().positive() }))),
+});
+
 export const resultSchemas = {
+  describeScreen: screenSummary,
+  workspace,
+  saveDesign: ok,
+  saveShortlist: ok,
   elements: z.array(elementInfo),
   molecularIons: z.array(molecularIon),
   model: modelSummary.nullable(),

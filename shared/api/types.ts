@@ -1,5 +1,6 @@
 /** Data shapes that cross the process boundary (main <-> renderer). Plain JSON, no classes. */
 import type { ElementSymbol, SiteComposition } from '../index.js';
+import type { Design } from './workspace.js';
 import type { ModelMetrics } from './metrics.js';
 import type { ScreenStatus, TrainingStatus } from './runtime.js';
 
@@ -55,6 +56,15 @@ export interface ScreenSummary {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly error: string | null;
+  /** Given by the user (null until then). */
+  readonly name: string | null;
+  readonly note: string | null;
+}
+
+/** What the library kept of the user's work: the design being edited and the shortlist with notes. */
+export interface WorkspaceState {
+  readonly design: Design | null;
+  readonly shortlist: readonly (CandidateSummary & { readonly note: string; readonly screenId: number })[];
 }
 
 export interface CandidateSummary {

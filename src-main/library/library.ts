@@ -34,6 +34,9 @@ export interface ScreenRow {
   readonly total: number | null;
   readonly done: number;
   readonly error: string | null;
+  /** Given by the user; null until then. */
+  readonly name: string | null;
+  readonly note: string | null;
 }
 
 export class LibraryError extends Error {
@@ -78,6 +81,8 @@ interface RawScreen {
   total: number | null;
   done: number;
   error: string | null;
+  name: string | null;
+  note: string | null;
 }
 
 /** What every reader of a library may do: read screens and candidates, never write. */
@@ -89,6 +94,8 @@ export interface ReadableLibrary {
   query(q: CandidateQuery): QueryResult;
   histogram(filters: CandidateFilters, bins: number): Histogram;
   scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData;
+  /** A value the workspace keeps (the design being edited, the shortlist); null when never saved. */
+  state(key: string): unknown;
   /** A candidate by id, with its screen; null when there is none. */
   candidate(id: number): StoredCandidate | null;
   /** The matches of `filters` as a shortlist CSV, streamed into `out` (ended when done). */
@@ -169,7 +176,7 @@ export class Library implements ReadableLibrary {
     } catch (e) {
       throw new LibraryError(`${this.file}: the inputs of screen ${r.id} are not valid screen inputs (${(e as Error).message.split('\n')[0]})`);
     }
-    return { id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, status: r.status as ScreenStatus, inputs, modelId: r.model_id, shard: r.shard, total: r.total, done: r.done, error: r.error };
+    return { id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, status: r.status as ScreenStatus, inputs, modelId: r.model_id, shard: r.shard, total: r.total, done: r.done, error: r.error, name: r.name, note: r.note };
   }
 
   /** Registers a model (idempotent by id). */
@@ -219,6 +226,25 @@ export class Library implements ReadableLibrary {
 
   releaseRunner(id: number, token: string): void {
     this.#db.prepare("UPDATE screens SET runner_json = NULL WHERE id = ? AND json_extract(runner_json, '$.token') = ?").run(id, token);
+  }
+
+  /** Names or annotates a screen (null clears). */
+  describeScreen(id: number, text: { readonly name?: string | null; readonly note?: string | null }): ScreenRow {
+    this.screen(id); // "no screen N"
+    if (text.name !== undefined) this.#db.prepare('UPDATE screens SET name = ? WHERE id = ?').run(text.name, id);
+    if (text.note !== undefined) this.#db.prepare('UPDATE screens SET note = ? WHERE id = ?').run(text.note, id);
+    return this.screen(id);
+  }
+
+  state(key: string): unknown {
+    const raw = this.#db.prepare('SELECT value_json FROM workspace_state WHERE key = ?').pluck().get(key) as string | undefined;
+    return raw === undefined ? null : (JSON.parse(raw) as unknown);
+  }
+
+  setState(key: string, value: unknown): void {
+    this.#db
+      .prepare('INSERT INTO workspace_state (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at')
+      .run(key, JSON.stringify(value), new Date().toISOString());
   }
 
   setStatus(id: number, status: ScreenStatus, error: string | null = null): void {

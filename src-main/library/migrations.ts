@@ -123,6 +123,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE screens ADD COLUMN runner_json TEXT;
   `,
+  // 6: what a user did outside screens lives in the library too (the design being edited, the
+  // shortlist with notes), and screens get a name and a note
+  `
+  CREATE TABLE workspace_state (
+    key TEXT PRIMARY KEY,
+    value_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  ALTER TABLE screens ADD COLUMN name TEXT;
+  ALTER TABLE screens ADD COLUMN note TEXT;
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

@@ -7,6 +7,7 @@ import { elementInfo, molecularIonInfo } from './display.js';
 import type { ModelStore } from './models.js';
 import type { ScreeningService } from './screening.js';
 import type { TrainingJobs } from './training-jobs.js';
+import type { WorkspaceService } from './workspace.js';
 
 export interface HandlerServices {
   readonly table: ElementTable;
@@ -14,6 +15,7 @@ export interface HandlerServices {
   readonly screening: ScreeningService;
   readonly candidates: CandidateService;
   readonly trainingJobs: TrainingJobs;
+  readonly workspace: WorkspaceService;
 }
 
 export function channelHandlers(s: HandlerServices): WorkbenchApi {
@@ -31,6 +33,16 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
       return { ok: true };
     },
     screens: async () => s.screening.list(),
+    describeScreen: async ({ screenId, ...text }) => s.screening.describe(screenId, text),
+    workspace: async () => s.workspace.state(),
+    saveDesign: async (design) => {
+      s.workspace.saveDesign(design);
+      return { ok: true };
+    },
+    saveShortlist: async ({ entries }) => {
+      s.workspace.saveShortlist(entries);
+      return { ok: true };
+    },
     query: async (q) => s.candidates.page(q),
     histogram: async ({ bins, ...filters }) => s.candidates.histogram(filters, bins),
     scatter: async ({ maxPoints, window, ...filters }) => s.candidates.scatter(filters, maxPoints, window),

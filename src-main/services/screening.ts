@@ -37,7 +37,7 @@ export interface ForegroundScreen {
 }
 
 export function screenSummary(s: ScreenRow): ScreenSummary {
-  return { id: s.id, status: s.status, done: s.done, total: s.total, modelId: s.modelId, createdAt: s.createdAt, updatedAt: s.updatedAt, error: s.error };
+  return { id: s.id, status: s.status, done: s.done, total: s.total, modelId: s.modelId, createdAt: s.createdAt, updatedAt: s.updatedAt, error: s.error, name: s.name, note: s.note };
 }
 
 export class ScreeningService {
@@ -53,6 +53,16 @@ export class ScreeningService {
   count(space: Space, budgetMs = LIVE_COUNT_BUDGET_MS, signal?: AbortSignal): Promise<SpaceCounts> {
     this.validate(space);
     return countSpace(this.deps.table, space, { budgetMs, ...(signal ? { signal } : {}) });
+  }
+
+  /** Names or annotates a screen (an empty name clears it). */
+  describe(screenId: number, text: { readonly name?: string | null | undefined; readonly note?: string | null | undefined }): ScreenSummary {
+    return screenSummary(
+      this.deps.library.describeScreen(screenId, {
+        ...(text.name !== undefined ? { name: text.name || null } : {}),
+        ...(text.note !== undefined ? { note: text.note || null } : {}),
+      }),
+    );
   }
 
   list(): ScreenSummary[] {

@@ -19,6 +19,7 @@ import { defaultModelDir, ModelStore } from './models.js';
 import { ScreeningService } from './screening.js';
 import { TrainingJobs } from './training-jobs.js';
 import { TrainingService } from './training.js';
+import { WorkspaceService } from './workspace.js';
 
 export interface WorkbenchOptions {
   readonly table: ElementTable;
@@ -55,7 +56,7 @@ export class Workbench {
     this.screening = new ScreeningService({ table: options.table, library: this.library, models: this.models, backend: options.backend, workers: options.workers ?? Math.max(1, availableParallelism()), emit });
     this.candidates = new CandidateService(this.library, this.models, options.table);
     this.trainingJobs = new TrainingJobs(new TrainingService(options.table, options.backend), this.models, workspaceModels, emit);
-    this.api = channelHandlers({ table: options.table, models: this.models, screening: this.screening, candidates: this.candidates, trainingJobs: this.trainingJobs });
+    this.api = channelHandlers({ table: options.table, models: this.models, screening: this.screening, candidates: this.candidates, trainingJobs: this.trainingJobs, workspace: new WorkspaceService(this.library) });
   }
 
   /** Runs one channel's handler (the adapters call this after validating the request). */

@@ -1,5 +1,5 @@
 /** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
-import type { RequestOf } from '../../shared/api/contract.js';
+import type { Design, RequestOf } from '../../shared/api/contract.js';
 import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
@@ -50,9 +50,16 @@ export class WorkbenchState {
     return this.transport.api;
   }
 
+  /** True once the kept design and shortlist are applied (saving before that would overwrite them). */
+  restored = $state(false);
+
   async load(): Promise<void> {
     this.elements = await this.api.elements({});
     this.molecularIons = await this.api.molecularIons({});
+    const kept = await this.api.workspace({});
+    if (kept.design) this.applyDesign(kept.design);
+    this.shortlist = kept.shortlist;
+    this.restored = true;
     this.model = await this.api.model({});
     await this.refreshScreens();
   }
@@ -74,6 +81,41 @@ export class WorkbenchState {
       oxidationStates: this.oxidation,
       filters: { tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null, octahedral: null, tauMax: this.tauMax },
     };
+  }
+
+  /** The design as the library keeps it. */
+  design(): Design {
+    return {
+      sites: { A: [...this.sites.A], B: [...this.sites.B], X: [...this.sites.X] },
+      activeSite: this.activeSite,
+      mixing: { ...this.mixing },
+      double: this.double,
+      vacancyOrdered: this.vacancyOrdered,
+      layered: this.layered,
+      maxElements: this.maxElements,
+      oxidation: this.oxidation,
+      tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null,
+      tauMax: this.tauMax,
+    };
+  }
+
+  applyDesign(d: Design): void {
+    this.sites = { A: [...d.sites.A], B: [...d.sites.B], X: [...d.sites.X] };
+    this.activeSite = d.activeSite;
+    this.mixing = { ...d.mixing };
+    this.double = d.double;
+    this.vacancyOrdered = d.vacancyOrdered;
+    this.layered = d.layered;
+    this.maxElements = d.maxElements;
+    this.oxidation = d.oxidation;
+    this.tolerance = d.tolerance;
+    this.tauMax = d.tauMax;
+  }
+
+  /** Keeps the shortlist (ids, screens, notes) in the library. */
+  private saveShortlist(): void {
+    if (!this.restored) return;
+    void this.api.saveShortlist({ entries: this.shortlist.map((r) => ({ candidateId: r.id, screenId: r.screenId, note: r.note })) }).catch(() => undefined);
   }
 
   isMolecule(symbol: string): boolean {
@@ -111,6 +153,12 @@ export class WorkbenchState {
     }
   }
 
+  /** Names or annotates a screen; the list shows it at once. */
+  async describeScreen(screenId: number, text: { name?: string; note?: string }): Promise<void> {
+    const updated = await this.api.describeScreen({ screenId, ...text });
+    this.screens = this.screens.map((s) => (s.id === screenId ? updated : s));
+  }
+
   async cancelScreen(): Promise<void> {
     if (this.screenId !== null) await this.api.cancelScreen({ screenId: this.screenId });
   }
@@ -140,14 +188,17 @@ export class WorkbenchState {
     const have = new Set(this.shortlist.map((r) => r.id));
     const screenId = this.screenId ?? 0;
     this.shortlist = [...this.shortlist, ...rows.filter((r) => !have.has(r.id)).map((r) => ({ ...r, note: '', screenId }))];
+    this.saveShortlist();
   }
 
   removeFromShortlist(id: number): void {
     this.shortlist = this.shortlist.filter((r) => r.id !== id);
+    this.saveShortlist();
   }
 
   annotate(id: number, note: string): void {
     this.shortlist = this.shortlist.map((r) => (r.id === id ? { ...r, note } : r));
+    this.saveShortlist();
   }
 
   open(candidateId: number): void {

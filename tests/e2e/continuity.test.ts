@@ -1,0 +1,88 @@
+// Nothing a user did is lost: the design and the shortlist with notes live in the library, every view
+// has an address, and reload, Back and a second tab find the same work. Screenshots in test-artifacts/.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src-main/data/paths.js';
+import { openSession, type Session } from './session.js';
+
+const root = projectRoot();
+let session: Session;
+
+beforeAll(async () => {
+  session = await openSession(() => join(root, 'resources', 'models', 'default'));
+}, 120_000);
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('continuity', () => {
+  it('keeps the design and the shortlist with notes across a reload and in a second tab; Back and Forward move between views', async () => {
+    const { page, server } = session;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(server.url);
+    await page.waitForSelector('[data-symbol="Ca"]');
+    expect(new URL(page.url()).hash).toBe('#/design'); // the token left the address bar
+    for (const s of ['Ca', 'Sr']) await page.click(`[data-symbol="${s}"]`);
+    await page.keyboard.press('b');
+    await page.click('[data-symbol="Ti"]');
+    await page.click('input[value="X"]');
+    await page.click('[data-symbol="O"]');
+    await page.selectOption('select[aria-label="mixing on A"]', '0.5');
+    await page.waitForFunction(() => /\b3 candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+    await page.click('[data-testid="run-screen"]');
+    await page.waitForSelector('[data-testid="screen-message"]:has-text("finished")', { timeout: 60_000 });
+    await page.click('nav button:has-text("Results")');
+    expect(new URL(page.url()).hash).toBe('#/results');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    await page.click('[data-testid="results-table"] .link >> nth=0');
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+    const formula = await page.textContent('[data-testid="candidate-formula"]');
+    expect(new URL(page.url()).hash).toMatch(/^#\/candidate\/\d+$/);
+    await page.click('button:has-text("Add to shortlist")');
+    await page.click('nav button:has-text("Shortlist")');
+    await page.fill('input[aria-label^="note for"]', 'make this one first');
+    await page.waitForTimeout(400); // the note and the design are saved as they change
+
+    // Back returns to the candidate, then the results; Forward goes on again
+    await page.goBack();
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+    expect(await page.textContent('[data-testid="candidate-formula"]')).toBe(formula);
+    await page.goBack();
+    await page.waitForSelector('[data-testid="results-table"]');
+    await page.goForward();
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+
+    // a reload (same tab: the token is in session storage) finds the design and the shortlist
+    await page.reload();
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+    await page.click('nav button:has-text("Design")');
+    expect(await page.textContent('[data-testid="selection"]')).toMatch(/A:\s*Ca\s*Sr\s*B:\s*Ti\s*X:\s*O/);
+    expect(await page.inputValue('select[aria-label="mixing on A"]')).toBe('0.5');
+    await page.click('nav button:has-text("Shortlist")');
+    expect(await page.inputValue('input[aria-label^="note for"]')).toBe('make this one first');
+    await page.screenshot({ path: join(root, 'test-artifacts', '9-shortlist-after-reload-1280.png'), fullPage: true });
+
+    // a second tab opened with the address `pdw serve` printed sees the same work
+    const other = await page.context().newPage();
+    await other.goto(server.url);
+    await other.waitForSelector('[data-symbol="Ca"]');
+    expect(await other.textContent('[data-testid="selection"]')).toMatch(/A:\s*Ca\s*Sr/);
+    await other.close();
+  }, 120_000);
+
+  it('names a screen in the Results view and shows its name in the list', async () => {
+    const { page } = session;
+    await page.click('nav button:has-text("Results")');
+    await page.fill('input[aria-label="screen name"]', 'titanates, A mixed');
+    await page.press('input[aria-label="screen name"]', 'Enter');
+    await page.waitForFunction(() => /titanates, A mixed · #1/.test(document.querySelector('select')?.textContent ?? ''));
+    expect((await session.workbench.handle('screens', {}))[0]!.name).toBe('titanates, A mixed');
+    const [screen] = await session.workbench.handle('screens', {});
+    const named = await session.workbench.handle('describeScreen', { screenId: screen!.id, name: 'alkaline-earth titanates', note: 'first try' });
+    expect(named).toMatchObject({ name: 'alkaline-earth titanates', note: 'first try' });
+    expect((await session.workbench.handle('screens', {}))[0]!.name).toBe('alkaline-earth titanates');
+    const cleared = await session.workbench.handle('describeScreen', { screenId: screen!.id, name: '' });
+    expect(cleared.name).toBeNull();
+    await expect(session.workbench.handle('describeScreen', { screenId: 999, name: 'x' })).rejects.toThrow(/no screen 999/);
+  });
+});
