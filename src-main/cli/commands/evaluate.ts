@@ -7,7 +7,7 @@ import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { foldList } from '../options.js';
 import { addModelOptions, type ModelOptions } from './model-options.js';
-import { printHeadline, withTrainingProgress } from './train.js';
+import { printHeadline, withTrainingProgress } from '../training-progress.js';
 
 interface EvaluateOptions extends ModelOptions {
   protocol: string;

@@ -5,7 +5,7 @@ import { DEFAULT_FRACTION_WIDTH, DEFAULT_MAX_ELEMENTS, descriptorMatrix, Featuri
 import { CliError } from '../errors.js';
 import { positiveInt } from '../options.js';
 import { formatTable, num, printJson } from '../output.js';
-import { parseOrFail } from './parse.js';
+import { parseOrFail } from '../formulas.js';
 
 interface FeaturizeOptions {
   json?: boolean;

@@ -1,21 +1,9 @@
 /** `pdw parse FORMULA`: element amounts, atomic fractions and the canonical formula. */
 import type { Command } from 'commander';
-import { formatComposition, parseFormula, type Composition } from '../../../shared/index.js';
-import { displayText } from '../../../shared/text.js';
+import { formatComposition } from '../../../shared/index.js';
 import { loadElementTable } from '../../data/elements/load.js';
-import { moleculeAbbreviations } from '../../data/elements/molecules.js';
-import { CliError } from '../errors.js';
+import { parseOrFail } from '../formulas.js';
 import { formatTable, num, printJson } from '../output.js';
-
-/** Parses a formula (molecular ions such as MA and FA included) or fails with what and where. */
-export function parseOrFail(formula: string, maxElements?: number): Composition {
-  const result = parseFormula(formula, { molecules: moleculeAbbreviations(), ...(maxElements === undefined ? {} : { maxElements }) });
-  if (!result.ok) {
-    const { error } = result;
-    throw new CliError(`cannot parse "${displayText(formula)}": ${error.message} [${error.code}, position ${error.position + 1}]`);
-  }
-  return result.value;
-}
 
 export function registerParse(program: Command): void {
   program
