@@ -62,6 +62,8 @@ export const queryRequestSchema = filtersSchema.extend({
   rank: z.object({ mode: z.enum(RANK_MODES), window: range, kappa: z.number().min(0).max(10).optional() }).optional(),
   limit: z.number().int().min(1).max(5000),
   offset: z.number().int().min(0),
+  /** Count every match (by default counting stops past 10,000 and the total is a lower bound). */
+  exactTotal: z.boolean().optional(),
 });
 
 /** One filter shape for every adapter and the library: derived from the schema, written once. */

@@ -98,6 +98,22 @@ describe('the workbench in a browser', () => {
     await page.screenshot({ path: join(artifacts, '3-candidate.png'), fullPage: true });
   });
 
+  it('moving a filter quickly never leaves replies of an older filter on screen', async () => {
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    for (const text of ['0:1', '0:5', '1:2', '3:10', '0:0.5', '2:10']) await page.fill('input[aria-label="band gap range"]', text); // no waiting between
+    const expected = session.workbench.candidates.page({ screenId: 1, gap: [2, 10], limit: 5000, offset: 0 }).total;
+    await page.waitForFunction((n) => Number((document.querySelector('[data-testid="row-count"]')?.textContent ?? '').split(' ')[0]) === n && document.querySelectorAll('[data-testid="results-table"] .link').length === n, expected);
+    await page.waitForTimeout(500); // any late reply of an older filter would land now
+    expect(Number((await page.textContent('[data-testid="row-count"]'))!.split(' ')[0])).toBe(expected);
+    const gaps = await page.locator('[data-testid="results-table"] .td.band_gap').allTextContents();
+    const values = gaps.filter((g) => /^\d/.test(g)); // the header cell shares the class
+    expect(values).toHaveLength(expected);
+    expect(values.filter((g) => !(Number(g.split('±')[0]) >= 2))).toEqual([]);
+    await page.click('[data-testid="results-table"] .link >> nth=0');
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+  });
+
   it('adds it to the shortlist, annotates it, exports a CSV and reads it back', async () => {
     const formula = await page.textContent('[data-testid="candidate-formula"]');
     await page.click('button:has-text("Add to shortlist")');
