@@ -12,19 +12,24 @@ import {
 
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { TrainRequestColumns } from '../../shared/api/types.js';
-import { DatasetError } from '../data/datasets/index.js';
+import { checkCsvText, DatasetError } from '../data/datasets/index.js';
+import { displayText } from '../../shared/text.js';
 
 export { DatasetError };
 
 /** The header and first five rows of CSV text (the training view's preview); DatasetError when it cannot be read. */
 export function previewCsv(csv: string): TrainRequestColumns {
+  checkCsvText(csv, 'the file');
   let records: string[][];
   try {
     records = parseCsv(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, to_line: 6 }) as string[][];
   } catch (e) {
-    throw new DatasetError(`the CSV cannot be read: ${(e as Error).message}`);
+    throw new DatasetError(`the CSV cannot be read: ${displayText((e as Error).message, 200)}`);
   }
   if (records.length === 0) throw new DatasetError('the CSV is empty');
+  const header = records[0]!.map((h) => h.trim());
+  const twice = header.find((h, i) => header.indexOf(h) !== i);
+  if (twice !== undefined) throw new DatasetError(`the header names the column '${displayText(twice, 40)}' twice; rename one`);
   return { header: records[0]!, preview: records.slice(1) };
 }
 

@@ -10,7 +10,7 @@ import type { TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
 import { NotFoundError } from './errors.js';
 import { modelConfigFor, trainingSettingsFor } from './model-recipe.js';
 import type { ModelStore } from './models.js';
-import { headlineOf, TrainingCancelled, type TrainingService } from './training.js';
+import { headlineOf, TrainingCancelled, TrainingError, type TrainingService } from './training.js';
 
 interface Job {
   controller: AbortController;
@@ -74,7 +74,11 @@ export class TrainingJobs {
         const c = report.classification?.atChosenThreshold;
         update({ status: 'done', message, modelDir, metrics: headlineOf(report), parity: firstReg ? { truth: firstReg.truth, predicted: firstReg.predicted } : null, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
       } catch (e) {
-        update({ status: e instanceof TrainingCancelled ? 'cancelled' : 'failed', message: (e as Error).message });
+        update({
+          status: e instanceof TrainingCancelled ? 'cancelled' : 'failed',
+          message: (e as Error).message,
+          ...(e instanceof TrainingError && e.problems.length ? { problems: e.problems.slice(0, 200) } : {}),
+        });
       }
       this.emit({ type: 'train-finished', jobId, status: job.summary.status });
     })();

@@ -16,7 +16,8 @@ import type { ModelCard } from '../engine/model/card.js';
 import type { ModelConfig } from '../engine/model/config.js';
 import { chooseRoles } from '../engine/model/roles.js';
 import { fitModel, type FitResult } from '../engine/train/fit.js';
-import { loadTrainingData, type TrainingData, type TrainingDataRequest } from '../engine/train/sources.js';
+import { loadTrainingData, NoUsableRows, type TrainingData, type TrainingDataRequest } from '../engine/train/sources.js';
+import type { RowProblem } from '../data/datasets/index.js';
 import type { TrainingSettings, TrainProgress } from '../engine/train/trainer.js';
 
 export { TrainingCancelled, type TrainProgress } from '../engine/train/trainer.js';
@@ -26,6 +27,13 @@ export { headline } from '../engine/evaluate/report.js';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
+  constructor(
+    message: string,
+    /** Rejected rows with their lines, when the data is what failed. */
+    readonly problems: readonly RowProblem[] = [],
+  ) {
+    super(message);
+  }
 }
 
 export interface PretrainedModel {
@@ -65,7 +73,7 @@ export class TrainingService {
     try {
       data = loadTrainingData(req);
     } catch (e) {
-      throw new TrainingError((e as Error).message);
+      throw new TrainingError((e as Error).message, e instanceof NoUsableRows ? e.problems : []);
     }
     const { split } = data;
     const usable = split.train.length + split.val.length + split.test.length;

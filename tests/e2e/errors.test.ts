@@ -41,6 +41,28 @@ describe('errors and empty states in the browser', () => {
     await page.waitForSelector('[role="alert"]:has-text("the CSV is empty")');
   });
 
+  it('a CSV whose every row is rejected lists the rows with their lines (same line twice included), without breaking the view', async () => {
+    const file = join(workspace, 'all-bad.csv');
+    // a quoted cell spanning lines puts two records' problems on nearby lines; the list must still render
+    writeFileSync(file, ['formula,gap', 'Xx2O3,1', '"Yy\nO3",2', 'Zz,3', 'CaTiO3,-4', 'SrTiO3,0x10'].join('\n'));
+    await page.setInputFiles('input[aria-label="training CSV"]', file);
+    await page.waitForSelector('text=columns formula, gap');
+    await page.click('[data-testid="train"]');
+    await page.waitForSelector('[data-testid="train-status"]:has-text("failed")', { timeout: 30_000 });
+    expect(await page.textContent('[role="alert"]')).toMatch(/no usable rows \(5 rejected; see the list\)/);
+    const items = await page.locator('[data-testid="bad-rows"] li').allTextContents();
+    expect(items).toHaveLength(5);
+    expect(items.join('\n')).toMatch(/line \d+ \[gap\]: -4 is outside the range accepted for gap/);
+    expect(items.join('\n')).toMatch(/'0x10' is not a plain decimal number/);
+  });
+
+  it('refuses a binary file at once, with a sentence', async () => {
+    const file = join(workspace, 'binary.csv');
+    writeFileSync(file, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0xff, 0xfe]));
+    await page.setInputFiles('input[aria-label="training CSV"]', file);
+    await page.waitForSelector('[role="alert"]:has-text("not a UTF-8 text file")');
+  });
+
   it('shows a lost connection in a banner', async () => {
     await server.close();
     await page.waitForSelector('.banner:has-text("Lost the live connection")', { timeout: 10_000 });

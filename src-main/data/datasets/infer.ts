@@ -1,15 +1,19 @@
 /** Guesses how to read a user's CSV: its header and whether each target column is boolean or numeric. */
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { DatasetError } from './read-csv.js';
+import { checkCsvText, DatasetError } from './read-csv.js';
 import type { TargetKind, TargetSpec } from './types.js';
 
 const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no']);
 
-/** 'boolean' when every non-empty cell is true/false/yes/no (any case), else 'number'. */
+/**
+ * 'boolean' when most non-empty cells are true/false/yes/no (any case), else 'number': one bad cell
+ * in a column of booleans is then that row's problem, not a reason to read the whole column as numbers.
+ */
 export function inferTargetKind(cells: readonly string[]): TargetKind {
   const filled = cells.map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
-  return filled.length > 0 && filled.every((c) => BOOLEAN_WORDS.has(c)) ? 'boolean' : 'number';
+  const booleans = filled.filter((c) => BOOLEAN_WORDS.has(c)).length;
+  return filled.length > 0 && booleans * 2 > filled.length ? 'boolean' : 'number';
 }
 
 export interface CsvColumns {
@@ -30,6 +34,7 @@ export function readCsvColumns(file: string): CsvColumns {
 
 /** The header and cells of CSV text (an upload); `source` names it in errors. */
 export function csvColumnsOf(text: string, source: string): CsvColumns {
+  checkCsvText(text, source);
   let records: string[][];
   try {
     records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];

@@ -48,7 +48,18 @@ export function readTargetCell(text: string, target: TargetSpec): { value: numbe
 
 type Record_ = { record: string[]; info: { lines: number } };
 
+/** Refuses text that is not a UTF-8 CSV (binary, UTF-16, Latin-1), saying what it looks like. */
+export function checkCsvText(text: string, source: string): void {
+  if (text.includes('\u0000')) throw new DatasetError(`${source} is not a UTF-8 text file (it holds NUL bytes: binary, or UTF-16); save it as CSV in UTF-8`);
+  const bad = text.indexOf('\ufffd');
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    throw new DatasetError(`${source} is not valid UTF-8 (first at line ${line}; Latin-1 or Windows-1252?); save it as CSV in UTF-8`);
+  }
+}
+
 export function parseDatasetText(text: string, spec: DatasetSpec, source = '<text>'): Dataset {
+  checkCsvText(text, source);
   let records: Record_[];
   try {
     records = parseCsv(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as Record_[];
@@ -58,6 +69,8 @@ export function parseDatasetText(text: string, spec: DatasetSpec, source = '<tex
   const headerRecord = records[0];
   if (!headerRecord) throw new DatasetError(`${source}: the file is empty`);
   const header = headerRecord.record.map((h) => h.trim());
+  const twice = header.find((h, i) => header.indexOf(h) !== i);
+  if (twice !== undefined) throw new DatasetError(`${source}: the header names the column '${displayText(twice, 40)}' twice; rename one`);
   const indexOf = (column: string): number => {
     const i = header.indexOf(column);
     if (i < 0) throw new DatasetError(`${source}: no column '${column}' in the header (columns: ${header.join(', ')})`);

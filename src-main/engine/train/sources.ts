@@ -12,6 +12,7 @@ import {
   readDatasetFile,
   targetSpecsFor,
   type Dataset,
+  type RowProblem,
 } from '../../data/datasets/index.js';
 import { dataDir } from '../../data/paths.js';
 import { compositionKey } from '../../../shared/composition/key.js';
@@ -50,6 +51,17 @@ export interface TrainingData {
   readonly classificationTarget: string | null;
   readonly targetsMeaning: Record<string, string>;
   readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
+}
+
+/** Every row was rejected: the problems say why, line by line. */
+export class NoUsableRows extends Error {
+  override name = 'NoUsableRows';
+  constructor(
+    message: string,
+    readonly problems: readonly RowProblem[],
+  ) {
+    super(message);
+  }
 }
 
 export function sha256File(file: string): string {
@@ -107,7 +119,7 @@ export function loadTrainingData(req: TrainingDataRequest): TrainingData {
     dataset = kept.dataset;
     excluded = { datasets: req.excludeFormulasOf, rows: kept.rows };
   }
-  if (dataset.rows.length === 0) throw new Error(`${file}: no usable rows (${dataset.problems.length} rejected)`);
+  if (dataset.rows.length === 0) throw new NoUsableRows(`${file}: no usable rows (${dataset.problems.length} rejected; see the list)`, dataset.problems);
   const isSeed = req.data === 'mp_abx3';
   let split: Split;
   const meaning: Record<string, string> = {};

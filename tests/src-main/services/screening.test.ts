@@ -112,4 +112,32 @@ describe('screening service', () => {
     await expect(workbench.handle('activateModel', { dir: join(dir, 'nope') })).rejects.toThrow(/no model at/);
     expect((await workbench.handle('model', {}))!.name).toBe('default');
   });
+
+  it('refuses CSV uploads it cannot read with a sentence: binary, UTF-16, Latin-1, a column named twice', async () => {
+    await expect(workbench.handle('previewCsv', { csv: 'formula,gap\u0000\u0001' })).rejects.toThrow(/not a UTF-8 text file \(it holds NUL bytes: binary, or UTF-16\)/);
+    await expect(workbench.handle('previewCsv', { csv: 'formula,gap\nCaTiO3,1\nBaTiO3,\ufffd\n' })).rejects.toThrow(/not valid UTF-8 \(first at line 3/);
+    await expect(workbench.handle('previewCsv', { csv: 'formula,gap,gap\nCaTiO3,1,2\n' })).rejects.toThrow(/names the column 'gap' twice/);
+  });
+
+  it('a training upload whose rows are all rejected lists them, and one bad boolean rejects only its row', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${['CaTiO3', 'SrTiO3', 'BaTiO3', 'KNbO3'][i % 4]}${i % 4 === 0 ? '' : ''},${i % 3 ? 'TRUE' : 'FALSE'}`);
+    const done = new Promise<WorkbenchEvent>((resolve) => {
+      const on = (e: WorkbenchEvent): void => {
+        if (e.type === 'train-finished') {
+          workbench.events.off('event', on);
+          resolve(e);
+        }
+      };
+      workbench.events.on('event', on);
+    });
+    const csv = ['formula,stable', ...rows.slice(0, 39), 'NaNbO3,maybe'].join('\n');
+    const { jobId } = await workbench.handle('startTraining', { csv: csv.replace(/CaTiO3|SrTiO3|BaTiO3|KNbO3|NaNbO3/g, 'Xx2O3'), formulaColumn: 'formula', targets: ['stable'], protocol: 'rows', epochs: 1, members: 1, dModel: 16, layers: 1, activate: false });
+    await done;
+    const failed = await workbench.handle('training', { jobId });
+    expect(failed.status).toBe('failed');
+    expect(failed.message).toMatch(/no usable rows \(40 rejected; see the list\)/);
+    expect(failed.problems).toHaveLength(40);
+    const { inferTargetKind } = await import('../../../src-main/data/datasets/index.js');
+    expect(inferTargetKind([...rows.map((r) => r.split(',')[1]!), 'maybe'])).toBe('boolean');
+  });
 });
