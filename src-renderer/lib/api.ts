@@ -25,6 +25,9 @@ export class ApiError extends Error {
   override name = 'ApiError';
 }
 
+const RESTARTED =
+  'The workbench server was restarted, so this page’s session token no longer works. Open the new address that `pdw serve` printed (it carries the new token); your design and shortlist are kept in the library.';
+
 function browserTransport(): Transport {
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? sessionStorage.getItem('pdw-token') ?? '';
   if (token) sessionStorage.setItem('pdw-token', token);
@@ -39,7 +42,7 @@ function browserTransport(): Transport {
       throw new ApiError('lost the connection to the workbench server');
     }
     const body = (await res.json().catch(() => ({}))) as { result?: ResultOf<C>; error?: string };
-    if (res.status === 401) problem('The session token is missing or wrong: open the address that `pdw serve` printed.');
+    if (res.status === 401) problem(RESTARTED);
     if (!res.ok) throw new ApiError(body.error ?? `HTTP ${res.status}`);
     problem(null);
     return body.result as ResultOf<C>;
@@ -51,8 +54,20 @@ function browserTransport(): Transport {
     socket = new WebSocket(`ws://${location.host}/api/events?token=${encodeURIComponent(token)}`);
     socket.onmessage = (m) => listeners.forEach((l) => l(JSON.parse(String(m.data)) as WorkbenchEvent));
     socket.onclose = () => {
-      problem('Lost the live connection to the workbench server; retrying…');
-      setTimeout(connect, 2000);
+      // the server is down (retry), or it came back with a new session token (say so; retrying cannot help)
+      void fetch('/api/model', { method: 'POST', headers: { 'content-type': 'application/json', 'x-pdw-token': token }, body: '{}' }).then(
+        (res) => {
+          if (res.status === 401) problem(RESTARTED);
+          else {
+            problem('Lost the live connection to the workbench server; retrying…');
+            setTimeout(connect, 2000);
+          }
+        },
+        () => {
+          problem('The workbench server is not answering (was `pdw serve` stopped?); retrying…');
+          setTimeout(connect, 2000);
+        },
+      );
     };
     socket.onopen = () => problem(null);
   };

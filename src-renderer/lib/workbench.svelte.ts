@@ -16,7 +16,22 @@ export interface ScreenProgressState {
   readonly etaSeconds: number;
 }
 
+/** The Results view's filters, ranking and sort: kept here, so switching views does not lose them. */
+export class ResultsState {
+  gapText = $state('');
+  stableMin = $state(0);
+  tText = $state('');
+  tauMax = $state('');
+  sigmaMax = $state('');
+  includeText = $state('');
+  excludeText = $state('');
+  targetText = $state('1.2:1.8');
+  rank = $state<'none' | 'window' | 'ucb' | 'pareto'>('none');
+  sort = $state<{ column: string; descending: boolean } | null>(null);
+}
+
 export class WorkbenchState {
+  readonly results = new ResultsState();
   view = $state<View>('design');
   elements = $state.raw<readonly ElementInfo[]>([]);
   molecularIons = $state.raw<readonly MolecularIonInfo[]>([]);

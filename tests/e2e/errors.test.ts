@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src-main/data/paths.js';
-import type { RunningServer } from '../../src-main/server/server.js';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { openSession, type Session } from './session.js';
 
 let session: Session;
@@ -65,7 +65,17 @@ describe('errors and empty states in the browser', () => {
 
   it('shows a lost connection in a banner', async () => {
     await server.close();
-    await page.waitForSelector('.banner:has-text("Lost the live connection")', { timeout: 10_000 });
+    await page.waitForSelector('.banner:has-text("not answering")', { timeout: 10_000 });
     await page.screenshot({ path: join(projectRoot(), 'test-artifacts', '6-lost-connection.png'), fullPage: true });
+  });
+
+  it('says so when the server comes back with a new session token, instead of retrying forever', async () => {
+    const again = await startServer(session.workbench, { port: server.port, staticDir: join(projectRoot(), 'dist-renderer') });
+    try {
+      await page.waitForSelector('.banner:has-text("was restarted")', { timeout: 15_000 });
+      expect(await page.textContent('.banner')).toMatch(/Open the new address that `pdw serve` printed/);
+    } finally {
+      await again.close();
+    }
   });
 });

@@ -114,6 +114,30 @@ describe('the workbench in a browser', () => {
     await page.waitForSelector('[data-testid="candidate-formula"]');
   });
 
+  it('refuses bad filters where they are typed, explains the ranking score, and keeps the filters across views', async () => {
+    await page.click('nav button:has-text("Results")');
+    await page.fill('input[placeholder="Sn, I"]', 'sn');
+    await page.waitForSelector("[role=alert]:has-text(\"Include: 'sn' is not an element symbol; did you mean Sn?\")");
+    await page.fill('input[placeholder="Sn, I"]', '');
+    await page.fill('input[placeholder="eV"]', 'x');
+    await page.waitForSelector("[role=alert]:has-text(\"σ(gap): 'x' must be a positive number in eV.\")");
+    await page.fill('input[placeholder="eV"]', '');
+    await page.selectOption('select[aria-label="ranking"]', 'window');
+    await page.waitForSelector('[data-testid="rank-definition"]:has-text("score = P(1.2 eV ≤ gap ≤ 1.8 eV)")');
+    await page.waitForSelector('[data-testid="results-table"] .td.score >> nth=1');
+    const scores = (await page.locator('[data-testid="results-table"] .td.score').allTextContents()).slice(1).map(Number);
+    expect(scores.length).toBeGreaterThan(0);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    await page.screenshot({ path: join(artifacts, '2b-ranked.png'), fullPage: true });
+    await page.click('nav button:has-text("Design")');
+    await page.click('nav button:has-text("Results")');
+    expect(await page.inputValue('input[aria-label="band gap range"]')).toBe('2:10');
+    expect(await page.inputValue('select[aria-label="ranking"]')).toBe('window');
+    await page.selectOption('select[aria-label="ranking"]', 'none');
+    await page.click('[data-testid="results-table"] .link >> nth=0');
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+  });
+
   it('adds it to the shortlist, annotates it, exports a CSV and reads it back', async () => {
     const formula = await page.textContent('[data-testid="candidate-formula"]');
     await page.click('button:has-text("Add to shortlist")');
