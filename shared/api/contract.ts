@@ -105,6 +105,8 @@ export const contract = {
       targets: z.array(z.string().min(1)).min(1),
       /** The target screening stores as the band gap; absent: inferred from the names (see roles.ts). */
       bandGapTarget: z.string().min(1).nullable().optional(),
+      /** Fine-tune the screening model (its architecture; d_model and layers are then ignored), or train from scratch. */
+      startFrom: z.enum(['screening-model', 'scratch']).optional(),
       protocol: z.enum(['G', 'rows']),
       epochs: z.number().int().min(1).max(1000),
       members: z.number().int().min(1).max(8),

@@ -72,6 +72,8 @@ const trainSummary: z.ZodType<T.TrainSummary> = z.object({
   modelDir: z.string().nullable(), metrics: z.record(z.string(), z.number()).nullable(),
   parity: z.object({ truth: z.array(finite), predicted: z.array(finite) }).nullable(),
   confusion: z.object({ tn: count, fp: count, fn: count, tp: count }).nullable(),
+  comparison: z.object({ rows: count, target: z.string(), newMae: finite, currentMae: finite.nullable(), currentModel: z.string().nullable(), baselineMae: finite }).nullable(),
+  startedFrom: z.string().nullable(),
 });
 
 const molecularIon: z.ZodType<T.MolecularIonInfo> = z.object({

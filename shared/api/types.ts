@@ -169,6 +169,21 @@ export interface TrainSummary {
   readonly metrics: Readonly<Record<string, number>> | null;
   readonly parity: { readonly truth: readonly number[]; readonly predicted: readonly number[] } | null;
   readonly confusion: { readonly tn: number; readonly fp: number; readonly fn: number; readonly tp: number } | null;
+  /** The new model against the screening model and the mean predictor on the same test rows (band gap, eV). */
+  readonly comparison: TrainComparison | null;
+  /** What the new model started from: the screening model's name (fine-tuned), or null (from scratch). */
+  readonly startedFrom: string | null;
+}
+
+export interface TrainComparison {
+  readonly rows: number;
+  readonly target: string;
+  readonly newMae: number;
+  /** The screening model's MAE on the same rows (its band-gap prediction against this target), or null without one. */
+  readonly currentMae: number | null;
+  readonly currentModel: string | null;
+  /** Predicting the training mean for every row. */
+  readonly baselineMae: number;
 }
 
 export type WorkbenchEvent =

@@ -6,11 +6,13 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RequestOf } from '../../shared/api/contract.js';
-import type { TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
+import type { TrainComparison, TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
+import { modelRoles } from '../engine/model/roles.js';
+import type { Example } from '../engine/train/data.js';
 import { NotFoundError } from './errors.js';
 import { modelConfigFor, trainingSettingsFor } from './model-recipe.js';
 import type { ModelStore } from './models.js';
-import { headlineOf, TrainingCancelled, TrainingError, type TrainingService } from './training.js';
+import { headlineOf, TrainingCancelled, TrainingError, type FitResult, type TrainingService } from './training.js';
 
 interface Job {
   controller: AbortController;
@@ -33,7 +35,7 @@ export class TrainingJobs {
     const controller = new AbortController();
     const job: Job = {
       controller,
-      summary: { jobId, status: 'running', message: null, rows: null, problems: [], modelDir: null, metrics: null, parity: null, confusion: null },
+      summary: { jobId, status: 'running', message: null, rows: null, problems: [], modelDir: null, metrics: null, parity: null, confusion: null, comparison: null, startedFrom: null },
     };
     this.jobs.set(jobId, job);
     const update = (patch: Partial<TrainSummary>): void => {
@@ -43,7 +45,11 @@ export class TrainingJobs {
       try {
         const data = this.training.loadData({ data: 'uploaded CSV', text: req.csv, targets: req.targets, protocol: req.protocol, formulaColumn: req.formulaColumn, testFold: 0, seed: 1, maxElements: 6 });
         update({ rows: { train: data.split.train.length, val: data.split.val.length, test: data.split.test.length }, problems: data.dataset.problems.slice(0, 200) });
-        const config = modelConfigFor({ dModel: req.dModel, layers: req.layers }, req.targets, data.classificationTarget);
+        // fine-tuning starts from the screening model's weights, so its architecture is the screening model's
+        const base = req.startFrom === 'screening-model' ? this.models.card() : null;
+        const config = base ? modelConfigFor({}, req.targets, data.classificationTarget, base.config) : modelConfigFor({ dModel: req.dModel, layers: req.layers }, req.targets, data.classificationTarget);
+        const initFrom = base ? this.training.loadPretrained(this.models.activeDir, config) : undefined;
+        update({ startedFrom: base?.name ?? null });
         const modelDir = join(this.workspaceModels, `trained-${jobId}`);
         const { result } = await this.training.fitAndSave(
           {
@@ -54,14 +60,19 @@ export class TrainingJobs {
             parallel: Math.max(1, availableParallelism()),
             name: `trained-${jobId}`,
             ...(req.bandGapTarget !== undefined ? { bandGapTarget: req.bandGapTarget } : {}),
+            ...(initFrom ? { initFrom } : {}),
             signal: controller.signal,
             onProgress: (member, p) =>
               this.emit({ type: 'train-progress', jobId, member, epoch: p.epoch, epochs: p.epochs, valMae: Object.values(p.valMae)[0] ?? null, valAuc: p.valAuc, trainLoss: p.trainLoss, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds }),
           },
           modelDir,
         );
+        const comparison = this.compare(data.split.test, result);
         result.predictor.dispose();
         let message: string | null = null;
+        if (comparison && comparison.newMae >= comparison.baselineMae) {
+          message = `the new model does not beat predicting the training mean on the test rows (MAE ${comparison.newMae.toFixed(3)} against ${comparison.baselineMae.toFixed(3)} eV)`;
+        }
         if (req.activate) {
           try {
             this.models.activate(modelDir);
@@ -69,10 +80,13 @@ export class TrainingJobs {
             message = `saved, but not made the screening model: ${(e as Error).message}`;
           }
         }
+        if (message === null && comparison?.currentMae != null && comparison.newMae > comparison.currentMae) {
+          message = `on these test rows the screening model (${comparison.currentModel}) is better: MAE ${comparison.currentMae.toFixed(3)} against ${comparison.newMae.toFixed(3)} eV`;
+        }
         const report = result.test ?? result.validation;
         const firstReg = Object.values(report.regression)[0];
         const c = report.classification?.atChosenThreshold;
-        update({ status: 'done', message, modelDir, metrics: headlineOf(report), parity: firstReg ? { truth: firstReg.truth, predicted: firstReg.predicted } : null, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
+        update({ status: 'done', message, modelDir, comparison, metrics: headlineOf(report), parity: firstReg ? { truth: firstReg.truth, predicted: firstReg.predicted } : null, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
       } catch (e) {
         update({
           status: e instanceof TrainingCancelled ? 'cancelled' : 'failed',
@@ -83,6 +97,30 @@ export class TrainingJobs {
       this.emit({ type: 'train-finished', jobId, status: job.summary.status });
     })();
     return { jobId };
+  }
+
+  /** The new model's band-gap MAE on the test rows, beside the screening model's and the mean predictor's. */
+  private compare(test: readonly Example[], result: FitResult): TrainComparison | null {
+    const target = result.predictor.card.roles?.bandGap;
+    const report = target ? result.test?.regression[target] : undefined;
+    if (!target || !report || test.length === 0) return null;
+    let currentMae: number | null = null;
+    let currentModel: string | null = null;
+    try {
+      const card = this.models.card();
+      const gap = modelRoles(card).bandGap?.target;
+      if (gap) {
+        const predicted = this.models.predictor().predict(test.map((e) => e.composition));
+        const rows = test.map((e, i) => [e.targets[target], predicted[i]!.regression[gap]?.value] as const).filter((r): r is readonly [number, number] => typeof r[0] === 'number' && typeof r[1] === 'number');
+        if (rows.length) {
+          currentMae = rows.reduce((s, [t, p]) => s + Math.abs(t - p), 0) / rows.length;
+          currentModel = card.name;
+        }
+      }
+    } catch {
+      // no screening model: nothing to compare with
+    }
+    return { rows: report.metrics.n, target, newMae: report.metrics.mae, currentMae, currentModel, baselineMae: report.meanBaseline.mae };
   }
 
   cancel(jobId: number): boolean {

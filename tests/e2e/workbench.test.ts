@@ -160,6 +160,8 @@ describe('the workbench in a browser', () => {
     await page.click('nav button:has-text("Training")');
     await page.setInputFiles('input[aria-label="training CSV"]', csv);
     await page.waitForSelector('text=columns composition, gap, stable');
+    expect(await page.inputValue('[data-testid="start-from"]')).toBe('screening-model'); // fine-tuning is the default
+    await page.selectOption('[data-testid="start-from"]', 'scratch');
     await page.fill('input[type="number"] >> nth=0', '3'); // epochs
     await page.fill('input[type="number"] >> nth=1', '1'); // members
     await page.fill('input[type="number"] >> nth=2', '16'); // d_model
@@ -174,6 +176,25 @@ describe('the workbench in a browser', () => {
     await page.screenshot({ path: join(artifacts, '5-training.png'), fullPage: true });
   }, 120_000);
 
+  it('fine-tuning the screening model on the same 120 rows beats training from scratch, and the view compares them', async () => {
+    const scratch = await session.workbench.handle('training', { jobId: 1 });
+    // the scratch model became the screening model; fine-tune the bundled default instead, then restore
+    await session.workbench.handle('activateModel', { dir: join(root, 'resources', 'models', 'default') });
+    await page.selectOption('[data-testid="start-from"]', 'screening-model');
+    await page.fill('input[type="number"] >> nth=0', '3'); // epochs
+    await page.fill('input[type="number"] >> nth=1', '1'); // members
+    await page.uncheck('text=make it the screening model when done');
+    await page.click('[data-testid="train"]');
+    await page.waitForFunction(() => /fine-tuned from/.test(document.querySelector('main')?.textContent ?? ''), undefined, { timeout: 100_000 });
+    const tuned = await session.workbench.handle('training', { jobId: 2 });
+    expect(tuned).toMatchObject({ status: 'done', startedFrom: expect.any(String) });
+    expect(tuned.comparison!.newMae).toBeLessThan(scratch.comparison!.newMae);
+    expect(tuned.startedFrom).toBe('default');
+    expect(await page.textContent('[data-testid="comparison"]')).toMatch(/the new model[\d.\s]+the screening model \(default\)[\d.\s]+predicting the training mean/);
+    await page.screenshot({ path: join(artifacts, '5b-fine-tuned.png'), fullPage: true });
+    await session.workbench.handle('activateModel', { dir: scratch.modelDir! });
+  }, 120_000);
+
   it("screens with the model trained on a column named 'gap': band gaps are stored", async () => {
     await page.click('nav button:has-text("Design")');
     await page.click('[data-testid="run-screen"]');
@@ -181,7 +202,7 @@ describe('the workbench in a browser', () => {
     while (!(session.workbench.screening.list().length === 2 && session.workbench.screening.list()[1]!.status === 'done') && Date.now() < deadline) await page.waitForTimeout(200);
     const latest = session.workbench.screening.list().at(-1)!;
     expect(latest.status).toBe('done');
-    expect(latest.modelId).toMatch(/^trained-1/);
+    expect(latest.modelId).toMatch(/^trained-1/); // the scratch model was made the screening model; the fine-tuned one was not
     const page1 = session.workbench.candidates.page({ screenId: latest.id, limit: 100, offset: 0 });
     expect(page1.rows.length).toBe(10);
     expect(page1.rows.every((r) => r.bandGap !== null && Number.isFinite(r.bandGap))).toBe(true);
