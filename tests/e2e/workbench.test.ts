@@ -178,8 +178,10 @@ describe('the workbench in a browser', () => {
 
   it('fine-tuning the screening model on the same 120 rows beats training from scratch, and the view compares them', async () => {
     const scratch = await session.workbench.handle('training', { jobId: 1 });
-    // the scratch model became the screening model; fine-tune the bundled default instead, then restore
-    await session.workbench.handle('activateModel', { dir: join(root, 'resources', 'models', 'default') });
+    // the scratch model became the screening model; switch back to the bundled default in the model list
+    await page.click('[data-testid="models"] tr:has-text("default") button:has-text("Use for screening")');
+    await page.waitForSelector('[data-testid="models"] td:has-text("default (screening)")');
+    expect(await page.textContent('header')).toMatch(/model: default/);
     await page.selectOption('[data-testid="start-from"]', 'screening-model');
     await page.fill('input[type="number"] >> nth=0', '3'); // epochs
     await page.fill('input[type="number"] >> nth=1', '1'); // members
