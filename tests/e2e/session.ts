@@ -1,5 +1,5 @@
 // One browser session against the real server and services, for the end-to-end suites.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,6 +8,8 @@ import { projectRoot } from '../../src-main/data/paths.js';
 import { initBackend } from '../../src-main/engine/backend.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { Workbench } from '../../src-main/services/workbench.js';
+
+const CHROMIUM = '/usr/bin/chromium';
 
 export interface Session {
   readonly workspace: string;
@@ -24,7 +26,10 @@ export async function openSession(modelDir: (workspace: string) => string): Prom
   const backend = await initBackend('wasm');
   const workbench = new Workbench({ table: loadElementTable(), libraryFile: join(workspace, 'library.sqlite'), modelDir: modelDir(workspace), workspaceDir: workspace, backend: backend.name, workers: 1 });
   const server = await startServer(workbench, { staticDir: join(projectRoot(), 'dist-renderer') });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`the browser tests drive Debian's chromium at ${CHROMIUM}, which is not installed: run 'sudo apt-get install chromium' (.ci/run does)`);
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => {
