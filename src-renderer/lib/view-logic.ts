@@ -15,7 +15,8 @@ export const PRESETS: Readonly<Record<string, readonly string[]>> = {
   chalcogens: ['O', 'S', 'Se', 'Te'],
 };
 
-export const SITE_COLORS: Readonly<Record<SiteLabel, string>> = { A: '#d95f02', B: '#1b9e77', X: '#7570b3' };
+/** Site colours, dark enough for white text (WCAG AA contrast 4.5:1). */
+export const SITE_COLORS: Readonly<Record<SiteLabel, string>> = { A: '#a84a00', B: '#11735a', X: '#5a549a' };
 
 /** Adds `symbol` to `site` (removing it from the others: one site per element), or removes it if there. */
 export function toggleSite(sets: SiteSets, symbol: string, site: SiteLabel): SiteSets {
