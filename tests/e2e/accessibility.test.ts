@@ -68,3 +68,22 @@ describe('accessibility (axe-core)', () => {
     expect(await seriousViolations()).toEqual([]);
   });
 });
+
+describe('layout', () => {
+  it.each([
+    [1280, 720],
+    [800, 900],
+  ] as const)('at %i x %i px no view scrolls sideways', async (width, height) => {
+    const { page } = session;
+    await page.setViewportSize({ width, height });
+    const overflowing: string[] = [];
+    for (const button of ['Design', 'Results', 'Candidate', 'Training', 'Shortlist']) {
+      await page.click(`nav button:has-text("${button}")`);
+      await page.waitForTimeout(300);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scrollWidth > width) overflowing.push(`${button}: ${scrollWidth} px`);
+      await page.screenshot({ path: join(root, 'test-artifacts', `layout-${width}-${button.toLowerCase()}.png`), fullPage: true });
+    }
+    expect(overflowing).toEqual([]);
+  });
+});
