@@ -138,6 +138,33 @@ describe('the workbench in a browser', () => {
     await page.waitForSelector('[data-testid="candidate-formula"]');
   });
 
+  it('brushes the scatter: the points are selected and ringed, hover names the nearest point, tau has a colour bar', async () => {
+    await page.click('nav button:has-text("Results")');
+    const box = (await page.locator('[data-testid="scatter"]').boundingBox())!;
+    await page.mouse.move(box.x + 41, box.y + 11);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 11, box.y + box.height - 31, { steps: 5 });
+    await page.mouse.up();
+    const shown = Number(/\((\d+) of \d+ shown\)/.exec((await page.textContent('main'))!)![1]);
+    await page.waitForFunction((n) => document.querySelector('main')?.textContent?.includes(`${n} selected`), shown);
+    await page.screenshot({ path: join(artifacts, '2c-brushed.png'), fullPage: true });
+    expect(await page.textContent('[data-testid="tau-legend"]')).toMatch(/4\.18 \(perovskite limit\)/);
+    // hover: the tooltip names a candidate of this screen
+    const data = await session.workbench.handle('scatter', { screenId: 1, gap: [2, 10], maxPoints: 20000, window: [1.2, 1.8] });
+    const formulas = new Set(data.formulas);
+    let named = false;
+    for (let fx = 0.1; fx < 1 && !named; fx += 0.02) {
+      for (let fy = 0.05; fy < 1 && !named; fy += 0.05) {
+        await page.mouse.move(box.x + 40 + fx * (box.width - 50), box.y + 10 + fy * (box.height - 40));
+        const tip = (await page.locator('.tip').count()) ? await page.locator('.tip').textContent() : null;
+        if (tip && formulas.has(tip.split(':')[0]!)) named = true;
+      }
+    }
+    expect(named).toBe(true);
+    await page.click('[data-testid="results-table"] .link >> nth=0'); // back to a candidate for the next step
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+  });
+
   it('adds it to the shortlist, annotates it, exports a CSV and reads it back', async () => {
     const formula = await page.textContent('[data-testid="candidate-formula"]');
     await page.click('button:has-text("Add to shortlist")');
