@@ -97,6 +97,10 @@ export const contract = {
   scatter: { request: filtersSchema.extend({ maxPoints: z.number().int().min(10).max(50_000), window: range }), result: null as unknown as T.ScatterData },
   detail: { request: z.object({ candidateId: z.number().int().positive() }), result: null as unknown as T.CandidateDetail },
   exportCsv: { request: filtersSchema.extend({ notes: z.record(z.string(), z.string().max(2000)).optional() }), result: null as unknown as { readonly csv: string; readonly rows: number } },
+  exportStructures: {
+    request: z.object({ candidateIds: z.array(z.number().int().positive()).min(1).max(500) }),
+    result: null as unknown as T.StructureExportResult,
+  },
   previewCsv: { request: z.object({ csv: z.string().max(50_000_000) }), result: null as unknown as T.TrainRequestColumns },
   startTraining: {
     request: z.object({

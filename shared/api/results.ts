@@ -86,7 +86,12 @@ const workspace: z.ZodType<T.WorkspaceState> = z.object({
   shortlist: z.array(z.intersection(candidateSummary, z.object({ note: z.string(), screenId: z.number().int().positive() }))),
 });
 
+const structureExport: z.ZodType<T.StructureExportResult> = z.object({
+  zipBase64: z.string(), written: z.array(z.string()), skipped: z.array(z.object({ formula: z.string(), reason: z.string() })),
+});
+
 export const resultSchemas = {
+  exportStructures: structureExport,
   describeScreen: screenSummary,
   workspace,
   saveDesign: ok,

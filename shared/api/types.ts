@@ -191,3 +191,10 @@ export type WorkbenchEvent =
   | { readonly type: 'screen-finished'; readonly screenId: number; readonly status: ScreenStatus; readonly error: string | null }
   | { readonly type: 'train-progress'; readonly jobId: number; readonly member: number; readonly epoch: number; readonly epochs: number; readonly valMae: number | null; readonly valAuc: number | null; readonly trainLoss: number; readonly samplesPerSecond: number; readonly etaSeconds: number }
   | { readonly type: 'train-finished'; readonly jobId: number; readonly status: TrainingStatus };
+
+/** DFT starting structures for candidates: a zip (POSCAR + CIF each, README) and what was left out. */
+export interface StructureExportResult {
+  readonly zipBase64: string;
+  readonly written: readonly string[];
+  readonly skipped: readonly { readonly formula: string; readonly reason: string }[];
+}

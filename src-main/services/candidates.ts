@@ -7,6 +7,7 @@ import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateQuery, QueryResult, ReadableLibrary } from '../library/index.js';
 import { radiusLines } from './display.js';
+import { exportStructures, type StructureExport } from './structures.js';
 import { NotFoundError } from './errors.js';
 import type { ModelStore } from './models.js';
 import { TrainingNeighbours } from './neighbours.js';
@@ -74,6 +75,11 @@ export class CandidateService {
   /** Streams the matches as a shortlist CSV into `out`; resolves to the row count. */
   exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
     return this.library.exportCsv(filters, out, notes);
+  }
+
+  /** DFT starting structures (POSCAR + CIF) for candidates, zipped with a README of the assumptions. */
+  structures(candidateIds: readonly number[]): StructureExport {
+    return exportStructures(this.library, this.table, candidateIds);
   }
 
   /** The same CSV as text, for a download from the renderer. */

@@ -48,6 +48,10 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
     scatter: async ({ maxPoints, window, ...filters }) => s.candidates.scatter(filters, maxPoints, window),
     detail: async ({ candidateId }) => s.candidates.detail(candidateId),
     exportCsv: async ({ notes, ...filters }) => s.candidates.exportCsvText(filters, notes ?? {}),
+    exportStructures: async ({ candidateIds }) => {
+      const r = s.candidates.structures(candidateIds);
+      return { zipBase64: Buffer.from(r.zip).toString('base64'), written: r.written, skipped: r.skipped };
+    },
     previewCsv: async ({ csv }) => previewCsv(csv),
     startTraining: async (req) => s.trainingJobs.start(req),
     cancelTraining: async ({ jobId }) => ({ ok: s.trainingJobs.cancel(jobId) }),

@@ -1,5 +1,5 @@
 /** `pdw enumerate`, `pdw screen`, `pdw resume`, `pdw query`, `pdw export`, `pdw merge`, `pdw screens`: the screening workflow, headless. */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -218,6 +218,25 @@ export function registerScreening(program: Command): void {
       try {
         const n = await library.candidates.exportCsv(filters, createWriteStream(opts.out));
         console.log(`wrote ${n} candidates to ${opts.out}`);
+      } finally {
+        library.close();
+      }
+    });
+
+  program
+    .command('structures')
+    .description('write DFT starting structures (POSCAR + CIF per candidate, README of the assumptions) for candidates, zipped')
+    .argument('<candidate-ids...>', 'candidate ids (pdw query --json shows them)')
+    .option('--library <file>', 'SQLite library file', DEFAULT_LIBRARY)
+    .requiredOption('--out <file.zip>', 'zip file to write')
+    .action((ids: string[], opts: { library: string; out: string }) => {
+      const candidateIds = ids.map((v) => positiveInt(v));
+      const library = reader(opts.library);
+      try {
+        const r = library.candidates.structures(candidateIds);
+        writeFileSync(opts.out, r.zip);
+        console.log(`wrote ${opts.out}: POSCAR and CIF for ${r.written.length} candidates (${r.written.join(', ') || 'none'})`);
+        for (const s of r.skipped) console.log(`not written: ${s.formula}: ${s.reason}`);
       } finally {
         library.close();
       }

@@ -1,0 +1,90 @@
+// DFT starting structures, checked by an independent reader: ASE (Debian's python3-ase) reads every
+// POSCAR and CIF written and reports composition, cell and the shortest interatomic distance.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadElementTable } from '../../../src-main/data/elements/load.js';
+import { enumerateCandidates } from '../../../src-main/enumerate/enumerate.js';
+import type { EnumerationOptions } from '../../../src-main/enumerate/types.js';
+import { structureOf, type Structure } from '../../../src-main/structures/cells.js';
+import { toCif, toPoscar } from '../../../src-main/structures/formats.js';
+
+const table = loadElementTable();
+const dir = mkdtempSync(join(tmpdir(), 'pdw-structures-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const PYTHON = '/usr/bin/python3';
+
+interface AseReading {
+  formula: string;
+  cell: number[];
+  natoms: number;
+  dmin: number;
+}
+
+/** Reads files with ASE: the reduced formula, cell lengths, atom count and shortest periodic distance. */
+function readWithAse(files: string[]): AseReading[] {
+  const check = spawnSync(PYTHON, ['-c', 'import ase'], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`these tests read the files with ASE: install Debian's python3-ase (sudo apt-get install python3-ase; .ci/run does). ${check.stderr.trim().split('\n').at(-1)}`);
+  const script = `
+import json, sys
+from ase.io import read
+out = []
+for f in sys.argv[1:]:
+    a = read(f)
+    d = a.get_all_distances(mic=True)
+    n = len(a)
+    dmin = min(d[i][j] for i in range(n) for j in range(n) if i != j) if n > 1 else 0.0
+    out.append({"formula": a.get_chemical_formula(mode="hill", empirical=True), "cell": [float(x) for x in a.cell.lengths()], "natoms": n, "dmin": float(dmin)})
+print(json.dumps(out))
+`;
+  const r = spawnSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ASE could not read the files: ${r.stderr}`);
+  return JSON.parse(r.stdout) as AseReading[];
+}
+
+const base: EnumerationOptions = { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } };
+const first = (o: EnumerationOptions, formula: string) => [...enumerateCandidates(table, o)].find((c) => c.formula === formula)!;
+
+describe('starting structures', () => {
+  const cases: [string, EnumerationOptions, string, string, number][] = [
+    // formula, options, ASE's reduced formula, atoms, shortest distance = the B-X bond (r_B + r_X)
+    ['CaTiO3', base, 'CaO3Ti', '5', 0.605 + 1.4],
+    ['Ba2FeMoO6', { ...base, sites: { A: ['Ba'], B: ['Fe', 'Mo'], X: ['O'] }, double: true }, 'Ba2FeMoO6', '40', 0],
+    ['Cs2SnI6', { ...base, sites: { A: ['Cs'], B: ['Sn'], X: ['I'] }, layouts: { vacancyOrdered: true } }, 'Cs2I6Sn', '36', 0.69 + 2.2],
+  ];
+
+  it.each(cases)('%s: ASE reads the POSCAR and the CIF with the right composition, cell and distances', (formula, options, aseFormula, atoms, bond) => {
+    const s = structureOf(first(options, formula), table) as Structure;
+    expect('reason' in s).toBe(false);
+    const poscar = join(dir, `${formula}.vasp`);
+    const cif = join(dir, `${formula}.cif`);
+    writeFileSync(poscar, toPoscar(s));
+    writeFileSync(cif, toCif(s));
+    const readings = readWithAse([poscar, cif]);
+    for (const r of readings) {
+      expect(r.formula).toBe(aseFormula);
+      expect(r.natoms).toBe(Number(atoms));
+      for (const l of r.cell) expect(l).toBeCloseTo(s.a, 6);
+      if (bond) expect(r.dmin).toBeCloseTo(bond, 6); // the shortest distance is the B-X bond the cell was built on
+      expect(r.dmin).toBeGreaterThan(1.5); // no overlapping atoms
+    }
+  });
+
+  it('the double perovskite puts both B-X bonds at their radii sums', () => {
+    const s = structureOf(first({ ...base, sites: { A: ['Ba'], B: ['Fe', 'Mo'], X: ['O'] }, double: true }, 'Ba2FeMoO6'), table) as Structure;
+    const rO = 1.4;
+    const c = first({ ...base, sites: { A: ['Ba'], B: ['Fe', 'Mo'], X: ['O'] }, double: true }, 'Ba2FeMoO6');
+    const rFe = table.get('Fe').shannonRadii.find((r) => r.oxidationState === c.oxidationStates.Fe && r.coordination === 6 && r.spin !== 'Low Spin')!.ionicRadius;
+    const rMo = table.get('Mo').shannonRadii.find((r) => r.oxidationState === c.oxidationStates.Mo && r.coordination === 6)!.ionicRadius;
+    expect(s.a).toBeCloseTo(2 * (rFe + rO) + 2 * (rMo + rO), 10);
+  });
+
+  it('refuses what one ordered cell cannot represent, with the reason', () => {
+    const mixed = first({ ...base, sites: { A: ['Ca', 'Sr'], B: ['Ti'], X: ['O'] }, mixing: { A: 0.5 } }, '(Ca0.5Sr0.5)TiO3');
+    expect(structureOf(mixed, table)).toMatchObject({ reason: expect.stringMatching(/site-mixed candidate needs a supercell/) });
+    const hybrid = first({ ...base, sites: { A: ['MA'], B: ['Pb'], X: ['I'] } }, 'MAPbI3');
+    expect(structureOf(hybrid, table)).toMatchObject({ reason: expect.stringMatching(/molecular ion/) });
+  });
+});
