@@ -1,6 +1,8 @@
 // Nothing a user did is lost: the design and the shortlist with notes live in the library, every view
 // has an address, and reload, Back and a second tab find the same work. Screenshots in test-artifacts/.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src-main/data/paths.js';
 import { openSession, type Session } from './session.js';
@@ -61,6 +63,13 @@ describe('continuity', () => {
     await page.click('nav button:has-text("Shortlist")');
     expect(await page.inputValue('input[aria-label^="note for"]')).toBe('make this one first');
     await page.screenshot({ path: join(root, 'test-artifacts', '9-shortlist-after-reload-1280.png'), fullPage: true });
+    // DFT starting structures for the shortlist: a zip with a POSCAR and a CIF per candidate and a README
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-structures"]')]);
+    const file = join(session.workspace, 'structures.zip');
+    await zip.saveAs(file);
+    const entries = Object.keys(unzipSync(readFileSync(file)));
+    expect(entries.sort()).toEqual(['CaTiO3.cif', 'CaTiO3.vasp', 'README.txt']);
+    expect(await page.textContent('main')).toMatch(/Structures for 1 candidates/);
 
     // a second tab opened with the address `pdw serve` printed sees the same work
     const other = await page.context().newPage();
