@@ -141,9 +141,22 @@ export class WorkbenchState {
     return this.sites.A.length > 0 && this.sites.B.length > 0 && this.sites.X.length > 0;
   }
 
+  /** A sentence for a design the server would refuse, checked where it is typed; null when fine. */
+  designProblem(): string | null {
+    const n = this.maxElements as number | null | undefined;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 3 || n > 8) return 'Max. elements must be a whole number from 3 to 8.';
+    return null;
+  }
+
   async recount(): Promise<void> {
     if (!this.ready) {
       this.counts = null;
+      return;
+    }
+    const problem = this.designProblem();
+    if (problem) {
+      this.counts = null;
+      this.countError = problem;
       return;
     }
     try {
@@ -156,7 +169,8 @@ export class WorkbenchState {
   }
 
   async startScreen(): Promise<void> {
-    this.screenMessage = null;
+    this.screenMessage = this.designProblem();
+    if (this.screenMessage) return;
     try {
       const { screenId } = await this.api.startScreen({ space: this.space() });
       this.screenId = screenId;

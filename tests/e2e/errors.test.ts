@@ -33,6 +33,19 @@ describe('errors and empty states in the browser', () => {
     expect(await page.textContent('main')).toMatch(/The shortlist is empty/);
   });
 
+  it('a cleared "Max. elements" field is refused where it is typed, with a sentence', async () => {
+    await page.click('nav button:has-text("Design")');
+    for (const s of ['Ca']) await page.click(`[data-symbol="${s}"]`);
+    await page.keyboard.press('b');
+    await page.click('[data-symbol="Ti"]');
+    await page.click('input[value="X"]');
+    await page.click('[data-symbol="O"]');
+    await page.fill('input[type="number"][min="3"]', '');
+    await page.waitForSelector('[data-testid="live-count"]:has-text("Max. elements must be a whole number from 3 to 8.")');
+    await page.fill('input[type="number"][min="3"]', '6');
+    await page.waitForFunction(() => /\b1 candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+  });
+
   it('shows a bad CSV as an error in the training view', async () => {
     const file = join(workspace, 'empty.csv');
     writeFileSync(file, '');
