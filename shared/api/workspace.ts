@@ -16,6 +16,8 @@ export const designSchema = z.object({
   oxidation: z.enum(['common', 'icsd', 'all']),
   tolerance: range.nullable(),
   tauMax: z.number().nullable(),
+  /** Oxidation states set by hand, as typed ("Sn:2, Dy:2"); absent in designs kept before it existed. */
+  statesText: z.string().max(500).optional(),
 });
 
 /** The shortlist: candidates by id with the user's notes. */

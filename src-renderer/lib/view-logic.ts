@@ -76,3 +76,18 @@ export function parseRange(text: string): [number, number] | null | string {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) return `'${t}' is not a range like 1.2:1.8`;
   return [lo, hi];
 }
+
+/**
+ * Oxidation states typed by hand, "Sn:2, Dy:2, Dy:3" -> { Sn: [2], Dy: [2, 3] }, or a sentence naming
+ * the first part that is not ELEMENT:STATE.
+ */
+export function parseStateOverrides(text: string, isElement: (s: string) => boolean): Record<string, number[]> | string {
+  const out: Record<string, number[]> = {};
+  for (const part of text.split(/[,;\s]+/).filter(Boolean)) {
+    const m = /^([A-Z][a-z]?):([+-]?\d)$/.exec(part);
+    if (!m || !isElement(m[1]!) || Number(m[2]) === 0) return `States by hand: '${part}' is not ELEMENT:STATE, e.g. Sn:2 or I:-1.`;
+    const list = (out[m[1]!] ??= []);
+    if (!list.includes(Number(m[2]))) list.push(Number(m[2]));
+  }
+  return out;
+}

@@ -4,7 +4,7 @@ import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, Scr
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
-import { type SiteSets } from './view-logic.js';
+import { parseStateOverrides, type SiteSets } from './view-logic.js';
 
 export type View = 'design' | 'results' | 'candidate' | 'training' | 'shortlist';
 
@@ -46,6 +46,8 @@ export class WorkbenchState {
   oxidation = $state<'common' | 'icsd' | 'all'>('common');
   tolerance = $state<[number, number] | null>([0.8, 1.1]);
   tauMax = $state<number | null>(null);
+  /** Oxidation states by hand, as typed: "Sn:2, Dy:2". */
+  statesText = $state('');
   counts = $state.raw<SpaceCounts | null>(null);
   countError = $state<string | null>(null);
   screens = $state.raw<readonly ScreenSummary[]>([]);
@@ -94,6 +96,7 @@ export class WorkbenchState {
       ...(this.vacancyOrdered || this.layered ? { layouts: { vacancyOrdered: this.vacancyOrdered, layered: this.layered } } : {}),
       maxElements: this.maxElements,
       oxidationStates: this.oxidation,
+      ...(this.stateOverrides() ? { stateOverrides: this.stateOverrides()! } : {}),
       filters: { tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null, octahedral: null, tauMax: this.tauMax },
     };
   }
@@ -111,6 +114,7 @@ export class WorkbenchState {
       oxidation: this.oxidation,
       tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null,
       tauMax: this.tauMax,
+      statesText: this.statesText,
     };
   }
 
@@ -125,6 +129,7 @@ export class WorkbenchState {
     this.oxidation = d.oxidation;
     this.tolerance = d.tolerance;
     this.tauMax = d.tauMax;
+    this.statesText = d.statesText ?? '';
   }
 
   /** Keeps the shortlist (ids, screens, notes) in the library. */
@@ -141,10 +146,18 @@ export class WorkbenchState {
     return this.sites.A.length > 0 && this.sites.B.length > 0 && this.sites.X.length > 0;
   }
 
+  /** The states typed by hand, or null (none, or not readable: designProblem says why). */
+  stateOverrides(): Record<string, number[]> | null {
+    const r = parseStateOverrides(this.statesText, isElementSymbol);
+    return typeof r === 'string' || Object.keys(r).length === 0 ? null : r;
+  }
+
   /** A sentence for a design the server would refuse, checked where it is typed; null when fine. */
   designProblem(): string | null {
     const n = this.maxElements as number | null | undefined;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 3 || n > 8) return 'Max. elements must be a whole number from 3 to 8.';
+    const states = parseStateOverrides(this.statesText, isElementSymbol);
+    if (typeof states === 'string') return states;
     return null;
   }
 

@@ -46,6 +46,23 @@ describe('errors and empty states in the browser', () => {
     await page.waitForFunction(() => /\b1 candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
   });
 
+  it('oxidation states typed by hand change what is enumerated (Dy2+ for CsDyI3)', async () => {
+    await page.click('nav button:has-text("Design")');
+    await page.click('button:has-text("Clear")');
+    await page.click('input[value="A"]');
+    await page.click('[data-symbol="Cs"]');
+    await page.keyboard.press('b');
+    await page.click('[data-symbol="Dy"]');
+    await page.click('input[value="X"]');
+    await page.click('[data-symbol="I"]');
+    await page.waitForFunction(() => /\b0 candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+    await page.fill('input[aria-label="oxidation states by hand"]', 'Dy:two');
+    await page.waitForSelector("[data-testid=\"live-count\"]:has-text(\"States by hand: 'Dy:two' is not ELEMENT:STATE\")");
+    await page.fill('input[aria-label="oxidation states by hand"]', 'Dy:2');
+    await page.waitForFunction(() => /\b1 candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+    expect(await page.textContent('[data-testid="rejections"]')).toMatch(/Dy: oxidation states \+2 \(set by hand\)/);
+  });
+
   it('shows a bad CSV as an error in the training view', async () => {
     const file = join(workspace, 'empty.csv');
     writeFileSync(file, '');

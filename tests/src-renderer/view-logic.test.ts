@@ -52,3 +52,22 @@ describe('formatting and parsing', () => {
     expect(formatEta(0)).toBe('—');
   });
 });
+
+describe('oxidation states typed by hand', () => {
+  it.each([
+    ['', {}],
+    ['Sn:2', { Sn: [2] }],
+    ['Dy:2, Dy:3 ; I:-1', { Dy: [2, 3], I: [-1] }],
+    ['Sn:+2 Sn:2', { Sn: [2] }],
+  ] as const)('%j -> %j', async (text, expected) => {
+    const { parseStateOverrides } = await import('../../src-renderer/lib/view-logic.js');
+    const { isElementSymbol } = await import('../../shared/index.js');
+    expect(parseStateOverrides(text, isElementSymbol)).toEqual(expected);
+  });
+
+  it.each(['Sn', 'Sn:0', 'Xx:2', 'sn:2', 'Sn:two'])('%j is refused with a sentence', async (text) => {
+    const { parseStateOverrides } = await import('../../src-renderer/lib/view-logic.js');
+    const { isElementSymbol } = await import('../../shared/index.js');
+    expect(parseStateOverrides(text, isElementSymbol)).toMatch(/^States by hand: '.+' is not ELEMENT:STATE, e\.g\. Sn:2 or I:-1\.$/);
+  });
+});
