@@ -6,7 +6,10 @@ import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
 import { parseStateOverrides, type SiteSets } from './view-logic.js';
 
-export type View = 'design' | 'results' | 'candidate' | 'training' | 'shortlist';
+/** A shortlisted candidate with the user's note and its screen. */
+export type ShortlistItem = CandidateSummary & { note: string; screenId: number };
+
+export type View = 'design' | 'results' | 'compare' | 'candidate' | 'training' | 'shortlist';
 
 export interface ScreenProgressState {
   readonly screenId: number;
@@ -233,8 +236,23 @@ export class WorkbenchState {
     this.saveShortlist();
   }
 
+  /** The last removal, so it can be undone. */
+  removed = $state.raw<{ readonly entry: ShortlistItem; readonly at: number } | null>(null);
+
   removeFromShortlist(id: number): void {
+    const at = this.shortlist.findIndex((r) => r.id === id);
+    if (at < 0) return;
+    this.removed = { entry: this.shortlist[at]!, at };
     this.shortlist = this.shortlist.filter((r) => r.id !== id);
+    this.saveShortlist();
+  }
+
+  undoRemove(): void {
+    if (!this.removed) return;
+    const next = [...this.shortlist];
+    next.splice(Math.min(this.removed.at, next.length), 0, this.removed.entry);
+    this.shortlist = next;
+    this.removed = null;
     this.saveShortlist();
   }
 

@@ -70,6 +70,13 @@ describe('continuity', () => {
     const entries = Object.keys(unzipSync(readFileSync(file)));
     expect(entries.sort()).toEqual(['CaTiO3.cif', 'CaTiO3.vasp', 'README.txt']);
     expect(await page.textContent('main')).toMatch(/Structures for 1 candidates/);
+    // a removal can be undone
+    await page.click('[data-testid="shortlist"] button:has-text("Remove")');
+    await page.waitForSelector('.empty:has-text("The shortlist is empty")');
+    await page.click('[data-testid="undo"] button:has-text("Undo")');
+    expect(await page.inputValue('input[aria-label^="note for"]')).toBe('make this one first'); // back, with its note
+    await page.reload();
+    await page.waitForSelector('[data-testid="shortlist"]'); // and kept in the library
 
     // a second tab opened with the address `pdw serve` printed sees the same work
     const other = await page.context().newPage();

@@ -236,4 +236,17 @@ describe('the workbench in a browser', () => {
     expect(page1.rows.length).toBe(10);
     expect(page1.rows.every((r) => r.bandGap !== null && Number.isFinite(r.bandGap))).toBe(true);
   }, 120_000);
+
+  it('compares the two screens side by side: distributions and the best candidates for a window', async () => {
+    await page.click('nav button:has-text("Compare")');
+    await page.waitForSelector('[data-testid="compare-top-0"] tbody tr');
+    await page.waitForSelector('[data-testid="compare-top-1"] tbody tr');
+    expect(new URL(page.url()).hash).toBe('#/compare');
+    const scores = (await page.locator('[data-testid="compare-top-0"] tbody tr td:first-child').allTextContents()).map(Number);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    await page.fill('input[aria-label="target gap window"]', '3:x');
+    await page.waitForSelector("[role=alert]:has-text(\"Target window: '3:x' is not a range like 1.2:1.8 (eV).\")");
+    await page.fill('input[aria-label="target gap window"]', '3:4');
+    await page.screenshot({ path: join(artifacts, '10-compare.png'), fullPage: true });
+  });
 });
