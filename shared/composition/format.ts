@@ -12,6 +12,11 @@ export interface FormatOptions {
   readonly orderBy?: ReadonlyMap<ElementSymbol, number | null>;
   /** Divide integer amounts by their greatest common divisor (default true). */
   readonly reduce?: boolean;
+  /**
+   * Molecular ions' atoms by abbreviation: a composition parsed with molecular ions is then written with
+   * them first, as named (MAPbI3, FA0.83Cs0.17PbI2.7Br0.3), and the remaining atoms after them.
+   */
+  readonly molecules?: ReadonlyMap<string, readonly (readonly [ElementSymbol, number])[]>;
 }
 
 const INTEGER_TOLERANCE = 1e-9;
@@ -32,6 +37,14 @@ export function formatAmount(x: number): string {
 
 /** Formats a composition canonically (see FormatOptions). */
 export function formatComposition(composition: Composition, options: FormatOptions = {}): string {
+  const named = composition.molecules;
+  if (named?.length && options.molecules) {
+    const left = new Map(composition.elements.map((e) => [e.element, e.amount]));
+    for (const m of named) for (const [el, k] of options.molecules.get(m.abbreviation) ?? []) left.set(el, (left.get(el) ?? 0) - k * m.amount);
+    const rest = composition.elements.filter((e) => (left.get(e.element) ?? 0) > INTEGER_TOLERANCE).map((e) => ({ element: e.element, amount: left.get(e.element)!, fraction: 0 }));
+    const atoms = rest.length ? formatComposition({ elements: rest, totalAmount: 0 }, { ...(options.orderBy ? { orderBy: options.orderBy } : {}), reduce: false }) : '';
+    return named.map((m) => m.abbreviation + formatAmount(m.amount)).join('') + atoms;
+  }
   let amounts = composition.elements.map((e) => ({ element: e.element, amount: e.amount }));
   if ((options.reduce ?? true) && amounts.every((a) => isIntegral(a.amount))) {
     const divisor = amounts.reduce((g, a) => gcd(g, Math.round(a.amount)), 0);

@@ -39,12 +39,13 @@ class Failure {
   constructor(readonly error: FormulaError) {}
 }
 
-type Amounts = Map<ElementSymbol, number>;
+/** Element amounts; a molecular ion is kept as '@ABBR' until the end, so groups scale it like an element. */
+type Amounts = Map<string, number>;
 
 class FormulaReader {
   pos = 0;
   /** Position where each element first appears, for error messages. */
-  readonly firstSeen = new Map<ElementSymbol, number>();
+  readonly firstSeen = new Map<string, number>();
 
   /** Abbreviations, longest first. */
   private readonly abbreviations: readonly string[];
@@ -82,10 +83,9 @@ class FormulaReader {
         const at = this.pos;
         this.pos += abbreviation.length;
         const amount = this.amount(abbreviation);
-        for (const [element, n] of this.molecules.get(abbreviation)!) {
-          if (!this.firstSeen.has(element)) this.firstSeen.set(element, at);
-          out.set(element, (out.get(element) ?? 0) + n * amount);
-        }
+        const key = `@${abbreviation}`;
+        if (!this.firstSeen.has(key)) this.firstSeen.set(key, at);
+        out.set(key, (out.get(key) ?? 0) + amount);
       } else if (isUpper(c)) {
         const [element, at] = this.element();
         const amount = this.amount(element);
@@ -245,11 +245,27 @@ export function parseFormula(input: string, options: ParseOptions = {}): ParseRe
     }
     reader.skipSpace();
     if (reader.pos === input.length) reader.fail('empty', 'formula is empty', 0);
-    const amounts = reader.sequence(0);
+    const parsed = reader.sequence(0);
     const stray = input[reader.pos];
     if (stray !== undefined) {
       reader.fail('unbalanced-bracket', `'${stray}' at position ${reader.pos + 1} has no matching opening bracket`, reader.pos);
     }
+    // molecular ions become their atoms here, in the place the formula named them
+    const molecules: { abbreviation: string; amount: number }[] = [];
+    const atoms = new Map<ElementSymbol, number>();
+    for (const [key, n] of parsed) {
+      if (!key.startsWith('@')) {
+        atoms.set(key as ElementSymbol, (atoms.get(key as ElementSymbol) ?? 0) + n);
+        continue;
+      }
+      const abbreviation = key.slice(1);
+      molecules.push({ abbreviation, amount: cleanFloat(n) });
+      for (const [el, k] of options.molecules!.get(abbreviation)!) {
+        if (!reader.firstSeen.has(el)) reader.firstSeen.set(el, reader.firstSeen.get(key) ?? 0);
+        atoms.set(el, (atoms.get(el) ?? 0) + k * n);
+      }
+    }
+    const amounts = atoms;
     for (const [el, n] of amounts) {
       if (!(n >= MIN_AMOUNT && n <= MAX_AMOUNT)) reader.fail('invalid-amount', `the amount of ${el} comes to ${n}, outside ${MIN_AMOUNT} to ${MAX_AMOUNT}`, reader.firstSeen.get(el) ?? 0);
     }
@@ -262,7 +278,8 @@ export function parseFormula(input: string, options: ParseOptions = {}): ParseRe
         reader.firstSeen.get(extra) ?? 0,
       );
     }
-    return { ok: true, value: compositionFromAmounts(amounts) };
+    const composition = compositionFromAmounts(amounts);
+    return { ok: true, value: molecules.length ? { ...composition, molecules } : composition };
   } catch (e) {
     if (e instanceof Failure) return { ok: false, error: e.error };
     throw e;

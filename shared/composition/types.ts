@@ -15,6 +15,8 @@ export interface Composition {
   readonly elements: readonly ElementAmount[];
   /** Total atoms per formula unit as written. */
   readonly totalAmount: number;
+  /** Molecular ions as the formula named them (MA 1 in MAPbI3); their atoms are already in `elements`. */
+  readonly molecules?: readonly { readonly abbreviation: string; readonly amount: number }[];
 }
 
 /** The crystallographic sites of an ABX3-type perovskite. */

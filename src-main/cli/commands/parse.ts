@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatComposition } from '../../../shared/index.js';
 import { loadElementTable } from '../../data/elements/load.js';
+import { moleculeAbbreviations } from '../../data/elements/molecules.js';
 import { parseOrFail } from '../formulas.js';
 import { formatTable, num, printJson } from '../output.js';
 
@@ -13,7 +14,7 @@ export function registerParse(program: Command): void {
     .option('--json', 'print JSON')
     .action((formula: string, opts: { json?: boolean }) => {
       const composition = parseOrFail(formula);
-      const canonical = formatComposition(composition, { orderBy: loadElementTable().electronegativities() });
+      const canonical = formatComposition(composition, { orderBy: loadElementTable().electronegativities(), molecules: moleculeAbbreviations() });
       if (opts.json) {
         printJson({ formula, canonical, totalAmount: composition.totalAmount, elements: composition.elements });
         return;

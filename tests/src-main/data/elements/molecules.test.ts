@@ -52,4 +52,15 @@ describe('molecular ions', () => {
     expect(toleranceFactor(r('MA'), pb, i).toFixed(2)).toBe('0.91');
     expect(toleranceFactor(r('FA'), pb, i).toFixed(2)).toBe('0.99');
   });
+
+  it('canonical formatting writes the molecular ions as named, then the other atoms', async () => {
+    const { formatComposition } = await import('../../../../shared/index.js');
+    const orderBy = loadElementTable().electronegativities();
+    const canonical = (f: string): string => formatComposition(parse(f), { orderBy, molecules });
+    expect(canonical('MAPbI3')).toBe('MAPbI3');
+    expect(canonical('(FA0.83Cs0.17)Pb(I0.9Br0.1)3')).toBe('FA0.83Cs0.17PbI2.7Br0.3');
+    expect(canonical('(MA0.5FA0.5)PbI3')).toBe('MA0.5FA0.5PbI3');
+    expect(canonical('MA3Bi2I9')).toBe('MA3Bi2I9');
+    expect(parse('CH3NH3PbI3').molecules).toBeUndefined(); // written out: atoms, the same composition
+  });
 });
