@@ -63,4 +63,37 @@ describe('molecular ions', () => {
     expect(canonical('MA3Bi2I9')).toBe('MA3Bi2I9');
     expect(parse('CH3NH3PbI3').molecules).toBeUndefined(); // written out: atoms, the same composition
   });
+
+  it('round-trips and fuzzes with molecular ions: canonical text parses back to the same amounts; errors keep their positions', async () => {
+    const fc = (await import('fast-check')).default;
+    const { formatComposition } = await import('../../../../shared/index.js');
+    const orderBy = loadElementTable().electronegativities();
+    const abbreviations = [...molecules.keys()];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...abbreviations.filter((m) => m !== 'HCOO' && m !== 'NH4')),
+        fc.constantFrom('Pb', 'Sn', 'Ge', 'Bi'),
+        fc.constantFrom('I', 'Br', 'Cl'),
+        fc.integer({ min: 1, max: 7 }).map((k) => k / 8),
+        (ion, b, x, f) => {
+          const text = `(${ion}${f}Cs${1 - f})${b}${x}3`;
+          const c = parse(text);
+          const again = parse(formatComposition(c, { orderBy, molecules }));
+          expect(amounts(again)).toEqual(amounts(c));
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...abbreviations, 'Pb', 'I3', '(', ')', '0.5', 'Ga', 'GA', 'xx', ' '), { maxLength: 10 }), (parts) => {
+        const text = parts.join('');
+        const r = parseFormula(text, { molecules });
+        if (!r.ok) {
+          expect(r.error.position).toBeGreaterThanOrEqual(0);
+          expect(r.error.position).toBeLessThanOrEqual(text.length);
+        } else expect(r.value.elements.reduce((sum, e) => sum + e.fraction, 0)).toBeCloseTo(1, 9);
+      }),
+      { numRuns: 5000, seed: 9 },
+    );
+  });
 });
