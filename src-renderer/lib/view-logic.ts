@@ -91,3 +91,31 @@ export function parseStateOverrides(text: string, isElement: (s: string) => bool
   }
   return out;
 }
+
+const METRIC_NAMES: Readonly<Record<string, string>> = {
+  mae: 'mean absolute error',
+  rmse: 'root-mean-square error',
+  r2: 'R² (share of variance explained)',
+  within1sigma: 'share of errors within 1 σ',
+  within2sigma: 'share of errors within 2 σ',
+  baselineMae: 'mean absolute error of predicting the training mean',
+  rocAuc: 'ROC AUC',
+  f1: 'F1 of the positive class (validation threshold)',
+  recall: 'recall of the positive class',
+  precision: 'precision of the positive class',
+  accuracy: 'accuracy',
+  weightedF1: 'F1 weighted over both classes',
+  mcc: 'Matthews correlation coefficient',
+  'f1At0.5': 'F1 of the positive class at threshold 0.5',
+  baselineAccuracy: 'accuracy of predicting the majority class',
+};
+
+/** A metric key of a training summary ("gap.mae") as people read it: "gap: mean absolute error (eV)". */
+export function metricLabel(key: string): string {
+  const dot = key.indexOf('.');
+  const target = dot < 0 ? '' : key.slice(0, dot);
+  const metric = dot < 0 ? key : key.slice(dot + 1);
+  const name = METRIC_NAMES[metric] ?? metric;
+  const unit = /gap/i.test(target) && /mae|rmse|baselineMae/i.test(metric) ? ' (eV)' : '';
+  return `${target ? `${target}: ` : ''}${name}${unit}`;
+}

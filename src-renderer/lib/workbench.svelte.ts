@@ -1,6 +1,6 @@
 /** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
 import type { Design, RequestOf } from '../../shared/api/contract.js';
-import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
+import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, ScreenSummary, SpaceCounts, TrainRequestColumns, TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
@@ -33,8 +33,33 @@ export class ResultsState {
   sort = $state<{ column: string; descending: boolean } | null>(null);
 }
 
+/** The training view's form and its running job: kept here, so switching views does not lose a job. */
+export class TrainingState {
+  csv = $state<string | null>(null);
+  fileName = $state('');
+  columns = $state.raw<TrainRequestColumns | null>(null);
+  formulaColumn = $state('formula');
+  targets = $state<string[]>([]);
+  protocol = $state<'G' | 'rows'>('rows');
+  epochs = $state(40);
+  members = $state(2);
+  dModel = $state(64);
+  layers = $state(2);
+  activate = $state(false);
+  /** Fine-tuning the screening model is the default: 200 measurements are too few to learn from scratch. */
+  startFrom = $state<'screening-model' | 'scratch'>('screening-model');
+  /** The target stored as the band gap when this model screens ('' = none: the model cannot screen). */
+  bandGapTarget = $state('');
+  jobId = $state<number | null>(null);
+  curves = $state.raw<number[][]>([]);
+  eta = $state(0);
+  summary = $state.raw<TrainSummary | null>(null);
+  error = $state<string | null>(null);
+}
+
 export class WorkbenchState {
   readonly results = new ResultsState();
+  readonly training = new TrainingState();
   view = $state<View>('design');
   elements = $state.raw<readonly ElementInfo[]>([]);
   molecularIons = $state.raw<readonly MolecularIonInfo[]>([]);
@@ -219,6 +244,20 @@ export class WorkbenchState {
   }
 
   private onEvent(e: WorkbenchEvent): void {
+    const t = this.training;
+    if (e.type === 'train-progress' && e.jobId === t.jobId) {
+      const next = t.curves.map((c) => [...c]);
+      while (next.length <= e.member) next.push([]);
+      next[e.member]![e.epoch] = e.valMae ?? e.trainLoss;
+      t.curves = next;
+      t.eta = e.etaSeconds;
+    }
+    if (e.type === 'train-finished' && e.jobId === t.jobId) {
+      void this.api.training({ jobId: e.jobId }).then((s) => {
+        t.summary = s;
+        if (s.status === 'done' && t.activate) void this.load();
+      });
+    }
     if (e.type === 'screen-progress') this.progress = e;
     if (e.type === 'screen-finished') {
       this.screenMessage = e.status === 'done' ? `Screen ${e.screenId} finished.` : e.status === 'cancelled' ? `Screen ${e.screenId} was cancelled; you can resume it.` : `Screen ${e.screenId} failed: ${e.error ?? 'unknown error'}`;

@@ -196,9 +196,12 @@ describe('the workbench in a browser', () => {
     expect(await page.inputValue('[data-testid="gap-target"]')).toBe('gap'); // the column named 'gap' is the band gap
     await page.check('text=make it the screening model when done');
     await page.click('[data-testid="train"]');
+    await page.click('nav button:has-text("Design")'); // the running job is not lost by switching views
+    await page.click('nav button:has-text("Training")');
     await page.waitForSelector('[data-testid="train-status"]:has-text("done")', { timeout: 100_000 });
     expect(await page.textContent('[data-testid="bad-rows"]')).toMatch(/unknown element symbol 'Xx'/);
-    expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/gap\.mae/);
+    expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/gap: mean absolute error \(eV\)/);
+    expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/stable: ROC AUC/);
     expect(await page.locator('[data-testid="confusion"] td').count()).toBe(4);
     await page.screenshot({ path: join(artifacts, '5-training.png'), fullPage: true });
   }, 120_000);
