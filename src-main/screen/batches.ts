@@ -2,8 +2,9 @@
 import type { ElementTable } from '../data/elements/load.js';
 import { enumerateCandidates, type EnumeratedCandidate } from '../enumerate/enumerate.js';
 import type { EnumerationOptions } from '../enumerate/types.js';
-import { candidateRecord } from '../library/index.js';
-import type { CandidateBatch, Shard } from './protocol.js';
+import type { Composition } from '../../shared/index.js';
+import { candidateRecord, type CandidateRecord } from '../library/index.js';
+import { packCompositions, type CandidateBatch, type Shard } from './protocol.js';
 
 export interface BatchPlan {
   readonly options: EnumerationOptions;
@@ -29,15 +30,16 @@ function* shardOf(candidates: Iterable<EnumeratedCandidate>, shard: Shard | null
 export function* candidateBatches(table: ElementTable, plan: BatchPlan): Generator<CandidateBatch> {
   const source = shardOf(enumerateCandidates(table, plan.options), plan.shard, plan.limit);
   for (let skipped = 0; skipped < plan.skip; skipped += 1) if (source.next().done) return;
-  let batch: CandidateBatch = { records: [], compositions: { elements: [], amounts: [] } };
+  let records: CandidateRecord[] = [];
+  let compositions: Composition[] = [];
   for (const c of source) {
-    batch.records.push(candidateRecord(c));
-    batch.compositions.elements.push(c.composition.elements.map((e) => e.element));
-    batch.compositions.amounts.push(c.composition.elements.map((e) => e.amount));
-    if (batch.records.length === plan.batchSize) {
-      yield batch;
-      batch = { records: [], compositions: { elements: [], amounts: [] } };
+    records.push(candidateRecord(c));
+    compositions.push(c.composition);
+    if (records.length === plan.batchSize) {
+      yield { records, compositions: packCompositions(compositions) };
+      records = [];
+      compositions = [];
     }
   }
-  if (batch.records.length) yield batch;
+  if (records.length) yield { records, compositions: packCompositions(compositions) };
 }

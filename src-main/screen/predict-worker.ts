@@ -4,7 +4,7 @@ import { compositionFromAmounts, type ElementSymbol } from '../../shared/index.j
 import { loadElementTable } from '../data/elements/load.js';
 import { initBackend } from '../engine/backend.js';
 import { EnsemblePredictor } from '../engine/model/predictor.js';
-import type { PredictReply, PredictRequest, PredictWorkerInit } from './protocol.js';
+import { unpackCompositions, type PredictReply, type PredictRequest, type PredictWorkerInit } from './protocol.js';
 
 const port = parentPort!;
 const init = workerData as PredictWorkerInit;
@@ -13,7 +13,7 @@ const predictor = EnsemblePredictor.load(init.modelDir, loadElementTable());
 port.postMessage({ type: 'ready' } satisfies PredictReply);
 port.on('message', (req: PredictRequest) => {
   try {
-    const compositions = req.elements.map((els, i) => compositionFromAmounts(els.map((e, k) => [e as ElementSymbol, req.amounts[i]![k]!] as const)));
+    const compositions = unpackCompositions(req).map((pairs) => compositionFromAmounts(pairs as (readonly [ElementSymbol, number])[]));
     port.postMessage({ type: 'result', id: req.id, predictions: predictor.predict(compositions, 1024) } satisfies PredictReply);
   } catch (e) {
     port.postMessage({ type: 'error', id: req.id, message: (e as Error).message } satisfies PredictReply);

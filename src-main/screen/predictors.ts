@@ -7,7 +7,7 @@ import type { BackendName } from '../../shared/api/runtime.js';
 import { compositionFromAmounts, type ElementSymbol } from '../../shared/index.js';
 import { loadElementTable } from '../data/elements/load.js';
 import { EnsemblePredictor, type Prediction } from '../engine/model/predictor.js';
-import type { CompositionBatch, PredictReply, PredictRequest, PredictWorkerInit } from './protocol.js';
+import { unpackCompositions, type CompositionBatch, type PredictReply, type PredictRequest, type PredictWorkerInit } from './protocol.js';
 import { compiledWorkerUrl } from './worker-url.js';
 
 export interface PredictorPool {
@@ -16,8 +16,8 @@ export interface PredictorPool {
   close(): Promise<void>;
 }
 
-function compositionsOf(batch: CompositionBatch) {
-  return batch.elements.map((els, i) => compositionFromAmounts(els.map((e, k) => [e as ElementSymbol, batch.amounts[i]![k]!] as const)));
+export function compositionsOf(batch: CompositionBatch) {
+  return unpackCompositions(batch).map((pairs) => compositionFromAmounts(pairs as (readonly [ElementSymbol, number])[]));
 }
 
 class WorkerPool implements PredictorPool {

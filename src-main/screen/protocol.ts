@@ -9,10 +9,45 @@ export interface PredictWorkerInit {
   readonly backend: BackendName;
 }
 
-/** Compositions as parallel arrays: per candidate, its elements and amounts (cheap to post). */
+/**
+ * Compositions packed for posting between threads: per candidate its element count, the symbols joined
+ * (',' between elements), and the amounts in one Float64Array. A copy of three flat values is far
+ * cheaper than cloning nested arrays, and the screening loop passes the batch on without unpacking it.
+ */
 export interface CompositionBatch {
-  readonly elements: string[][];
-  readonly amounts: number[][];
+  readonly counts: Uint8Array;
+  readonly symbols: string;
+  readonly amounts: Float64Array;
+}
+
+/** Packs compositions (elements and amounts per candidate) for posting. */
+export function packCompositions(items: readonly { readonly elements: readonly { readonly element: string; readonly amount: number }[] }[]): CompositionBatch {
+  const counts = new Uint8Array(items.length);
+  const total = items.reduce((n, c) => n + c.elements.length, 0);
+  const amounts = new Float64Array(total);
+  const symbols: string[] = [];
+  let k = 0;
+  items.forEach((c, i) => {
+    counts[i] = c.elements.length;
+    for (const e of c.elements) {
+      symbols.push(e.element);
+      amounts[k++] = e.amount;
+    }
+  });
+  return { counts, symbols: symbols.join(','), amounts };
+}
+
+/** Unpacks a batch into (symbol, amount) lists, one per candidate. */
+export function unpackCompositions(batch: CompositionBatch): (readonly [string, number])[][] {
+  const symbols = batch.symbols === '' ? [] : batch.symbols.split(',');
+  const out: (readonly [string, number])[][] = [];
+  let k = 0;
+  for (const n of batch.counts) {
+    const one: (readonly [string, number])[] = [];
+    for (let j = 0; j < n; j += 1, k += 1) one.push([symbols[k]!, batch.amounts[k]!]);
+    out.push(one);
+  }
+  return out;
 }
 
 export interface PredictRequest extends CompositionBatch {
