@@ -5,14 +5,14 @@
  * so a channel cannot be misspelt on one side.
  */
 import { z } from 'zod';
-import { isElementSymbol, type ElementSymbol } from '../elements/symbols.js';
+import { isElementSymbol, isSpeciesSymbol, type ElementSymbol } from '../elements/symbols.js';
 import { resultSchemas } from './results.js';
 import { designSchema, shortlistSchema } from './workspace.js';
 import type * as T from './types.js';
 
 const symbol = z.custom<ElementSymbol>((v) => typeof v === 'string' && isElementSymbol(v), 'not an element symbol');
 /** On a site: an element symbol, or a molecular ion's abbreviation (capitals; checked against the known ions when enumerating). */
-const species = z.string().refine((v) => isElementSymbol(v) || /^[A-Z][A-Z0-9]{1,4}$/.test(v), 'not an element symbol or a molecular-ion abbreviation');
+const species = z.string().refine(isSpeciesSymbol, 'not an element symbol or a molecular-ion abbreviation');
 const site = z.enum(['A', 'B', 'X']);
 const range = z.tuple([z.number(), z.number()]).refine((r) => r[0] <= r[1], 'range must be [low, high]');
 

@@ -40,3 +40,15 @@ export function caseCorrected(s: string): ElementSymbol | undefined {
   const fixed = s[0]!.toUpperCase() + s.slice(1).toLowerCase();
   return isElementSymbol(fixed) && fixed !== s ? fixed : undefined;
 }
+
+/** What may sit on a site: an element symbol, or a molecular ion's abbreviation (capitals and digits, 2-5). */
+export function isSpeciesSymbol(s: string): boolean {
+  return isElementSymbol(s) || /^[A-Z][A-Z0-9]{1,4}$/.test(s);
+}
+
+/** One oxidation state set by hand, "Sn:2" or "I:-1" (spaces around allowed): the element and state, or null. */
+export function readStateOverride(text: string): readonly [ElementSymbol, number] | null {
+  const m = /^\s*([A-Z][a-z]?)\s*:\s*([+-]?\d)\s*$/.exec(text);
+  if (!m || !isElementSymbol(m[1]!) || Number(m[2]) === 0) return null;
+  return [m[1], Number(m[2])];
+}

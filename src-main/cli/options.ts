@@ -1,6 +1,6 @@
 /** Option parsers shared by the CLI's commands: each refuses bad text with a message naming the value. */
 import { InvalidArgumentError } from 'commander';
-import { isElementSymbol, type ElementSymbol, type SiteLabel } from '../../shared/index.js';
+import { isElementSymbol, isSpeciesSymbol, readStateOverride, type ElementSymbol, type SiteLabel } from '../../shared/index.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -84,10 +84,11 @@ export function commaList(value: string): string[] {
 export function stateOverrides(value: string): Partial<Record<ElementSymbol, number[]>> {
   const out: Partial<Record<ElementSymbol, number[]>> = {};
   for (const part of value.split(',')) {
-    const m = /^\s*([A-Z][a-z]?)\s*:\s*([+-]?\d)\s*$/.exec(part);
-    if (!m || !isElementSymbol(m[1]!) || Number(m[2]) === 0) throw new InvalidArgumentError(`'${part}' is not ELEMENT:STATE (e.g. Sn:2 or I:-1)`);
-    const list = (out[m[1] as ElementSymbol] ??= []);
-    if (!list.includes(Number(m[2]))) list.push(Number(m[2]));
+    const read = readStateOverride(part);
+    if (!read) throw new InvalidArgumentError(`'${part}' is not ELEMENT:STATE (e.g. Sn:2 or I:-1)`);
+    const [element, state] = read;
+    const list = (out[element] ??= []);
+    if (!list.includes(state)) list.push(state);
   }
   return out;
 }
@@ -95,6 +96,6 @@ export function stateOverrides(value: string): Partial<Record<ElementSymbol, num
 /** Site species: element symbols, and molecular ions by abbreviation (MA, FA, ...), e.g. MA,FA,Cs. */
 export function speciesList(value: string): string[] {
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const e of list) if (!isElementSymbol(e) && !/^[A-Z][A-Z0-9]{1,4}$/.test(e)) throw new InvalidArgumentError(`'${e}' is not an element symbol or a molecular-ion abbreviation (MA, FA, ...)`);
+  for (const e of list) if (!isSpeciesSymbol(e)) throw new InvalidArgumentError(`'${e}' is not an element symbol or a molecular-ion abbreviation (MA, FA, ...)`);
   return list;
 }

@@ -1,6 +1,5 @@
 /** Worker thread: loads the model once, then featurizes and predicts batches of compositions. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compositionFromAmounts, type ElementSymbol } from '../../shared/index.js';
 import { loadElementTable } from '../data/elements/load.js';
 import { initBackend } from '../engine/backend.js';
 import { EnsemblePredictor } from '../engine/model/predictor.js';
@@ -13,8 +12,7 @@ const predictor = EnsemblePredictor.load(init.modelDir, loadElementTable());
 port.postMessage({ type: 'ready' } satisfies PredictReply);
 port.on('message', (req: PredictRequest) => {
   try {
-    const compositions = unpackCompositions(req).map((pairs) => compositionFromAmounts(pairs as (readonly [ElementSymbol, number])[]));
-    port.postMessage({ type: 'result', id: req.id, predictions: predictor.predict(compositions, 1024) } satisfies PredictReply);
+    port.postMessage({ type: 'result', id: req.id, predictions: predictor.predict(unpackCompositions(req), 1024) } satisfies PredictReply);
   } catch (e) {
     port.postMessage({ type: 'error', id: req.id, message: (e as Error).message } satisfies PredictReply);
   }

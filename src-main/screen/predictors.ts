@@ -4,7 +4,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../../shared/api/runtime.js';
-import { compositionFromAmounts, type ElementSymbol } from '../../shared/index.js';
 import { loadElementTable } from '../data/elements/load.js';
 import { EnsemblePredictor, type Prediction } from '../engine/model/predictor.js';
 import { unpackCompositions, type CompositionBatch, type PredictReply, type PredictRequest, type PredictWorkerInit } from './protocol.js';
@@ -16,9 +15,6 @@ export interface PredictorPool {
   close(): Promise<void>;
 }
 
-export function compositionsOf(batch: CompositionBatch) {
-  return unpackCompositions(batch).map((pairs) => compositionFromAmounts(pairs as (readonly [ElementSymbol, number])[]));
-}
 
 class WorkerPool implements PredictorPool {
   private readonly workers: Worker[] = [];
@@ -109,7 +105,7 @@ class InThreadPool implements PredictorPool {
   readonly size = 1;
   constructor(private readonly predictor: EnsemblePredictor) {}
   predict(batch: CompositionBatch): Promise<Prediction[]> {
-    return Promise.resolve(this.predictor.predict(compositionsOf(batch), 1024));
+    return Promise.resolve(this.predictor.predict(unpackCompositions(batch), 1024));
   }
   close(): Promise<void> {
     this.predictor.dispose();

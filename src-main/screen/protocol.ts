@@ -1,5 +1,6 @@
 /** Messages between the screening loop and its worker threads (enumeration and prediction). */
 import type { BackendName } from '../../shared/api/runtime.js';
+import { compositionFromAmounts, type Composition, type ElementSymbol } from '../../shared/index.js';
 import type { EnumerationCounts, EnumerationOptions } from '../enumerate/types.js';
 import type { Prediction } from '../engine/model/predictor.js';
 import type { CandidateRecord } from '../library/index.js';
@@ -37,15 +38,15 @@ export function packCompositions(items: readonly { readonly elements: readonly {
   return { counts, symbols: symbols.join(','), amounts };
 }
 
-/** Unpacks a batch into (symbol, amount) lists, one per candidate. */
-export function unpackCompositions(batch: CompositionBatch): (readonly [string, number])[][] {
+/** Unpacks a batch into its compositions, in order (the prediction workers' input). */
+export function unpackCompositions(batch: CompositionBatch): Composition[] {
   const symbols = batch.symbols === '' ? [] : batch.symbols.split(',');
-  const out: (readonly [string, number])[][] = [];
+  const out: Composition[] = [];
   let k = 0;
   for (const n of batch.counts) {
-    const one: (readonly [string, number])[] = [];
-    for (let j = 0; j < n; j += 1, k += 1) one.push([symbols[k]!, batch.amounts[k]!]);
-    out.push(one);
+    const pairs: (readonly [ElementSymbol, number])[] = [];
+    for (let j = 0; j < n; j += 1, k += 1) pairs.push([symbols[k]! as ElementSymbol, batch.amounts[k]!]);
+    out.push(compositionFromAmounts(pairs));
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
-import type { CandidateDetail, CandidatePage, Histogram, ScatterData } from '../../shared/api/types.js';
+import type { CandidateDetail, Histogram, ScatterData } from '../../shared/api/types.js';
 import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateQuery, QueryResult, ReadableLibrary } from '../library/index.js';
@@ -37,10 +37,6 @@ export class CandidateService {
   ) {}
 
   query(q: QueryRequest | CandidateQuery): QueryResult {
-    return this.library.query(q);
-  }
-
-  page(q: QueryRequest): CandidatePage {
     return this.library.query(q);
   }
 

@@ -43,7 +43,7 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
       s.workspace.saveShortlist(entries);
       return { ok: true };
     },
-    query: async (q) => s.candidates.page(q),
+    query: async (q) => s.candidates.query(q),
     histogram: async ({ bins, ...filters }) => s.candidates.histogram(filters, bins),
     scatter: async ({ maxPoints, window, ...filters }) => s.candidates.scatter(filters, maxPoints, window),
     detail: async ({ candidateId }) => s.candidates.detail(candidateId),

@@ -10,7 +10,7 @@ import { CandidateService } from './candidates.js';
 import type { ModelStore } from './models.js';
 import { ScreeningService, screenSummary } from './screening.js';
 
-export { COUNT_CAP, EXPORT_COLUMNS, LibraryError, neutralizeCell, type CandidateQuery, type CandidateRow, type QueryResult } from '../library/index.js';
+export type { CandidateQuery } from '../library/index.js';
 
 export interface CandidateReader {
   readonly file: string;

@@ -7,11 +7,11 @@ import type { ScreenInputs, Space } from '../../shared/api/contract.js';
 import type { BackendName } from '../../shared/api/runtime.js';
 import type { ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
 import type { ElementTable } from '../data/elements/load.js';
-import { validateOptions } from '../enumerate/enumerate.js';
 import type { Library, ScreenRow } from '../library/index.js';
 import { countSpace } from '../screen/enumeration.js';
 import { runScreen, type ScreenProgress, type ScreenResult } from '../screen/screen.js';
 import { ConflictError } from './errors.js';
+import { validateSpace } from './enumeration.js';
 import type { ModelStore } from './models.js';
 
 /** How long a live count (the design view's) may take before it reports lower bounds. */
@@ -47,7 +47,7 @@ export class ScreeningService {
 
   /** Checks a space before any work (element sets, states): throws EnumerationError with the reason. */
   validate(space: Space): void {
-    validateOptions(this.deps.table, space);
+    validateSpace(this.deps.table, space);
   }
 
   count(space: Space, budgetMs = LIVE_COUNT_BUDGET_MS, signal?: AbortSignal): Promise<SpaceCounts> {

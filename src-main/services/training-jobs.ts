@@ -12,7 +12,7 @@ import type { Example } from '../engine/train/data.js';
 import { NotFoundError } from './errors.js';
 import { modelConfigFor, trainingSettingsFor } from './model-recipe.js';
 import type { ModelStore } from './models.js';
-import { headlineOf, TrainingCancelled, TrainingError, type FitResult, type TrainingService } from './training.js';
+import { headline, TrainingCancelled, TrainingError, type FitResult, type TrainingService } from './training.js';
 
 interface Job {
   controller: AbortController;
@@ -86,7 +86,7 @@ export class TrainingJobs {
         const report = result.test ?? result.validation;
         const firstReg = Object.values(report.regression)[0];
         const c = report.classification?.atChosenThreshold;
-        update({ status: 'done', message, modelDir, comparison, metrics: headlineOf(report), parity: firstReg ? { truth: firstReg.truth, predicted: firstReg.predicted } : null, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
+        update({ status: 'done', message, modelDir, comparison, metrics: headline(report), parity: firstReg ? { truth: firstReg.truth, predicted: firstReg.predicted } : null, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
       } catch (e) {
         update({
           status: e instanceof TrainingCancelled ? 'cancelled' : 'failed',

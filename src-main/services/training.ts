@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import type { ModelMetrics } from '../../shared/api/metrics.js';
 import type { BackendName } from '../../shared/api/runtime.js';
 import type { ElementTable } from '../data/elements/load.js';
-import { summarizeReport, type EvaluationReport } from '../engine/evaluate/evaluate.js';
-import { headline } from '../engine/evaluate/report.js';
+import { summarizeReport } from '../engine/evaluate/evaluate.js';
 import { defaultFeaturizerSettings } from '../engine/featurize/index.js';
 import { loadMemberWeights, saveModel } from '../engine/model/bundle.js';
 import type { ModelCard } from '../engine/model/card.js';
@@ -141,9 +140,4 @@ export class TrainingService {
     const card = await this.save(result, dir, checkpointRoot);
     return { result, card };
   }
-}
-
-/** The headline numbers of a report (flat, for one-line summaries). */
-export function headlineOf(report: EvaluationReport): Record<string, number> {
-  return headline(report);
 }

@@ -1,5 +1,5 @@
 /** Pure helpers behind the views (tested without a browser). */
-import type { SiteLabel } from '../../shared/index.js';
+import { readStateOverride, type SiteLabel } from '../../shared/index.js';
 
 export type SiteSets = Record<SiteLabel, string[]>;
 
@@ -81,13 +81,14 @@ export function parseRange(text: string): [number, number] | null | string {
  * Oxidation states typed by hand, "Sn:2, Dy:2, Dy:3" -> { Sn: [2], Dy: [2, 3] }, or a sentence naming
  * the first part that is not ELEMENT:STATE.
  */
-export function parseStateOverrides(text: string, isElement: (s: string) => boolean): Record<string, number[]> | string {
+export function parseStateOverrides(text: string): Record<string, number[]> | string {
   const out: Record<string, number[]> = {};
   for (const part of text.split(/[,;\s]+/).filter(Boolean)) {
-    const m = /^([A-Z][a-z]?):([+-]?\d)$/.exec(part);
-    if (!m || !isElement(m[1]!) || Number(m[2]) === 0) return `States by hand: '${part}' is not ELEMENT:STATE, e.g. Sn:2 or I:-1.`;
-    const list = (out[m[1]!] ??= []);
-    if (!list.includes(Number(m[2]))) list.push(Number(m[2]));
+    const read = readStateOverride(part);
+    if (!read) return `States by hand: '${part}' is not ELEMENT:STATE, e.g. Sn:2 or I:-1.`;
+    const [element, state] = read;
+    const list = (out[element] ??= []);
+    if (!list.includes(state)) list.push(state);
   }
   return out;
 }

@@ -176,7 +176,7 @@ export class WorkbenchState {
 
   /** The states typed by hand, or null (none, or not readable: designProblem says why). */
   stateOverrides(): Record<string, number[]> | null {
-    const r = parseStateOverrides(this.statesText, isElementSymbol);
+    const r = parseStateOverrides(this.statesText);
     return typeof r === 'string' || Object.keys(r).length === 0 ? null : r;
   }
 
@@ -184,7 +184,7 @@ export class WorkbenchState {
   designProblem(): string | null {
     const n = this.maxElements as number | null | undefined;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 3 || n > 8) return 'Max. elements must be a whole number from 3 to 8.';
-    const states = parseStateOverrides(this.statesText, isElementSymbol);
+    const states = parseStateOverrides(this.statesText);
     if (typeof states === 'string') return states;
     return null;
   }

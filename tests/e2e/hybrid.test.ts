@@ -44,7 +44,7 @@ describe('a hybrid perovskite screen', () => {
     await page.waitForSelector('[data-testid="screen-message"]:has-text("finished")', { timeout: 60_000 });
     await page.click('nav button:has-text("Results")');
     await page.waitForSelector('[data-testid="results-table"] .link');
-    const stored = session.workbench.candidates.page({ screenId: 1, limit: 5000, offset: 0 }).rows.map((r) => r.formula);
+    const stored = session.workbench.candidates.query({ screenId: 1, limit: 5000, offset: 0 }).rows.map((r) => r.formula);
     expect(stored).toContain('(MA0.5FA0.5)Pb(I0.5Br0.5)3'); // both sites mixed, a molecule pair on A
     const hybrid = page.locator('[data-testid="results-table"] .link', { hasText: /MA/ }).first();
     const formula = await hybrid.textContent();

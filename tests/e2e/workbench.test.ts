@@ -102,7 +102,7 @@ describe('the workbench in a browser', () => {
     await page.click('nav button:has-text("Results")');
     await page.waitForSelector('[data-testid="results-table"] .link');
     for (const text of ['0:1', '0:5', '1:2', '3:10', '0:0.5', '2:10']) await page.fill('input[aria-label="band gap range"]', text); // no waiting between
-    const expected = session.workbench.candidates.page({ screenId: 1, gap: [2, 10], limit: 5000, offset: 0 }).total;
+    const expected = session.workbench.candidates.query({ screenId: 1, gap: [2, 10], limit: 5000, offset: 0 }).total;
     await page.waitForFunction((n) => Number((document.querySelector('[data-testid="row-count"]')?.textContent ?? '').split(' ')[0]) === n && document.querySelectorAll('[data-testid="results-table"] .link').length === n, expected);
     await page.waitForTimeout(500); // any late reply of an older filter would land now
     expect(Number((await page.textContent('[data-testid="row-count"]'))!.split(' ')[0])).toBe(expected);
@@ -235,7 +235,7 @@ describe('the workbench in a browser', () => {
     const latest = session.workbench.screening.list().at(-1)!;
     expect(latest.status).toBe('done');
     expect(latest.modelId).toMatch(/^trained-1/); // the scratch model was made the screening model; the fine-tuned one was not
-    const page1 = session.workbench.candidates.page({ screenId: latest.id, limit: 100, offset: 0 });
+    const page1 = session.workbench.candidates.query({ screenId: latest.id, limit: 100, offset: 0 });
     expect(page1.rows.length).toBe(10);
     expect(page1.rows.every((r) => r.bandGap !== null && Number.isFinite(r.bandGap))).toBe(true);
   }, 120_000);

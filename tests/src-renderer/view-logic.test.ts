@@ -61,13 +61,11 @@ describe('oxidation states typed by hand', () => {
     ['Sn:+2 Sn:2', { Sn: [2] }],
   ] as const)('%j -> %j', async (text, expected) => {
     const { parseStateOverrides } = await import('../../src-renderer/lib/view-logic.js');
-    const { isElementSymbol } = await import('../../shared/index.js');
-    expect(parseStateOverrides(text, isElementSymbol)).toEqual(expected);
+    expect(parseStateOverrides(text)).toEqual(expected);
   });
 
   it.each(['Sn', 'Sn:0', 'Xx:2', 'sn:2', 'Sn:two'])('%j is refused with a sentence', async (text) => {
     const { parseStateOverrides } = await import('../../src-renderer/lib/view-logic.js');
-    const { isElementSymbol } = await import('../../shared/index.js');
-    expect(parseStateOverrides(text, isElementSymbol)).toMatch(/^States by hand: '.+' is not ELEMENT:STATE, e\.g\. Sn:2 or I:-1\.$/);
+    expect(parseStateOverrides(text)).toMatch(/^States by hand: '.+' is not ELEMENT:STATE, e\.g\. Sn:2 or I:-1\.$/);
   });
 });
