@@ -32,7 +32,7 @@ const targetRole = z.object({ target: z.string(), unit: z.string(), meaning: z.s
 const elementInfo: z.ZodType<T.ElementInfo> = z.object({
   symbol, z: z.number().int().min(1).max(118), name: z.string(),
   layout: z.object({ row: z.number().int(), column: z.number().int() }).nullable(),
-  commonOxidationStates: z.array(z.number().int()), icsdOxidationStates: z.array(z.number().int()),
+  commonOxidationStates: z.array(z.number().int()), icsdOxidationStates: z.array(z.number().int()), allOxidationStates: z.array(z.number().int()),
   radii: z.array(z.string()), usable: z.boolean(),
 });
 const modelSummary: z.ZodType<T.ModelSummary> = z.object({
@@ -70,7 +70,9 @@ const trainSummary: z.ZodType<T.TrainSummary> = z.object({
   rows: z.object({ train: count, val: count, test: count }).nullable(),
   problems: z.array(z.object({ line: z.number().int(), column: z.string().nullable(), reason: z.string() })),
   modelDir: z.string().nullable(), metrics: z.record(z.string(), z.number()).nullable(),
-  parity: z.object({ truth: z.array(finite), predicted: z.array(finite) }).nullable(),
+  parity: z.object({ target: z.string(), unit: z.string(), rows: z.string(), truth: z.array(finite), predicted: z.array(finite) }).nullable(),
+  curveLabel: z.string().nullable(),
+  bestEpochs: z.array(z.number().int().nonnegative()).nullable(),
   confusion: z.object({ tn: count, fp: count, fn: count, tp: count }).nullable(),
   comparison: z.object({ rows: count, target: z.string(), newMae: finite, currentMae: finite.nullable(), currentModel: z.string().nullable(), baselineMae: finite }).nullable(),
   startedFrom: z.string().nullable(),

@@ -13,7 +13,9 @@ export interface ElementInfo {
   readonly layout: { readonly row: number; readonly column: number } | null;
   readonly commonOxidationStates: readonly number[];
   readonly icsdOxidationStates: readonly number[];
-  /** Shannon ionic radii as "state@CN: r" strings for the tooltip. */
+  /** Every state pymatgen lists (what "all" enumerates, and what a state by hand may choose from). */
+  readonly allOxidationStates: readonly number[];
+  /** Shannon ionic radii at CN 6, 8 and 12 as "+2 CN6: 1.18 Å (pymatgen)" strings, each with its source. */
   readonly radii: readonly string[];
   /** False for elements the model or the enumeration cannot use (no embedding or no oxidation states). */
   readonly usable: boolean;
@@ -167,7 +169,12 @@ export interface TrainSummary {
   readonly problems: readonly { readonly line: number; readonly column: string | null; readonly reason: string }[];
   readonly modelDir: string | null;
   readonly metrics: Readonly<Record<string, number>> | null;
-  readonly parity: { readonly truth: readonly number[]; readonly predicted: readonly number[] } | null;
+  /** The first regression target on the test rows (validation rows without a test split), with its unit ('' when unknown). */
+  readonly parity: { readonly target: string; readonly unit: string; readonly rows: string; readonly truth: readonly number[]; readonly predicted: readonly number[] } | null;
+  /** What the learning curves show (the progress events' valMae, or the training loss without a regression target). */
+  readonly curveLabel: string | null;
+  /** Per member, the epoch whose weights were kept (early stopping); null until done. */
+  readonly bestEpochs: readonly number[] | null;
   readonly confusion: { readonly tn: number; readonly fp: number; readonly fn: number; readonly tp: number } | null;
   /** The new model against the screening model and the mean predictor on the same test rows (band gap, eV). */
   readonly comparison: TrainComparison | null;

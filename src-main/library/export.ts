@@ -1,6 +1,6 @@
 /**
  * Shortlist CSV export: formula, sites, oxidation states, t, mu, tau, every prediction with its
- * uncertainty, and the model's id and version. Rows stream from SQLite through csv-stringify into the
+ * uncertainty, the model's id and version, and what its band gap and stability mean. Rows stream from SQLite through csv-stringify into the
  * caller's stream, so a million-row export never sits in memory. Text cells that a spreadsheet would
  * run as a formula (leading = + - @ tab or CR) are prefixed with an apostrophe; numbers stay numbers.
  */
@@ -16,6 +16,7 @@ import { rowFromRaw, type RawCandidateRow } from './records.js';
 export const EXPORT_COLUMNS = [
   'screen_id', 'seq', 'formula', 'site_A', 'site_B', 'site_X', 'oxidation_states', 't', 'mu', 'tau',
   'band_gap_eV', 'band_gap_sigma_eV', 'p_stable', 'p_stable_spread', 'stable', 'other_predictions', 'model_id', 'model_name', 'model_created',
+  'band_gap_meaning', 'stable_meaning',
 ] as const;
 
 /**
@@ -45,6 +46,9 @@ export interface ExportModel {
   readonly id: string;
   readonly name: string;
   readonly createdAt: string;
+  /** What the model's band gap and stability are (from its card): which gap, which hull. */
+  readonly bandGapMeaning: string;
+  readonly stableMeaning: string;
 }
 
 /** Writes the matches as CSV to `out` (which is ended); resolves to the number of rows written. */
@@ -64,6 +68,7 @@ export async function writeCsv(db: Database.Database, filters: CandidateFilters,
       text(Object.entries(r.oxidationStates).map(([e, s]) => `${e}${s > 0 ? '+' : ''}${s}`).join(' ')),
       r.t, r.mu, r.tau ?? '', r.bandGap ?? '', r.bandGapSigma ?? '', r.pStable ?? '', r.pStableSpread ?? '', r.stable === null ? '' : r.stable ? 'true' : 'false',
       text(Object.keys(r.other).length ? JSON.stringify(r.other) : ''), text(model.id), text(model.name), model.createdAt,
+      text(model.bandGapMeaning), text(model.stableMeaning),
       ...(withNotes ? [text(notes[String(r.id)] ?? '')] : []),
     ];
     if (!csv.write(record)) await once(csv, 'drain');

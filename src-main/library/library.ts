@@ -13,9 +13,10 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { screenInputsSchema, type CandidateFilters, type ScreenInputs } from '../../shared/api/contract.js';
-import type { Histogram, ScatterData } from '../../shared/api/types.js';
+import type { Histogram, ModelRoles, ScatterData } from '../../shared/api/types.js';
 import { SCREEN_STATUSES, type ScreenStatus } from '../../shared/api/runtime.js';
 import type { ModelCard } from '../engine/model/card.js';
+import { modelRoles } from '../engine/model/roles.js';
 import { writeCsv } from './export.js';
 import { mergeInto, type MergeResult } from './merge.js';
 import { elementMask, MIGRATIONS } from './migrations.js';
@@ -305,14 +306,16 @@ export class Library implements ReadableLibrary {
   }
 
   async exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
-    const model = this.#db.prepare('SELECT m.id, m.name, m.created_at AS createdAt FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').get(filters.screenId) as
-      | { id: string; name: string; createdAt: string }
+    const model = this.#db.prepare('SELECT m.id, m.name, m.created_at AS createdAt, m.card_json AS cardJson FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').get(filters.screenId) as
+      | { id: string; name: string; createdAt: string; cardJson: string }
       | undefined;
     if (!model) {
       out.end();
       throw new LibraryError(`no screen ${filters.screenId} in ${this.file}`);
     }
-    return writeCsv(this.#db, filters, model, out, notes);
+    const { cardJson, ...meta } = model;
+    const roles = storedRoles(cardJson);
+    return writeCsv(this.#db, filters, { ...meta, bandGapMeaning: roles.bandGap?.meaning ?? '', stableMeaning: roles.stability?.meaning ?? '' }, out, notes);
   }
 
   /** Merges other library files (e.g. the shards of a job array) into this one, without duplicates. */
@@ -322,5 +325,15 @@ export class Library implements ReadableLibrary {
 
   close(): void {
     this.#db.close();
+  }
+}
+
+/** The roles of a model as registered with a screen (its stored card); none when the card cannot be read. */
+function storedRoles(cardJson: string): ModelRoles {
+  try {
+    const card = JSON.parse(cardJson) as Pick<ModelCard, 'roles' | 'config' | 'targets'>;
+    return modelRoles(card);
+  } catch {
+    return { bandGap: null, stability: null };
   }
 }

@@ -12,7 +12,7 @@ export function elementInfo(table: ElementTable): ElementInfo[] {
   return table.elements.map((e) => {
     const radii = e.shannonRadii
       .filter((r) => [6, 8, 12].includes(r.coordination))
-      .map((r) => `${signed(r.oxidationState)} CN${r.coordination}${r.spin ? ` ${r.spin === 'High Spin' ? 'HS' : 'LS'}` : ''}: ${r.ionicRadius} Å${r.source === 'pymatgen' ? '' : ' (shannon_radii.csv)'}`);
+      .map((r) => `${signed(r.oxidationState)} CN${r.coordination}${r.spin ? ` ${r.spin === 'High Spin' ? 'HS' : 'LS'}` : ''}: ${r.ionicRadius} Å (${r.source === 'pymatgen' ? 'pymatgen' : 'shannon_radii.csv'})`);
     return {
       symbol: e.symbol,
       z: e.z,
@@ -20,6 +20,7 @@ export function elementInfo(table: ElementTable): ElementInfo[] {
       layout: e.layout,
       commonOxidationStates: e.commonOxidationStates,
       icsdOxidationStates: e.icsdOxidationStates,
+      allOxidationStates: e.allOxidationStates,
       radii,
       usable: e.mat2vec !== null && (e.commonOxidationStates.length > 0 || e.icsdOxidationStates.length > 0) && e.shannonRadii.length > 0,
     };

@@ -35,7 +35,7 @@ export class TrainingJobs {
     const controller = new AbortController();
     const job: Job = {
       controller,
-      summary: { jobId, status: 'running', message: null, rows: null, problems: [], modelDir: null, metrics: null, parity: null, confusion: null, comparison: null, startedFrom: null },
+      summary: { jobId, status: 'running', message: null, rows: null, problems: [], modelDir: null, metrics: null, parity: null, curveLabel: null, bestEpochs: null, confusion: null, comparison: null, startedFrom: null },
     };
     this.jobs.set(jobId, job);
     const update = (patch: Partial<TrainSummary>): void => {
@@ -49,7 +49,12 @@ export class TrainingJobs {
         const base = req.startFrom === 'screening-model' ? this.models.card() : null;
         const config = base ? modelConfigFor({}, req.targets, data.classificationTarget, base.config) : modelConfigFor({ dModel: req.dModel, layers: req.layers }, req.targets, data.classificationTarget);
         const initFrom = base ? this.training.loadPretrained(this.models.activeDir, config) : undefined;
-        update({ startedFrom: base?.name ?? null });
+        const curveTarget = config.regressionTargets[0];
+        const unitOf = (target: string): string => (target === req.bandGapTarget ? 'eV' : '');
+        update({
+          startedFrom: base?.name ?? null,
+          curveLabel: curveTarget === undefined ? 'training loss' : `validation MAE of ${curveTarget}${unitOf(curveTarget) ? ` (${unitOf(curveTarget)})` : ''}`,
+        });
         const modelDir = join(this.workspaceModels, `trained-${jobId}`);
         const { result } = await this.training.fitAndSave(
           {
@@ -84,9 +89,10 @@ export class TrainingJobs {
           message = `on these test rows the screening model (${comparison.currentModel}) is better: MAE ${comparison.currentMae.toFixed(3)} against ${comparison.newMae.toFixed(3)} eV`;
         }
         const report = result.test ?? result.validation;
-        const firstReg = Object.values(report.regression)[0];
+        const [firstTarget, firstReg] = Object.entries(report.regression)[0] ?? [];
         const c = report.classification?.atChosenThreshold;
-        update({ status: 'done', message, modelDir, comparison, metrics: headline(report), parity: firstReg ? { truth: firstReg.truth, predicted: firstReg.predicted } : null, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
+        const parity = firstTarget !== undefined && firstReg ? { target: firstTarget, unit: unitOf(firstTarget), rows: result.test ? 'test rows' : 'validation rows', truth: firstReg.truth, predicted: firstReg.predicted } : null;
+        update({ status: 'done', message, modelDir, comparison, metrics: headline(report), parity, bestEpochs: result.ensemble.bestEpochs, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
       } catch (e) {
         update({
           status: e instanceof TrainingCancelled ? 'cancelled' : 'failed',

@@ -33,6 +33,62 @@ export function applyPreset(sets: SiteSets, preset: readonly string[], site: Sit
   return out;
 }
 
+/** What changed between two selections: species that moved to another site, and species taken off. */
+export function siteChanges(before: SiteSets, after: SiteSets): { moved: [string, SiteLabel, SiteLabel][]; removed: [string, SiteLabel][] } {
+  const moved: [string, SiteLabel, SiteLabel][] = [];
+  const removed: [string, SiteLabel][] = [];
+  for (const from of ['A', 'B', 'X'] as const) {
+    for (const s of before[from]) {
+      const to = siteOf(after, s);
+      if (to === null) removed.push([s, from]);
+      else if (to !== from) moved.push([s, from, to]);
+    }
+  }
+  return { moved, removed };
+}
+
+/** A sentence for what a pick, a preset or Clear did to other sites (null when it only added). */
+export function describeSiteChanges(before: SiteSets, after: SiteSets, action: 'pick' | 'preset' | 'clear'): string | null {
+  const { moved, removed } = siteChanges(before, after);
+  const parts: string[] = [];
+  const groups = new Map<string, string[]>();
+  for (const [s, from, to] of moved) groups.set(`${from}>${to}`, [...(groups.get(`${from}>${to}`) ?? []), s]);
+  for (const [key, list] of groups) parts.push(`moved ${list.join(', ')} from site ${key[0]} to site ${key[2]}`);
+  if (action === 'clear' && removed.length) parts.push(`took ${removed.length} species off their sites (${removed.map(([s]) => s).join(', ')})`);
+  if (parts.length === 0) return null;
+  const subject = action === 'pick' ? 'This pick' : action === 'preset' ? 'The preset' : 'Clear';
+  return `${subject} ${parts.join('; ')}.`;
+}
+
+export type ArrowKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
+
+/**
+ * The cell an arrow key moves to in a grid with holes (the periodic table): left / right along the
+ * row, up / down to the nearest row that has cells, at the closest column; Home / End to the row's
+ * ends. Null when there is nowhere to go.
+ */
+export function cellInDirection(cells: readonly { key: string; row: number; column: number }[], from: string, key: ArrowKey): string | null {
+  const here = cells.find((c) => c.key === from);
+  if (!here) return cells[0]?.key ?? null;
+  const sameRow = cells.filter((c) => c.row === here.row).sort((a, b) => a.column - b.column);
+  switch (key) {
+    case 'ArrowRight': return sameRow.find((c) => c.column > here.column)?.key ?? null;
+    case 'ArrowLeft': return sameRow.filter((c) => c.column < here.column).at(-1)?.key ?? null;
+    case 'Home': return sameRow[0]?.key ?? null;
+    case 'End': return sameRow.at(-1)?.key ?? null;
+    default: {
+      const down = key === 'ArrowDown';
+      let target: number | null = null;
+      for (const c of cells) {
+        if (down ? c.row > here.row && (target === null || c.row < target) : c.row < here.row && (target === null || c.row > target)) target = c.row;
+      }
+      if (target === null) return null;
+      const candidates = cells.filter((c) => c.row === target).sort((a, b) => Math.abs(a.column - here.column) - Math.abs(b.column - here.column) || a.column - b.column);
+      return candidates[0]?.key ?? null;
+    }
+  }
+}
+
 export function siteOf(sets: SiteSets, symbol: string): SiteLabel | null {
   return (['A', 'B', 'X'] as const).find((s) => sets[s].includes(symbol)) ?? null;
 }
@@ -93,6 +149,24 @@ export function parseStateOverrides(text: string): Record<string, number[]> | st
   return out;
 }
 
+/** The states typed by hand for `symbol` (empty when none, or when the text does not parse). */
+export function statesByHand(text: string, symbol: string): number[] {
+  const parsed = parseStateOverrides(text);
+  return typeof parsed === 'string' ? [] : (parsed[symbol] ?? []);
+}
+
+/**
+ * Adds or removes "symbol:state" in the states-by-hand text (the popover's state buttons), keeping the
+ * others as they were. A text that does not parse is left for the user to fix, with the pick appended.
+ */
+export function toggleStateByHand(text: string, symbol: string, state: number): string {
+  const parsed = parseStateOverrides(text);
+  if (typeof parsed === 'string') return `${text.trim()}${text.trim() ? ', ' : ''}${symbol}:${state}`;
+  const list = parsed[symbol] ?? [];
+  parsed[symbol] = list.includes(state) ? list.filter((s) => s !== state) : [...list, state];
+  return Object.entries(parsed).flatMap(([el, states]) => states.map((st) => `${el}:${st}`)).join(', ');
+}
+
 const METRIC_NAMES: Readonly<Record<string, string>> = {
   mae: 'mean absolute error',
   rmse: 'root-mean-square error',
@@ -119,4 +193,17 @@ export function metricLabel(key: string): string {
   const name = METRIC_NAMES[metric] ?? metric;
   const unit = /gap/i.test(target) && /mae|rmse|baselineMae/i.test(metric) ? ' (eV)' : '';
   return `${target ? `${target}: ` : ''}${name}${unit}`;
+}
+
+/**
+ * A short name for a model's band gap, from its card's meaning: "PBE gap" (DFT, Materials Project),
+ * "experimental gap", or "band gap" when the card does not say. Column headers and axes use it; the
+ * full meaning goes in their tooltip.
+ */
+export function gapName(meaning: string | null | undefined): string {
+  if (!meaning) return 'band gap';
+  if (/experiment|measured/i.test(meaning)) return 'experimental gap';
+  if (/\bPBE\b/.test(meaning)) return 'PBE gap';
+  if (/\bHSE/i.test(meaning)) return 'HSE gap';
+  return 'band gap';
 }

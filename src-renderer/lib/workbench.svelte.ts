@@ -4,7 +4,7 @@ import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, Scr
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
-import { parseStateOverrides, type SiteSets } from './view-logic.js';
+import { describeSiteChanges, gapName, parseStateOverrides, type SiteSets } from './view-logic.js';
 
 /** A shortlisted candidate with the user's note and its screen. */
 export type ShortlistItem = CandidateSummary & { note: string; screenId: number };
@@ -168,6 +168,33 @@ export class WorkbenchState {
 
   isMolecule(symbol: string): boolean {
     return this.molecularIons.some((m) => m.abbreviation === symbol);
+  }
+
+  /** What the last pick, preset or Clear did to other sites, with the selection before it (for Undo). */
+  siteNotice = $state.raw<{ text: string; before: SiteSets } | null>(null);
+
+  /** Sets the selection; a change that moved or removed species elsewhere is said, with Undo. */
+  changeSites(next: SiteSets, action: 'pick' | 'preset' | 'clear'): void {
+    const before = this.sites;
+    const text = describeSiteChanges(before, next, action);
+    this.sites = next;
+    this.siteNotice = text === null ? null : { text, before: $state.snapshot(before) as SiteSets };
+  }
+
+  undoSites(): void {
+    if (!this.siteNotice) return;
+    this.sites = this.siteNotice.before;
+    this.siteNotice = null;
+  }
+
+  /** What the screening model's band gap is (its card's words), for tooltips and captions. */
+  get gapMeaning(): string {
+    return this.model?.roles.bandGap?.meaning ?? 'predicted band gap';
+  }
+
+  /** The short name of that gap ("PBE gap", "experimental gap"), for headers and axes. */
+  get gapName(): string {
+    return gapName(this.model?.roles.bandGap?.meaning);
   }
 
   get ready(): boolean {

@@ -64,5 +64,7 @@ describe('a hybrid perovskite screen', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ formula: formula!, oxidation_states: expect.stringMatching(/^MA\+1 /) });
     expect(rows[0]!['site_A']).toMatch(/^MA:/);
+    expect(rows[0]!['band_gap_meaning']).toMatch(/^PBE band gap \(eV; Materials Project/); // the export says which gap
+    expect(rows[0]!['stable_meaning']).toMatch(/Materials Project convex hull/);
   }, 120_000);
 });

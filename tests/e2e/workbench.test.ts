@@ -203,6 +203,21 @@ describe('the workbench in a browser', () => {
     expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/gap: mean absolute error \(eV\)/);
     expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/stable: ROC AUC/);
     expect(await page.locator('[data-testid="confusion"] td').count()).toBe(4);
+    // the plots say what they show, mark early stopping, and save as standalone SVG
+    const summary = await session.workbench.handle('training', { jobId: 1 });
+    expect(summary.bestEpochs).toHaveLength(1);
+    expect(await page.locator('[data-testid="best-epoch"]').count()).toBe(1);
+    expect(await page.textContent('[data-testid="learning-curves"]')).toMatch(/validation MAE of gap \(eV\).*best epoch/s);
+    const parity = await page.textContent('[data-testid="parity"]');
+    expect(parity).toMatch(/gap in the data \(eV\)/);
+    expect(parity).toMatch(/gap predicted \(eV\)/);
+    expect(parity).toMatch(/test rows: n = \d+, MAE [\d.]+ eV/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('figure:has([data-testid="parity"]) button:has-text("Save SVG")')]);
+    expect(download.suggestedFilename()).toBe('parity-gap.svg');
+    const svg = readFileSync((await download.path())!, 'utf8');
+    expect(svg).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('gap predicted (eV)');
+    expect((svg.match(/<circle/g) ?? []).length).toBe(summary.parity!.truth.length);
     await page.screenshot({ path: join(artifacts, '5-training.png'), fullPage: true });
   }, 120_000);
 

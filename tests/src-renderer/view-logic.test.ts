@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPreset, formatEta, pageOf, parseRange, plusMinus, siteOf, toggleSite, visibleRange, type SiteSets } from '../../src-renderer/lib/view-logic.js';
+import { applyPreset, cellInDirection, describeSiteChanges, formatEta, gapName, pageOf, parseRange, plusMinus, siteChanges, siteOf, statesByHand, toggleSite, toggleStateByHand, visibleRange, type SiteSets } from '../../src-renderer/lib/view-logic.js';
 
 const empty: SiteSets = { A: [], B: [], X: [] };
 
@@ -67,5 +67,59 @@ describe('oxidation states typed by hand', () => {
   it.each(['Sn', 'Sn:0', 'Xx:2', 'sn:2', 'Sn:two'])('%j is refused with a sentence', async (text) => {
     const { parseStateOverrides } = await import('../../src-renderer/lib/view-logic.js');
     expect(parseStateOverrides(text)).toMatch(/^States by hand: '.+' is not ELEMENT:STATE, e\.g\. Sn:2 or I:-1\.$/);
+  });
+});
+
+describe('picker: what a pick did, and arrow keys', () => {
+  const sets = (a: string[], b: string[], x: string[]): SiteSets => ({ A: a, B: b, X: x });
+
+  it('names species moved to another site, grouped by route, and says nothing for a plain add', () => {
+    const before = sets(['Ca', 'Sn'], ['Ti'], ['O']);
+    expect(describeSiteChanges(before, toggleSite(before, 'Sr', 'A'), 'pick')).toBeNull();
+    expect(describeSiteChanges(before, toggleSite(before, 'Sn', 'B'), 'pick')).toBe('This pick moved Sn from site A to site B.');
+    const preset = applyPreset(before, ['Sn', 'Ge', 'Ti'], 'B', () => true);
+    expect(describeSiteChanges(before, preset, 'preset')).toBe('The preset moved Sn from site A to site B.');
+    expect(describeSiteChanges(before, sets([], [], []), 'clear')).toBe('Clear took 4 species off their sites (Ca, Sn, Ti, O).');
+    expect(siteChanges(before, sets(['Ti'], ['Ca'], [])).moved).toEqual([['Ca', 'A', 'B'], ['Ti', 'B', 'A']]);
+  });
+
+  it('moves along rows, jumps the gap above the lanthanides, and stops at the edges', () => {
+    // H . He / Li Be . B / (row 9) La Ce
+    const cells = [
+      { key: 'H', row: 1, column: 1 }, { key: 'He', row: 1, column: 18 },
+      { key: 'Li', row: 2, column: 1 }, { key: 'Be', row: 2, column: 2 }, { key: 'B', row: 2, column: 13 },
+      { key: 'La', row: 9, column: 3 }, { key: 'Ce', row: 9, column: 4 },
+    ];
+    expect(cellInDirection(cells, 'H', 'ArrowRight')).toBe('He');
+    expect(cellInDirection(cells, 'He', 'ArrowRight')).toBeNull();
+    expect(cellInDirection(cells, 'B', 'ArrowLeft')).toBe('Be');
+    expect(cellInDirection(cells, 'He', 'ArrowDown')).toBe('B');
+    expect(cellInDirection(cells, 'Be', 'ArrowDown')).toBe('La');
+    expect(cellInDirection(cells, 'Ce', 'ArrowUp')).toBe('Be');
+    expect(cellInDirection(cells, 'H', 'ArrowUp')).toBeNull();
+    expect(cellInDirection(cells, 'B', 'Home')).toBe('Li');
+    expect(cellInDirection(cells, 'Li', 'End')).toBe('B');
+  });
+});
+
+describe('gap names', () => {
+  it('says which gap a model predicts, from its card', () => {
+    expect(gapName("PBE band gap (eV; Materials Project, GGA/GGA+U) of the composition's lowest-energy polymorph")).toBe('PBE gap');
+    expect(gapName('experimental band gap (eV), measured')).toBe('experimental gap');
+    expect(gapName('gap as given in my.csv')).toBe('band gap');
+    expect(gapName(null)).toBe('band gap');
+  });
+});
+
+describe('states by hand from the popover', () => {
+  it('adds and removes one element state, keeping the others', () => {
+    expect(toggleStateByHand('', 'Sn', 2)).toBe('Sn:2');
+    expect(toggleStateByHand('Dy:2', 'Sn', 2)).toBe('Dy:2, Sn:2');
+    expect(toggleStateByHand('Dy:2, Sn:2', 'Sn', 2)).toBe('Dy:2');
+    expect(toggleStateByHand('Sn:2', 'Sn', 4)).toBe('Sn:2, Sn:4');
+    expect(toggleStateByHand('Sn:+2', 'Sn', 2)).toBe('');
+    expect(toggleStateByHand('oops', 'Sn', 2)).toBe('oops, Sn:2');
+    expect(statesByHand('Sn:2, Dy:2, Sn:4', 'Sn')).toEqual([2, 4]);
+    expect(statesByHand('oops', 'Sn')).toEqual([]);
   });
 });

@@ -128,7 +128,7 @@ export function loadTrainingData(req: TrainingDataRequest): TrainingData {
     split = protocolR(dataset, loadNamedSplit('mp_abx3_random'));
     if (req.testFold !== undefined) throw new Error('protocol R has a fixed test split; drop --test-fold');
     meaning['band_gap'] = 'PBE band gap (eV) of one Materials Project entry (polymorphs are separate rows)';
-    meaning['stable'] = '1 if the entry is on the convex hull';
+    meaning['stable'] = '1 if the entry is on the Materials Project convex hull';
   } else if (req.protocol === 'G') {
     if (isSeed && req.testFold !== undefined) {
       split = protocolG(dataset, loadNamedSplit('mp_abx3_by_formula'), req.testFold, req.seed);
@@ -136,8 +136,10 @@ export function loadTrainingData(req: TrainingDataRequest): TrainingData {
       const examples = onePerFormula(dataset);
       split = withFold(examples, req, 'G');
     }
-    meaning['band_gap'] = "band gap (eV) of the composition's lowest-energy polymorph (lowest energy above hull)";
-    meaning['stable'] = '1 if any polymorph of the composition is on the convex hull';
+    if (isSeed) {
+      meaning['band_gap'] = "PBE band gap (eV; Materials Project, GGA/GGA+U) of the composition's lowest-energy polymorph (lowest energy above hull)";
+      meaning['stable'] = '1 if any polymorph of the composition is on the Materials Project convex hull (energy above hull 0)';
+    }
   } else {
     split = withFold(dataset.rows.map((r) => ({ formula: r.formula, composition: r.composition, targets: r.targets })), req, 'rows');
   }

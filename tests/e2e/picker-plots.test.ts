@@ -1,0 +1,137 @@
+// The element picker as a scientist uses it (a card with oxidation states and radii, states fixed by
+// hand, arrow keys, a moved element said with Undo) and the candidate view's plots (colour bars,
+// PNG export, which gap), in Debian's chromium. Screenshots go to test-artifacts/ (look at them).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src-main/data/paths.js';
+import { openSession, type Session } from './session.js';
+
+const root = projectRoot();
+const artifacts = join(root, 'test-artifacts');
+let session: Session;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  session = await openSession(() => join(root, 'resources', 'models', 'default'));
+}, 120_000);
+afterAll(async () => {
+  await session?.close();
+});
+
+const focused = (): Promise<string | undefined> => session.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['symbol']);
+
+describe('the element picker', () => {
+  it("shows an element's states and radii in a card, and fixes a state by hand from it", async () => {
+    const { page, server } = session;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(server.url);
+    await page.waitForSelector('[data-symbol="Sn"]');
+    await page.hover('[data-symbol="Sn"]');
+    const card = page.locator('[data-testid="element-card"]');
+    await page.waitForSelector('[data-testid="element-card"]:has-text("Tin")');
+    const text = await card.textContent();
+    expect(text).toMatch(/Sn\s*tin/i);
+    expect(text).toMatch(/ICSD\s*\+2, \+3, \+4/); // not only Sn4+
+    expect(text).toMatch(/\+2 CN6: [\d.]+ Å \((pymatgen|shannon_radii\.csv)\)/);
+    expect(await page.textContent('[data-testid="states-used"]')).toMatch(/\(common\)/);
+    await page.click('[data-testid="element-card"] button:has-text("Sn+2")');
+    expect(await page.inputValue('input[aria-label="oxidation states by hand"]')).toBe('Sn:2');
+    expect(await page.textContent('[data-testid="states-used"]')).toBe('+2 (by hand)');
+    await page.screenshot({ path: join(artifacts, '10-element-card-1440.png') });
+    await page.click('[data-testid="element-card"] button:has-text("Sn+2")'); // and off again
+    expect(await page.inputValue('input[aria-label="oxidation states by hand"]')).toBe('');
+    // an element without data cannot be picked, but its card says why
+    await page.hover('[data-symbol="He"]');
+    await page.waitForSelector('[data-testid="element-card"]:has-text("cannot be used")');
+    expect(await page.isDisabled('[data-symbol="He"]')).toBe(true);
+    await page.click('[data-symbol="He"]', { force: true }); // a click anyway picks nothing
+    expect(await page.getAttribute('[data-symbol="He"]', 'aria-pressed')).toBe('false');
+  });
+
+  it('moves between cells with the arrow keys, one tab stop for the table, Tab into the card and Escape back', async () => {
+    const { page } = session;
+    await page.focus('[data-symbol="Ca"]');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('Sc');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('Y');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('Ba'); // row 6 has no column 3 (La sits with the lanthanides): the closest cell, leftmost on a tie
+    await page.keyboard.press('Home');
+    expect(await focused()).toBe('Cs');
+    expect(await page.locator('.table [tabindex="0"]').count()).toBe(1); // a roving tab stop
+    expect(await page.textContent('[data-testid="element-card"]')).toMatch(/caesium|cesium/i); // focus shows its card
+    await page.keyboard.press('Tab'); // into the card: its state buttons
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cs+1');
+    await page.keyboard.press('Escape'); // back to the cell
+    expect(await focused()).toBe('Cs');
+    await page.keyboard.press('Enter'); // picks Cs on the active site (A)
+    expect(await page.getAttribute('[data-symbol="Cs"]', 'aria-pressed')).toBe('true');
+  });
+
+  it('says when a pick moves an element from another site, and undoes it', async () => {
+    const { page } = session;
+    await page.click('input[value="A"]');
+    await page.click('[data-symbol="Sn"]');
+    await page.click('input[value="B"]');
+    await page.click('[data-symbol="Sn"]');
+    expect(await page.textContent('[data-testid="site-notice"]')).toMatch(/This pick moved Sn from site A to site B\./);
+    expect(await page.textContent('[data-testid="selection"]')).toMatch(/B:\s*Sn/);
+    await page.click('[data-testid="site-notice"] button:has-text("Undo")');
+    expect(await page.textContent('[data-testid="selection"]')).toMatch(/A:\s*Cs\s*Sn/);
+    expect(await page.locator('[data-testid="site-notice"]').count()).toBe(0);
+    await page.click('button:has-text("Clear")');
+    expect(await page.textContent('[data-testid="site-notice"]')).toMatch(/Clear took 2 species off their sites \(Cs, Sn\)/);
+    await page.click('[data-testid="site-notice"] button:has-text("Undo")');
+    expect(await page.textContent('[data-testid="selection"]')).toMatch(/A:\s*Cs\s*Sn/);
+  });
+});
+
+describe("a candidate's plots", () => {
+  it('name their colour scales and which gap, and save as PNG', async () => {
+    const { page } = session;
+    await page.click('input[value="A"]');
+    await page.click('[data-symbol="Sn"]'); // take Sn off A
+    await page.click('input[value="B"]');
+    await page.click('[data-symbol="Pb"]');
+    await page.click('input[value="X"]');
+    await page.click('[data-symbol="I"]');
+    await page.waitForFunction(() => /\b1 candidates?/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+    await page.click('[data-testid="run-screen"]');
+    await page.waitForSelector('[data-testid="screen-message"]:has-text("finished")', { timeout: 60_000 });
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    expect(await page.textContent('[data-testid="results-table"] [role="columnheader"].band_gap')).toMatch(/PBE gap \(eV\) ± σ/);
+    expect(await page.getAttribute('[data-testid="results-table"] [role="columnheader"].band_gap', 'title')).toMatch(/PBE band gap \(eV; Materials Project/);
+    expect(await page.textContent('[data-testid="histogram"]')).toMatch(/predicted PBE gap \(eV\)/);
+    await page.click('[data-testid="results-table"] .link');
+    await page.waitForSelector('[data-testid="attention"] canvas');
+    expect(await page.textContent('main')).toMatch(/PBE gap, predicted/);
+    expect(await page.textContent('[data-testid="gap-meaning"]')).toMatch(/lowest-energy polymorph/);
+    const scales = await page.locator('canvas[data-scale]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-scale')));
+    expect(scales).toContain('attention weight (each row sums to 1)');
+    expect(scales.some((s) => /^descriptor value/.test(s ?? ''))).toBe(true);
+    // the colour bar is drawn under the cells: its left end is white (0) and its right end dark blue (max)
+    const bar = await page.locator('[data-testid="attention"] canvas').first().evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d')!;
+      const dpr = c.width / c.clientWidth;
+      const y = Math.round((c.clientHeight - 36 + 12) * dpr);
+      const px = (x: number): number[] => Array.from(ctx.getImageData(Math.round(x * dpr), y, 1, 1).data);
+      return { left: px(58), right: px(56 + 118) };
+    });
+    expect(bar.left.slice(0, 3).every((v) => v > 230)).toBe(true);
+    expect(bar.right[2]! - bar.right[0]!).toBeGreaterThan(40);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="attention"] figure').first().locator('button:has-text("Save PNG")').click()]);
+    expect(download.suggestedFilename()).toBe('attention-layer0-average.png');
+    const png = readFileSync((await download.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await page.screenshot({ path: join(artifacts, '11-candidate-plots-1440.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: join(artifacts, '11b-candidate-plots-1280.png'), fullPage: true });
+    await page.click('nav button:has-text("Design")');
+    await page.hover('[data-symbol="Bi"]');
+    await page.waitForSelector('[data-testid="element-card"]:has-text("Bismuth")');
+    await page.screenshot({ path: join(artifacts, '10b-element-card-1280.png') });
+  }, 120_000);
+});
