@@ -71,13 +71,14 @@ describe('accessibility (axe-core)', () => {
 
 describe('layout', () => {
   it.each([
+    [1440, 900],
     [1280, 720],
     [800, 900],
   ] as const)('at %i x %i px no view scrolls sideways', async (width, height) => {
     const { page } = session;
     await page.setViewportSize({ width, height });
     const overflowing: string[] = [];
-    for (const button of ['Design', 'Results', 'Candidate', 'Training', 'Shortlist']) {
+    for (const button of ['Design', 'Results', 'Compare', 'Candidate', 'Training', 'Shortlist']) {
       await page.click(`nav button:has-text("${button}")`);
       await page.waitForTimeout(300);
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
