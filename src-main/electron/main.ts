@@ -54,6 +54,8 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // middle-click opens no new window (electronegativity AUXCLICK_JS_CHECK)
+      disableBlinkFeatures: 'Auxclick',
       additionalArguments: [`--pdw-channels=${CHANNELS.join(',')}`],
     },
   });
