@@ -295,14 +295,27 @@ function filtersFrom(o: QueryCliOptions): CandidateFilters {
 async function screenWithProgress(session: ScreeningSession, args: { inputs?: ScreenInputs; resumeId?: number; batchSize: number; quiet: boolean }): Promise<void> {
   const sink = progressSink('screen', 'candidates', args.quiet);
   const interrupt = interruptSignal('the screen');
+  let started: number | null = null;
+  let stored = 0;
   try {
-    const result = await session.screening.run({
-      batchSize: args.batchSize,
-      signal: interrupt.signal,
-      onProgress: (p) => sink.update(p.done, p.total, `screen ${p.screenId}`),
-      ...(args.inputs ? { inputs: args.inputs } : {}),
-      ...(args.resumeId !== undefined ? { resumeId: args.resumeId } : {}),
-    });
+    const result = await session.screening
+      .run({
+        batchSize: args.batchSize,
+        signal: interrupt.signal,
+        onStart: (id) => (started = id),
+        onProgress: (p) => {
+          stored = p.done;
+          sink.update(p.done, p.total, `screen ${p.screenId}`);
+        },
+        ...(args.inputs ? { inputs: args.inputs } : {}),
+        ...(args.resumeId !== undefined ? { resumeId: args.resumeId } : {}),
+      })
+      .catch((e: unknown) => {
+        // a failed write (disk full, I/O error) leaves every stored batch intact: say where, and how to go on
+        const message = e instanceof Error ? e.message : String(e);
+        if (started === null) throw new CliError(`${message} (library ${session.file})`);
+        throw new CliError(`${message} (library ${session.file}); screen ${started} keeps its ${stored} stored candidates: free some space, then resume with: pdw resume ${started} --library ${session.file}`);
+      });
     sink.stop();
     const rate = result.seconds > 0 ? ` in ${result.seconds.toFixed(1)} s` : '';
     if (result.status === 'cancelled') {
