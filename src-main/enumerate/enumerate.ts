@@ -159,11 +159,17 @@ function stateOptions(table: ElementTable, site: SiteLabel, species: readonly Sp
   return out;
 }
 
-function mixingFractions(step: number, site: SiteLabel): number[] {
+/** How many parts a mixing step cuts a site into (checked: the step must divide 1). */
+function mixingParts(step: number, site: SiteLabel): number {
   const n = Math.round(1 / step);
   if (!(step > 0 && step <= 0.5) || Math.abs(n * step - 1) > 1e-9) {
     throw new EnumerationError(`mixing step for site ${site} must divide 1 and be at most 0.5 (e.g. 0.5, 0.25, 0.125), got ${step}`);
   }
+  return n;
+}
+
+function mixingFractions(step: number, site: SiteLabel): number[] {
+  const n = mixingParts(step, site);
   return Array.from({ length: n - 1 }, (_, k) => (k + 1) / n);
 }
 
@@ -215,6 +221,41 @@ export function validateOptions(table: ElementTable, opts: EnumerationOptions): 
     }
   }
   if (!(opts.maxElements >= 3)) throw new EnumerationError(`the element cap must be at least 3, got ${opts.maxElements}`);
+  const walk = siteCombinationsToWalk(opts);
+  if (walk.total > MAX_SITE_COMBINATIONS) {
+    const sites = SITES.map((s) => `${s} ${walk.perSite[s].toLocaleString('en')}`).join(' × ');
+    throw new EnumerationError(
+      `this space has ${walk.total.toExponential(1).replace('e+', 'e')} site combinations to walk (${sites} ways to fill the sites${walk.layouts > 1 ? `, over ${walk.layouts} layouts` : ''}), more than the ${MAX_SITE_COMBINATIONS.toExponential(0).replace('e+', 'e')} that can be counted in time: use a coarser mixing step or fewer elements`,
+    );
+  }
+}
+
+/**
+ * Past this many site combinations, counting a space cannot finish in the screen's counting budget
+ * (about 4 million combinations a second are checked for charge and geometry on one core; combinations
+ * cut by the element cap go faster, so this is generous): such a space is refused before any work.
+ */
+export const MAX_SITE_COMBINATIONS = 5e9;
+
+/** How many site combinations enumeration walks, computed without walking them (an upper bound on `combinations`). */
+export function siteCombinationsToWalk(opts: EnumerationOptions): { total: number; perSite: Record<SiteLabel, number>; layouts: number } {
+  const ways = (site: SiteLabel): number => {
+    const n = opts.sites[site].length;
+    const step = opts.mixing[site];
+    return n + (step === undefined ? 0 : ((n * (n - 1)) / 2) * (mixingParts(step, site) - 1));
+  };
+  const perSite = { A: ways('A'), B: ways('B'), X: ways('X') };
+  const plain = perSite.A * perSite.B * perSite.X;
+  const nB = opts.sites.B.length;
+  let total = plain;
+  let layouts = 1;
+  if (opts.double) {
+    total += perSite.A * ((nB * (nB - 1)) / 2) * perSite.X;
+    layouts += 1;
+  }
+  if (opts.layouts?.vacancyOrdered) (total += plain), (layouts += 1);
+  if (opts.layouts?.layered) (total += plain), (layouts += 1);
+  return { total, perSite, layouts };
 }
 
 function compositionKey(species: readonly Species[]): string {

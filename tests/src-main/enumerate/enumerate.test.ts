@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadElementTable } from '../../../src-main/data/elements/load.js';
-import { countCandidates, enumerateCandidates, EnumerationError } from '../../../src-main/enumerate/enumerate.js';
+import { countCandidates, enumerateCandidates, EnumerationError, MAX_SITE_COMBINATIONS, siteCombinationsToWalk, validateOptions } from '../../../src-main/enumerate/enumerate.js';
 import { bartelTau, octahedralFactor, shannonRadius, toleranceFactor } from '../../../src-main/enumerate/geometry.js';
 import type { EnumerationOptions } from '../../../src-main/enumerate/types.js';
 
@@ -187,5 +187,24 @@ describe('molecular cations on the A site', () => {
   it('refuses an unknown abbreviation and a molecular ion on the wrong site', () => {
     expect(() => countCandidates(table, { ...base, sites: { A: ['XQ'], B: ['Pb'], X: ['I'] } })).toThrow(/'XQ' on site A is neither an element nor a known molecular ion \(known: NH4, HA, MA/);
     expect(() => countCandidates(table, { ...base, sites: { A: ['Cs'], B: ['Pb'], X: ['MA'] } })).toThrow(/methylammonium \(MA\) sits on site A, not X/);
+  });
+});
+
+describe('the size of the walk, known before walking', () => {
+  it('is the product of the ways to fill each site, summed over layouts, and bounds the combinations counted', () => {
+    const opts: EnumerationOptions = { ...base, sites: { A: ['Ca', 'Sr', 'Ba'], B: ['Ti', 'Zr'], X: ['O', 'S'] }, mixing: { A: 0.25 }, double: true };
+    const walk = siteCombinationsToWalk(opts);
+    // A: 3 singles + 3 pairs x 3 fractions = 12; B: 2; X: 2; double-perovskite B pairs: 1
+    expect(walk.perSite).toEqual({ A: 12, B: 2, X: 2 });
+    expect(walk.total).toBe(12 * 2 * 2 + 12 * 1 * 2);
+    const counts = countCandidates(table, opts);
+    expect(counts.combinations).toBeLessThanOrEqual(walk.total);
+    expect(counts.combinations).toBe(walk.total); // no element shared and no cap reached here: every one is walked
+  });
+
+  it('refuses a space past the limit with the numbers, before any work', () => {
+    const opts: EnumerationOptions = { ...base, sites: { A: ['Ca', 'Sr', 'Ba', 'K', 'Na'], B: ['Ti', 'Zr', 'Nb', 'Ta', 'Sn'], X: ['O', 'S', 'Se'] }, mixing: { A: 0.0001, B: 0.0001, X: 0.001 } };
+    expect(siteCombinationsToWalk(opts).total).toBeGreaterThan(MAX_SITE_COMBINATIONS);
+    expect(() => validateOptions(table, opts)).toThrow(/site combinations to walk \(A 99,995 × B 99,995 × X 3,000 ways to fill the sites\), more than the 5e9/);
   });
 });

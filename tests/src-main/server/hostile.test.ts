@@ -108,6 +108,22 @@ describe('pdw serve under hostile requests', () => {
     expect((await api('activateModel', { dir: '/nonexistent/model' })).status).toBe(404);
   });
 
+  it('refuses a space too large to count before any work, and stays responsive (issue: 45 s frozen before)', async () => {
+    const huge = {
+      sites: { A: ['Ca', 'Sr', 'Ba', 'K', 'Na', 'Rb', 'Cs', 'La', 'Y', 'Bi'], B: ['Ti', 'Zr', 'Nb', 'Ta', 'Sn', 'Hf', 'Mo', 'W', 'Fe', 'Co', 'Ni', 'Mn', 'Cr'], X: ['O', 'S', 'Se', 'F', 'Cl', 'Br', 'I'] },
+      mixing: { A: 0.001, B: 0.001, X: 0.001 }, double: true, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null },
+    };
+    const started = Date.now();
+    const [screen, count, other] = await Promise.all([api('startScreen', { space: huge }), api('count', huge), api('model', {})]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    for (const r of [screen, count]) {
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatch(/this space has 7\.4e13 site combinations to walk \(A 44,965 × B 77,935 × X 20,986 ways to fill the sites, over 2 layouts\), more than the 5e9 that can be counted in time/);
+    }
+    expect(other.status).toBe(200);
+    expect((await api('screens', {})).body.result).toEqual([]); // no screen was created
+  });
+
   it('is still up and serving after all of the above', async () => {
     expect(exited).toBe(false);
     const res = await fetch(`http://127.0.0.1:${port}/`);
