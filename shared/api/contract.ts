@@ -62,6 +62,12 @@ export const queryRequestSchema = filtersSchema.extend({
   rank: z.object({ mode: z.enum(RANK_MODES), window: range, kappa: z.number().min(0).max(10).optional() }).optional(),
   limit: z.number().int().min(1).max(5000),
   offset: z.number().int().min(0),
+  /**
+   * Keyset paging for a sort (not a ranking): the rows after this one in the sort order, found by an
+   * index seek however deep the page (`offset` counts from there). `value` is the row's sort value
+   * (`sortValueOf`), `id` its candidate id.
+   */
+  after: z.object({ value: z.union([z.number(), z.string().max(10_000)]).nullable(), id: z.number().int().positive() }).optional(),
   /** Count every match (by default counting stops past 10,000 and the total is a lower bound). */
   exactTotal: z.boolean().optional(),
 });
@@ -70,6 +76,22 @@ export const queryRequestSchema = filtersSchema.extend({
 export type CandidateFilters = z.infer<typeof filtersSchema>;
 export type QueryRequest = z.infer<typeof queryRequestSchema>;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
+export type PageCursor = NonNullable<QueryRequest['after']>;
+
+/** A row's value in a sort column: what a keyset cursor (`after`) carries. */
+export function sortValueOf(row: T.CandidateSummary, column: SortColumn): number | string | null {
+  switch (column) {
+    case 'formula': return row.formula;
+    case 'band_gap': return row.bandGap;
+    case 'band_gap_sigma': return row.bandGapSigma;
+    case 'p_stable': return row.pStable;
+    case 'p_stable_spread': return row.pStableSpread;
+    case 't': return row.t;
+    case 'mu': return row.mu;
+    case 'tau': return row.tau;
+    case 'seq': return row.seq;
+  }
+}
 export type RankMode = (typeof RANK_MODES)[number];
 export type ScreenInputs = z.infer<typeof screenInputsSchema>;
 export type Space = z.infer<typeof spaceSchema>;

@@ -253,8 +253,11 @@ export function siteCombinationsToWalk(opts: EnumerationOptions): { total: numbe
     total += perSite.A * ((nB * (nB - 1)) / 2) * perSite.X;
     layouts += 1;
   }
-  if (opts.layouts?.vacancyOrdered) (total += plain), (layouts += 1);
-  if (opts.layouts?.layered) (total += plain), (layouts += 1);
+  for (const extra of [opts.layouts?.vacancyOrdered, opts.layouts?.layered]) {
+    if (!extra) continue;
+    total += plain;
+    layouts += 1;
+  }
   return { total, perSite, layouts };
 }
 

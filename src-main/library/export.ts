@@ -54,7 +54,7 @@ export interface ExportModel {
 /** Writes the matches as CSV to `out` (which is ended); resolves to the number of rows written. */
 export async function writeCsv(db: Database.Database, filters: CandidateFilters, model: ExportModel, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
   const { sql: where, params } = whereClause(filters);
-  const stmt = db.prepare(`${CANDIDATE_SELECT} FROM ${CANDIDATE_JOIN} WHERE ${where} ORDER BY c.seq`);
+  const stmt = db.prepare(`${CANDIDATE_SELECT} FROM ${CANDIDATE_JOIN} WHERE ${where} AND c.screen_id = @screenId ORDER BY c.seq`);
   const withNotes = Object.keys(notes).length > 0;
   const csv = stringify({ header: true, columns: withNotes ? [...EXPORT_COLUMNS, 'note'] : [...EXPORT_COLUMNS] });
   const finished = once(out, 'finish');

@@ -20,7 +20,7 @@ import { modelRoles } from '../engine/model/roles.js';
 import { writeCsv } from './export.js';
 import { mergeInto, type MergeResult } from './merge.js';
 import { elementMask, MIGRATIONS } from './migrations.js';
-import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, registerQueryFunctions, type CandidateQuery, type QueryResult } from './query.js';
+import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, type CandidateQuery, type QueryResult } from './query.js';
 import { rowFromRaw, type CandidateRecord, type RawCandidateRow, type StoredCandidate, type StoredPrediction } from './records.js';
 import { gapHistogram, scatterSample } from './statistics.js';
 
@@ -150,7 +150,6 @@ export class Library implements ReadableLibrary {
       db.close();
       throw new LibraryError(`library ${file} is damaged (${problems.slice(0, 3).join('; ')}); restore it from a backup or screen again into a new file`);
     }
-    registerQueryFunctions(db);
     return db;
   }
 

@@ -134,6 +134,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE screens ADD COLUMN name TEXT;
   ALTER TABLE screens ADD COLUMN note TEXT;
   `,
+  // 7: every sortable column has a (screen_id, column) index, so a sorted first page walks an index
+  // and stops, instead of sorting a million rows; ranking reads the four prediction numbers of every
+  // match from one covering index (a sequential read, not a million row lookups)
+  `
+  CREATE INDEX IF NOT EXISTS predictions_screen_rank ON predictions (screen_id, band_gap, band_gap_sigma, p_stable, p_stable_spread);
+  CREATE INDEX IF NOT EXISTS candidates_screen_mu ON candidates (screen_id, mu);
+  CREATE INDEX IF NOT EXISTS candidates_screen_formula ON candidates (screen_id, formula);
+  CREATE INDEX IF NOT EXISTS predictions_screen_spread ON predictions (screen_id, p_stable_spread);
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

@@ -2,11 +2,11 @@
 import type Database from 'better-sqlite3';
 import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
 import { elementMask } from './migrations.js';
-import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
+import { paretoFronts, ucbScoreSql, windowProbability, windowProbabilitySql } from './ranking.js';
 import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
 
 /** A query as the library takes it: the contract's request, with paging optional, and exact counting on demand. */
-export type CandidateQuery = CandidateFilters & Partial<Pick<QueryRequest, 'sort' | 'rank' | 'limit' | 'offset'>> & {
+export type CandidateQuery = CandidateFilters & Partial<Pick<QueryRequest, 'sort' | 'rank' | 'limit' | 'offset' | 'after'>> & {
   /** Count every match; by default counting stops past COUNT_CAP, which keeps queries fast on millions of rows. */
   readonly exactTotal?: boolean;
 };
@@ -77,16 +77,6 @@ export function whereClause(q: CandidateFilters): WhereClause {
   return { sql: parts.join(' AND '), params };
 }
 
-/** Registers the ranking functions the ORDER BY clauses call (once per connection). */
-export function registerQueryFunctions(db: Database.Database): void {
-  db.function('gap_window', { deterministic: true }, (v: unknown, s: unknown, lo: unknown, hi: unknown) =>
-    v === null ? 0 : windowProbability(v as number, (s as number | null) ?? 0, lo as number, hi as number),
-  );
-  db.function('ucb', { deterministic: true }, (v: unknown, s: unknown, p: unknown, sp: unknown, lo: unknown, hi: unknown, k: unknown) =>
-    v === null || p === null ? 0 : ucbScore(v as number, (s as number | null) ?? 0, p as number, (sp as number | null) ?? 0, lo as number, hi as number, k as number),
-  );
-}
-
 export function queryCandidates(db: Database.Database, q: CandidateQuery): QueryResult {
   const { sql: where, params } = whereClause(q);
   const from = `FROM ${CANDIDATE_JOIN}`;
@@ -102,28 +92,63 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery): Query
   const page = { ...params, limit, offset };
   if (q.rank?.mode === 'pareto') {
     const [lo, hi] = q.rank.window;
-    const all = db.prepare(`SELECT c.id, p.band_gap, p.band_gap_sigma, p.p_stable ${from} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
+    // the predictions' covering index alone, unless a filter reads the candidates table
+    const all = db.prepare(`SELECT p.candidate_id AS id, p.band_gap, p.band_gap_sigma, p.p_stable ${countFrom} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
     const fronts = paretoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0));
     const ranked = all.map((r, i) => ({ id: r.id, front: fronts[i]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
-    const byId = db.prepare(`${CANDIDATE_SELECT} ${from} WHERE c.id = ?`);
-    return { total: all.length, exact: true, rows: ranked.map((r) => ({ ...rowFromRaw(byId.get(r.id) as RawCandidateRow), score: r.front })) };
+    return { total: all.length, exact: true, rows: ranked.map((r) => ({ ...candidateById(db, r.id), score: r.front })) };
   }
-  let order: string;
-  let scoreSql = '';
   if (q.rank) {
+    // two steps: the page's ids by score from the predictions' covering index (no wide rows sorted),
+    // then those candidates' rows
     const [lo, hi] = q.rank.window;
     Object.assign(page, { winLo: lo, winHi: hi, kappa: q.rank.kappa ?? 1 });
-    scoreSql = q.rank.mode === 'window'
-      ? ', gap_window(p.band_gap, p.band_gap_sigma, @winLo, @winHi) AS score'
-      : ', ucb(p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, @winLo, @winHi, @kappa) AS score';
-    order = 'score DESC, p.candidate_id';
-  } else {
-    const s = q.sort ?? { column: 'seq', descending: false };
-    const column = s.column === 'formula' || s.column === 't' || s.column === 'mu' || s.column === 'tau' || s.column === 'seq' ? `c.${s.column}` : `p.${s.column}`;
-    // ties broken by candidate id (= enumeration order within a screen), which the (screen_id, column)
-    // indexes already hold, so SQLite walks the index and stops at the page instead of sorting every match
-    order = `${column} ${s.descending ? 'DESC' : 'ASC'}, p.candidate_id ${s.descending ? 'DESC' : 'ASC'}`;
+    const score = q.rank.mode === 'window'
+      ? windowProbabilitySql('p.band_gap', 'p.band_gap_sigma', '@winLo', '@winHi')
+      : ucbScoreSql('p.band_gap', 'p.band_gap_sigma', 'p.p_stable', 'p.p_stable_spread', '@winLo', '@winHi', '@kappa');
+    const top = db.prepare(`SELECT p.candidate_id AS id, ${score} AS score ${countFrom} WHERE ${where} ORDER BY score DESC, p.candidate_id LIMIT @limit OFFSET @offset`).all(page) as { id: number; score: number }[];
+    return { total, exact: totalIsExact, rows: top.map((t) => ({ ...candidateById(db, t.id), score: t.score })) };
   }
-  const rows = db.prepare(`${CANDIDATE_SELECT}${scoreSql} ${from} WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(page) as RawCandidateRow[];
-  return { total, exact: totalIsExact, rows: rows.map(rowFromRaw) };
+  const s = q.sort ?? { column: 'seq', descending: false };
+  const table = s.column === 'formula' || s.column === 't' || s.column === 'mu' || s.column === 'tau' || s.column === 'seq' ? 'c' : 'p';
+  // ties broken by candidate id (= enumeration order within a screen), named from the sorted column's
+  // table: its (screen_id, column) index then holds the whole order, so SQLite walks the index and
+  // stops at the page instead of sorting every match. Sorting by a candidates column constrains the
+  // screen on that table too, so the planner can walk its index (left off otherwise: it would tempt the
+  // planner away from the predictions indexes that serve the other sorts).
+  const direction = s.descending ? 'DESC' : 'ASC';
+  const column = `${table}.${s.column}`;
+  const id = table === 'c' ? 'c.id' : 'p.candidate_id';
+  const screenOnC = table === 'c' ? ' AND c.screen_id = @screenId' : '';
+  const select = (extra: string, order: string, params: Record<string, unknown>): RawCandidateRow[] =>
+    db.prepare(`${CANDIDATE_SELECT} ${from} WHERE ${where}${screenOnC}${extra} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as RawCandidateRow[];
+  const sorted = `${column} ${direction}, ${id} ${direction}`;
+  if (!q.after) return { total, exact: totalIsExact, rows: select('', sorted, page).map(rowFromRaw) };
+  // keyset paging: seek past the cursor in the (screen_id, column) index, however deep. SQLite puts
+  // NULLs first ascending and last descending, and a row-value comparison never matches a NULL, so
+  // the NULL block is its own segment, read before (ascending) or after (descending) the values.
+  const cursor = { ...page, afterValue: q.after.value, afterId: q.after.id };
+  const idOrder = `${id} ${direction}`;
+  const cmp = s.descending ? '<' : '>';
+  const segments: [string, string][] = [];
+  if (q.after.value === null) {
+    segments.push([` AND ${column} IS NULL AND ${id} ${cmp} @afterId`, idOrder]);
+    if (!s.descending) segments.push([` AND ${column} IS NOT NULL`, sorted]);
+  } else {
+    segments.push([` AND (${column}, ${id}) ${cmp} (@afterValue, @afterId)`, sorted]);
+    if (s.descending) segments.push([` AND ${column} IS NULL`, idOrder]);
+  }
+  const rows: RawCandidateRow[] = [];
+  let skip = offset;
+  for (const [extra, order] of segments) {
+    if (rows.length >= limit) break;
+    const got = select(extra, order, { ...cursor, limit: limit - rows.length + skip, offset: 0 });
+    rows.push(...got.slice(skip));
+    skip = Math.max(0, skip - got.length);
+  }
+  return { total, exact: totalIsExact, rows: rows.slice(0, limit).map(rowFromRaw) };
+}
+
+function candidateById(db: Database.Database, id: number): CandidateRow {
+  return rowFromRaw(db.prepare(`${CANDIDATE_SELECT} FROM ${CANDIDATE_JOIN} WHERE c.id = ?`).get(id) as RawCandidateRow);
 }

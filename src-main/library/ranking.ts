@@ -48,3 +48,23 @@ export function paretoFronts(xs: readonly number[], ys: readonly number[]): numb
   }
   return front;
 }
+
+/**
+ * The same scores as SQL expressions (SQLite's built-in math functions, evaluated in C): ranking a
+ * million candidates calls no JavaScript per row. Arguments are SQL expressions (columns or
+ * @parameters); results equal the functions above to floating-point rounding (tested).
+ */
+export function normalCdfSql(z: string): string {
+  const x = `(abs(${z}) / 1.4142135623730951)`;
+  const t = `(1.0 / (1.0 + 0.3275911 * ${x}))`;
+  const erf = `(1.0 - ((((1.061405429 * ${t} - 1.453152027) * ${t} + 1.421413741) * ${t} - 0.284496736) * ${t} + 0.254829592) * ${t} * exp(-${x} * ${x}))`;
+  return `(CASE WHEN ${z} >= 0 THEN 0.5 * (1.0 + ${erf}) ELSE 0.5 * (1.0 - ${erf}) END)`;
+}
+
+export function windowProbabilitySql(value: string, sigma: string, lo: string, hi: string): string {
+  return `(CASE WHEN ${value} IS NULL THEN 0.0 WHEN NOT coalesce(${sigma}, 0.0) > 0.0 THEN (CASE WHEN ${value} BETWEEN ${lo} AND ${hi} THEN 1.0 ELSE 0.0 END) ELSE ${normalCdfSql(`((${hi} - ${value}) / ${sigma})`)} - ${normalCdfSql(`((${lo} - ${value}) / ${sigma})`)} END)`;
+}
+
+export function ucbScoreSql(value: string, sigma: string, pStable: string, spread: string, lo: string, hi: string, kappa: string): string {
+  return `(CASE WHEN ${value} IS NULL OR ${pStable} IS NULL THEN 0.0 ELSE min(1.0, ${pStable} + ${kappa} * coalesce(${spread}, 0.0)) * ${windowProbabilitySql(value, `(coalesce(${sigma}, 0.0) * (1.0 + ${kappa}))`, lo, hi)} END)`;
+}

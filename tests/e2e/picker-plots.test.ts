@@ -135,3 +135,48 @@ describe("a candidate's plots", () => {
     await page.screenshot({ path: join(artifacts, '10b-element-card-1280.png') });
   }, 120_000);
 });
+
+describe('the results table, scrolled', () => {
+  it('pages on past the first page by seeking after its last row, in order', async () => {
+    const { page, server } = session;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(server.url);
+    await page.click('nav button:has-text("Design")');
+    await page.waitForSelector('[data-symbol="Ca"]');
+    await page.click('button:has-text("Clear")');
+    await page.click('input[value="A"]');
+    for (const s of ['Ca', 'Sr', 'Ba', 'K']) await page.click(`[data-symbol="${s}"]`);
+    await page.click('input[value="B"]');
+    for (const s of ['Ti', 'Zr', 'Nb', 'Sn']) await page.click(`[data-symbol="${s}"]`);
+    await page.click('input[value="X"]');
+    await page.click('[data-symbol="O"]');
+    await page.selectOption('select[aria-label="mixing on A"]', '0.125');
+    await page.selectOption('select[aria-label="mixing on B"]', '0.125');
+    await page.waitForFunction(() => /\b[\d,]{3,} candidates/.test(document.querySelector('[data-testid="live-count"]')?.textContent ?? ''));
+    await page.click('[data-testid="run-screen"]');
+    await page.waitForSelector('[data-testid="screen-message"]:has-text("finished")', { timeout: 90_000 });
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    const screenId = session.workbench.screening.list().at(-1)!.id;
+    const total = session.workbench.candidates.query({ screenId, limit: 1, offset: 0, exactTotal: true }).total;
+    expect(total).toBeGreaterThan(400);
+    const bodies: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/api/query') && bodies.push(r.postData() ?? ''));
+    await page.click('[data-testid="results-table"] button.sort:has-text("PBE gap")');
+    await page.waitForSelector('[data-testid="results-table"] button.sort:has-text("PBE gap"):has-text("▼")'); // a first click sorts high to low
+    // scroll a page and a half down in steps, as a person would
+    for (const row of [60, 120, 180, 240, 320]) {
+      await page.locator('[data-testid="results-table"]').evaluate((el, top) => (el.scrollTop = top), row * 26);
+      await page.waitForTimeout(120);
+    }
+    await page.waitForSelector('[data-testid="results-table"] [role="row"][aria-rowindex="330"]');
+    const seeks = bodies.map((b) => JSON.parse(b) as { after?: { id: number }; offset: number }).filter((b) => b.after);
+    expect(seeks.length).toBeGreaterThan(0); // page 2 was asked for after page 1's last row
+    expect(seeks.every((b) => b.offset === 0)).toBe(true);
+    const expected = session.workbench.candidates.query({ screenId, sort: { column: 'band_gap', descending: true }, limit: 400, offset: 0 }).rows.map((r) => r.formula);
+    const shown = await page.locator('[data-testid="results-table"] [role="row"][aria-rowindex]').evaluateAll((rows) =>
+      rows.map((r) => [Number(r.getAttribute('aria-rowindex')), r.querySelector('.link')?.textContent ?? ''] as const).filter(([i, f]) => i > 1 && f));
+    expect(shown.length).toBeGreaterThan(20);
+    for (const [i, formula] of shown) expect(formula).toBe(expected[i - 2]);
+  }, 150_000);
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalCdf, paretoFronts, ucbScore, windowProbability } from '../../../src-main/library/ranking.js';
+import Database from 'better-sqlite3';
+import { normalCdf, paretoFronts, ucbScore, ucbScoreSql, windowProbability, windowProbabilitySql } from '../../../src-main/library/ranking.js';
 
 describe('ranking scores', () => {
   it('normal CDF', () => {
@@ -25,5 +26,28 @@ describe('ranking scores', () => {
     const y = [0.1, 0.5, 0.9, 0.4, 0.3, 0.05];
     // front 1: a (0.9,0.1), b (0.5,0.5), c (0.1,0.9); front 2: d (dominated by b), f (dominated by a); front 3: e (dominated by d)
     expect(paretoFronts(x, y)).toEqual([1, 1, 1, 2, 3, 2]);
+  });
+});
+
+describe('the scores in SQL', () => {
+  it('equal the JavaScript functions on random predictions, edge cases included', () => {
+    const db = new Database(':memory:');
+    const window = windowProbabilitySql('@v', '@s', '@lo', '@hi');
+    const ucb = ucbScoreSql('@v', '@s', '@p', '@sp', '@lo', '@hi', '@k');
+    const w = db.prepare(`SELECT ${window}`).pluck();
+    const u = db.prepare(`SELECT ${ucb}`).pluck();
+    let seed = 3;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const cases: [number, number][] = [[1.5, 0], [1.2, 0], [1.9, 0], [1.5, 0.3], [1.8, 1e-9], [0, 2]];
+    for (let i = 0; i < 2000; i += 1) cases.push([rnd() * 6 - 0.5, rnd() * 0.8]);
+    for (const [v, s] of cases) {
+      const p = rnd();
+      const sp = rnd() * 0.3;
+      expect(w.get({ v, s, lo: 1.2, hi: 1.8 }) as number).toBeCloseTo(windowProbability(v, s, 1.2, 1.8), 12);
+      expect(u.get({ v, s, p, sp, lo: 1.2, hi: 1.8, k: 1 }) as number).toBeCloseTo(ucbScore(v, s, p, sp, 1.2, 1.8, 1), 12);
+    }
+    expect(w.get({ v: null, s: 0.1, lo: 1, hi: 2 })).toBe(0);
+    expect(w.get({ v: 1.5, s: null, lo: 1, hi: 2 })).toBe(1);
+    db.close();
   });
 });
