@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:results [-- REV]`: how fast the Results view answers on a screen of a million
+ * candidates (issue 13, item 9: every filter, sort, rank and brush within 300 ms for its first page;
+ * histogram and scatter within 500 ms), against the library code of REV (default: the commit before
+ * HEAD) measured in the same run on a copy of the same file.
+ *
+ * The library is generated (1M rows with spread-out predictions, four element sets, some missing
+ * tau): screening a million candidates takes minutes and adds nothing to these figures. It is written
+ * by the baseline's code, so both read the same rows; this tree's code then migrates its copy (timed).
+ * Each figure is the median of three runs after a warm-up.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { resourcesDir } from '../src-main/data/paths.js';
+import { readModelCard } from '../src-main/engine/model/bundle.js';
+import { Library, type CandidateQuery } from '../src-main/library/index.js';
+
+const N = Number(process.env['PDW_BENCH_ROWS'] ?? 1_000_000);
+const baselineDist = process.env['PDW_BASELINE_DIST'];
+if (!baselineDist) throw new Error('run through `npm run bench:results` (it builds the baseline and sets PDW_BASELINE_DIST)');
+
+/** The parts of a Library both versions have. */
+interface Readable {
+  query(q: CandidateQuery): { total: number; rows: readonly { id: number }[] };
+  histogram(f: CandidateQuery, bins: number): unknown;
+  scatter(f: CandidateQuery, max: number, window: [number, number]): unknown;
+  close(): void;
+}
+interface LibraryModule {
+  Library: { open(file: string): Library; openReadonly(file: string): Readable };
+}
+
+const baseline = (await import(pathToFileURL(join(baselineDist, 'src-main', 'library', 'index.js')).href)) as LibraryModule;
+const modelDir = join(resourcesDir(), 'models', 'default');
+const card = readModelCard(modelDir);
+const dir = mkdtempSync(join(tmpdir(), 'pdw-bench-results-'));
+
+function generate(file: string): void {
+  const library = baseline.Library.open(file);
+  library.upsertModel(card, modelDir);
+  const screenId = library.createScreen({ options: { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } }, modelDir, shard: null }, card.id, null, N);
+  const sets = [['Ca', 'Ti', 'O'], ['Sr', 'Sn', 'O'], ['Cs', 'Pb', 'I'], ['Ba', 'Zr', 'S']];
+  const sitesJson = JSON.stringify([{ site: 'A', species: [{ element: 'Ca', amount: 1 }] }, { site: 'B', species: [{ element: 'Ti', amount: 1 }] }, { site: 'X', species: [{ element: 'O', amount: 3 }] }]);
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let from = 0; from < N; from += 20_000) {
+    const records = [];
+    const predictions = [];
+    for (let seq = from; seq < Math.min(N, from + 20_000); seq += 1) {
+      const elements = sets[seq % sets.length]!;
+      records.push({ seq, formula: `${elements.join('')}-${seq}`, elements, sitesJson, oxidationJson: '{}', t: 0.8 + rnd() * 0.3, mu: 0.3 + rnd() * 0.4, tau: seq % 10 === 0 ? null : 3 + rnd() * 3 });
+      predictions.push({ bandGap: { value: rnd() * 6, sigma: 0.05 + rnd() * 0.5 }, stability: { probability: rnd(), spread: rnd() * 0.2, decision: rnd() > 0.5 }, other: {} });
+    }
+    library.writeBatch(screenId, card.id, records, predictions, Math.min(N, from + 20_000));
+  }
+  library.close();
+}
+
+function median(f: () => unknown): number {
+  f();
+  const times = [0, 1, 2].map(() => {
+    const t = performance.now();
+    f();
+    return performance.now() - t;
+  });
+  return times.sort((a, b) => a - b)[1]!;
+}
+
+const S = { screenId: 1 };
+const brush = Array.from({ length: 5000 }, (_, i) => 1 + i * 199);
+type Case = [string, (lib: Readable, keyset: boolean) => unknown, 'page' | 'plot'];
+const cases: Case[] = [
+  ['first page, enumeration order', (l) => l.query({ ...S, limit: 200, offset: 0 }), 'page'],
+  ...(['band_gap', 'p_stable', 'band_gap_sigma', 'p_stable_spread', 't', 'mu', 'tau', 'formula'] as const).map((column): Case => [`sort by ${column}, high to low`, (l) => l.query({ ...S, sort: { column, descending: true }, limit: 200, offset: 0 }), 'page']),
+  ['filter gap 1.2-1.8 eV and P(stable) >= 0.5, sorted by P(stable)', (l) => l.query({ ...S, gap: [1.2, 1.8], stableMin: 0.5, sort: { column: 'p_stable', descending: true }, limit: 200, offset: 0 }), 'page'],
+  ['filter t 0.9-1.0, sorted by band gap', (l) => l.query({ ...S, tolerance: [0.9, 1.0], sort: { column: 'band_gap', descending: false }, limit: 200, offset: 0 }), 'page'],
+  ['filter contains Sn, no Pb, sorted by sigma', (l) => l.query({ ...S, include: ['Sn'], exclude: ['Pb'], sort: { column: 'band_gap_sigma', descending: false }, limit: 200, offset: 0 }), 'page'],
+  ['filter tau < 4.18, sorted by tau', (l) => l.query({ ...S, tau: [-100, 4.18], sort: { column: 'tau', descending: false }, limit: 200, offset: 0 }), 'page'],
+  ['rank by P(gap in 1.2-1.8 eV)', (l) => l.query({ ...S, rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 }), 'page'],
+  ['rank by UCB', (l) => l.query({ ...S, rank: { mode: 'ucb', window: [1.2, 1.8], kappa: 1 }, limit: 200, offset: 0 }), 'page'],
+  ['rank by Pareto front', (l) => l.query({ ...S, rank: { mode: 'pareto', window: [1.2, 1.8] }, limit: 200, offset: 0 }), 'page'],
+  ['rank by P(gap in window), filtered gap 1-2 eV', (l) => l.query({ ...S, gap: [1, 2], rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 }), 'page'],
+  ['brush: 5,000 selected points', (l) => l.query({ ...S, ids: brush, limit: 200, offset: 0 }), 'page'],
+  ['page at row 900,000 sorted by band gap (offset)', (l) => l.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 200, offset: 900_000 }), 'page'],
+  [
+    'page at row 900,000 sorted by band gap (keyset, after row 899,999)',
+    (l, keyset) => {
+      if (!keyset) return null;
+      return l.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 200, offset: 0, after: cursor });
+    },
+    'page',
+  ],
+  ['exact count, no filter', (l) => l.query({ ...S, limit: 1, offset: 0, exactTotal: true }), 'page'],
+  ['histogram, no filter', (l) => l.histogram(S, 40), 'plot'],
+  ['histogram, gap 1.2-1.8 eV and P(stable) >= 0.5', (l) => l.histogram({ ...S, gap: [1.2, 1.8], stableMin: 0.5 }, 40), 'plot'],
+  ['scatter sample, no filter', (l) => l.scatter(S, 20_000, [1.2, 1.8]), 'plot'],
+  ['scatter sample, gap 1.2-1.8 eV and P(stable) >= 0.5', (l) => l.scatter({ ...S, gap: [1.2, 1.8], stableMin: 0.5 }, 20_000, [1.2, 1.8]), 'plot'],
+  [
+    'switching to the screen: first page, exact count, histogram and scatter',
+    (l) => {
+      l.query({ ...S, limit: 200, offset: 0 });
+      l.query({ ...S, limit: 1, offset: 0, exactTotal: true });
+      l.histogram(S, 40);
+      return l.scatter(S, 20_000, [1.2, 1.8]);
+    },
+    'plot',
+  ],
+];
+let cursor: CandidateQuery['after'];
+
+try {
+  const original = join(dir, 'baseline.sqlite');
+  let t = performance.now();
+  generate(original);
+  console.log(`generated ${N.toLocaleString('en')} candidates with the baseline's library code in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  const mine = join(dir, 'this-tree.sqlite');
+  copyFileSync(original, mine);
+  t = performance.now();
+  Library.open(mine).close();
+  console.log(`this tree's migration of that file (new indexes): ${((performance.now() - t) / 1000).toFixed(1)} s, once`);
+
+  const base = baseline.Library.openReadonly(original);
+  const current = Library.openReadonly(mine);
+  const row = current.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 1, offset: 899_999 }).rows[0]!;
+  cursor = { value: row.bandGap, id: row.id };
+  console.log(`\n| ${N.toLocaleString('en')} candidates | baseline (ms) | this tree (ms) | target |`);
+  console.log('|---|---:|---:|---|');
+  for (const [label, run, kind] of cases) {
+    const before = label.includes('keyset') ? null : median(() => run(base, false));
+    const after = median(() => run(current, true));
+    const target = kind === 'page' ? 300 : 500;
+    const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
+    console.log(`| ${label} | ${fmt(before)} | ${fmt(after)} | ${after <= target ? 'met' : 'missed'} (${target} ms) |`);
+  }
+  base.close();
+  current.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
