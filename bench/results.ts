@@ -7,7 +7,9 @@
  * The library is generated (1M rows with spread-out predictions, four element sets, some missing
  * tau): screening a million candidates takes minutes and adds nothing to these figures. It is written
  * by the baseline's code, so both read the same rows; this tree's code then migrates its copy (timed).
- * Each figure is the median of three runs after a warm-up.
+ * Each figure is the median of three runs after a warm-up (so a ranking of this tree finds the
+ * screen's prediction columns already read, as a user's second ranking does; the first one is its own
+ * line).
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,14 +80,25 @@ const cases: Case[] = [
   ['filter t 0.9-1.0, sorted by band gap', (l) => l.query({ ...S, tolerance: [0.9, 1.0], sort: { column: 'band_gap', descending: false }, limit: 200, offset: 0 }), 'page'],
   ['filter contains Sn, no Pb, sorted by sigma', (l) => l.query({ ...S, include: ['Sn'], exclude: ['Pb'], sort: { column: 'band_gap_sigma', descending: false }, limit: 200, offset: 0 }), 'page'],
   ['filter tau < 4.18, sorted by tau', (l) => l.query({ ...S, tau: [-100, 4.18], sort: { column: 'tau', descending: false }, limit: 200, offset: 0 }), 'page'],
+  [
+    'rank by P(gap in 1.2-1.8 eV), the first ranking after opening the library',
+    (_, keyset) => {
+      // a fresh library each time: this tree reads the screen's prediction columns once here
+      const l = keyset ? Library.openReadonly(files.mine) : baseline.Library.openReadonly(files.original);
+      l.query({ ...S, rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 });
+      l.close();
+    },
+    'page',
+  ],
   ['rank by P(gap in 1.2-1.8 eV)', (l) => l.query({ ...S, rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 }), 'page'],
+  ['rank by P(gap in 1.0-2.2 eV) (another window)', (l) => l.query({ ...S, rank: { mode: 'window', window: [1.0, 2.2] }, limit: 200, offset: 0 }), 'page'],
   ['rank by UCB', (l) => l.query({ ...S, rank: { mode: 'ucb', window: [1.2, 1.8], kappa: 1 }, limit: 200, offset: 0 }), 'page'],
   ['rank by Pareto front', (l) => l.query({ ...S, rank: { mode: 'pareto', window: [1.2, 1.8] }, limit: 200, offset: 0 }), 'page'],
   ['rank by P(gap in window), filtered gap 1-2 eV', (l) => l.query({ ...S, gap: [1, 2], rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 }), 'page'],
   ['brush: 5,000 selected points', (l) => l.query({ ...S, ids: brush, limit: 200, offset: 0 }), 'page'],
-  ['page at row 900,000 sorted by band gap (offset)', (l) => l.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 200, offset: 900_000 }), 'page'],
+  ['page at 90% depth sorted by band gap (offset)', (l) => l.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 200, offset: Math.floor(N * 0.9) }), 'page'],
   [
-    'page at row 900,000 sorted by band gap (keyset, after row 899,999)',
+    'page at 90% depth sorted by band gap (keyset: after the row before)',
     (l, keyset) => {
       if (!keyset) return null;
       return l.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 200, offset: 0, after: cursor });
@@ -109,13 +122,16 @@ const cases: Case[] = [
   ],
 ];
 let cursor: CandidateQuery['after'];
+const files = { original: '', mine: '' };
 
 try {
   const original = join(dir, 'baseline.sqlite');
+  files.original = original;
   let t = performance.now();
   generate(original);
   console.log(`generated ${N.toLocaleString('en')} candidates with the baseline's library code in ${((performance.now() - t) / 1000).toFixed(0)} s`);
   const mine = join(dir, 'this-tree.sqlite');
+  files.mine = mine;
   copyFileSync(original, mine);
   t = performance.now();
   Library.open(mine).close();
@@ -123,7 +139,8 @@ try {
 
   const base = baseline.Library.openReadonly(original);
   const current = Library.openReadonly(mine);
-  const row = current.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 1, offset: 899_999 }).rows[0]!;
+  const deep = Math.floor(N * 0.9);
+  const row = current.query({ ...S, sort: { column: 'band_gap', descending: false }, limit: 1, offset: deep - 1 }).rows[0]!;
   cursor = { value: row.bandGap, id: row.id };
   console.log(`\n| ${N.toLocaleString('en')} candidates | baseline (ms) | this tree (ms) | target |`);
   console.log('|---|---:|---:|---|');

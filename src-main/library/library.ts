@@ -21,6 +21,7 @@ import { writeCsv } from './export.js';
 import { mergeInto, type MergeResult } from './merge.js';
 import { elementMask, MIGRATIONS } from './migrations.js';
 import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, type CandidateQuery, type QueryResult } from './query.js';
+import { RankColumns } from './rank-columns.js';
 import { rowFromRaw, type CandidateRecord, type RawCandidateRow, type StoredCandidate, type StoredPrediction } from './records.js';
 import { gapHistogram, scatterSample } from './statistics.js';
 
@@ -106,6 +107,8 @@ export interface ReadableLibrary {
 
 export class Library implements ReadableLibrary {
   readonly #db: Database.Database;
+  /** The last ranked screen's predictions in typed arrays (made on the first ranking). */
+  #rankColumns: RankColumns | undefined;
 
   private constructor(
     readonly file: string,
@@ -286,7 +289,7 @@ export class Library implements ReadableLibrary {
   }
 
   query(q: CandidateQuery): QueryResult {
-    return queryCandidates(this.#db, q);
+    return queryCandidates(this.#db, q, (this.#rankColumns ??= new RankColumns(this.#db)));
   }
 
   histogram(filters: CandidateFilters, bins: number): Histogram {

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
 import { elementMask } from './migrations.js';
+import { rankableFromColumns, type RankColumns } from './rank-columns.js';
 import { paretoFronts, ucbScoreSql, windowProbability, windowProbabilitySql } from './ranking.js';
 import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
 
@@ -77,7 +78,8 @@ export function whereClause(q: CandidateFilters): WhereClause {
   return { sql: parts.join(' AND '), params };
 }
 
-export function queryCandidates(db: Database.Database, q: CandidateQuery): QueryResult {
+/** One page of a query; `columns` (the library's cache of a screen's predictions) ranks unfiltered screens without SQL per row. */
+export function queryCandidates(db: Database.Database, q: CandidateQuery, columns?: RankColumns): QueryResult {
   const { sql: where, params } = whereClause(q);
   const from = `FROM ${CANDIDATE_JOIN}`;
   // counting needs the candidates table only when a filter reads it (t, mu, tau)
@@ -90,6 +92,11 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery): Query
   const limit = q.limit ?? 100;
   const offset = q.offset ?? 0;
   const page = { ...params, limit, offset };
+  if (q.rank && columns && rankableFromColumns(q)) {
+    const { matched, page: top } = columns.rank({ ...q, rank: q.rank });
+    const rows = top.map((t) => ({ ...candidateById(db, t.id), score: t.score }));
+    return q.rank.mode === 'pareto' ? { total: matched, exact: true, rows } : { total, exact: totalIsExact, rows };
+  }
   if (q.rank?.mode === 'pareto') {
     const [lo, hi] = q.rank.window;
     // the predictions' covering index alone, unless a filter reads the candidates table

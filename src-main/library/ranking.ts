@@ -32,8 +32,15 @@ export function paretoFronts(xs: readonly number[], ys: readonly number[]): numb
   const order = xs.map((_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!);
   const bestY: number[] = []; // bestY[k]: largest y in front k+1 so far (decreasing in k)
   const front = new Array<number>(xs.length);
+  let previous = -1;
   for (const i of order) {
     const y = ys[i]!;
+    // equal points do not dominate each other: the same front, whatever the input order
+    if (previous >= 0 && xs[previous] === xs[i] && ys[previous] === y) {
+      front[i] = front[previous]!;
+      continue;
+    }
+    previous = i;
     // first front none of whose members dominates (x already >=, so: whose best y is below y)
     let lo = 0;
     let hi = bestY.length;

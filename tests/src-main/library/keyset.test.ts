@@ -58,3 +58,36 @@ describe('keyset paging', () => {
     }
   }
 });
+
+describe('ranking from the cached prediction columns', () => {
+  // a t window that keeps every row sends the same ranking through SQL
+  const viaSql = { tolerance: [-10, 10] as [number, number] };
+  const cases = [
+    { mode: 'window' as const, window: [1.2, 1.8] as [number, number] },
+    { mode: 'ucb' as const, window: [0.5, 1.5] as [number, number], kappa: 0.5 },
+    { mode: 'pareto' as const, window: [1.2, 1.8] as [number, number] },
+  ];
+  for (const rank of cases) {
+    for (const filter of [{}, { gap: [0.5, 3] as [number, number], stableMin: 0.2 }, { sigmaMax: 0.25 }]) {
+      it(`${rank.mode}${Object.keys(filter).length ? ` with ${Object.keys(filter).join(', ')}` : ''}: the same pages as SQL`, () => {
+        for (const [offset, limit] of [[0, 50], [37, 64], [600, 200]] as const) {
+          const columns = library.query({ screenId: 1, ...filter, rank, limit, offset });
+          const sql = library.query({ screenId: 1, ...filter, ...viaSql, rank, limit, offset });
+          expect(columns.rows.map((r) => r.id)).toEqual(sql.rows.map((r) => r.id));
+          columns.rows.forEach((r, i) => expect(r.score).toBeCloseTo(sql.rows[i]!.score!, 10));
+          expect(columns.total).toBe(sql.total);
+        }
+      });
+    }
+  }
+
+  it('reads the columns again when the screen grows', () => {
+    const before = library.query({ screenId: 1, rank: cases[2]!, limit: 5, offset: 0 }).total;
+    expect(before).toBe(N);
+    const card = readModelCard(modelDir);
+    library.writeBatch(1, card.id, [{ seq: N, formula: 'Late', elements: ['Ca'], sitesJson: '[]', oxidationJson: '{}', t: 1, mu: 0.5, tau: 3 }], [{ bandGap: { value: 1.5, sigma: 0.01 }, stability: { probability: 1, spread: 0, decision: true }, other: {} }], N + 1);
+    const after = library.query({ screenId: 1, rank: cases[0]!, limit: 1, offset: 0 });
+    expect(after.rows[0]!.formula).toBe('Late'); // the new row, dead centre of the window with a tiny sigma, ranks first
+    expect(library.query({ screenId: 1, rank: cases[2]!, limit: 5, offset: 0 }).total).toBe(N + 1);
+  });
+});

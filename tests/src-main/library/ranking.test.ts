@@ -51,3 +51,11 @@ describe('the scores in SQL', () => {
     db.close();
   });
 });
+
+describe('Pareto fronts', () => {
+  it('put equal points on the same front, whatever their order', () => {
+    expect(paretoFronts([1, 1, 0.5], [0.5, 0.5, 0.5])).toEqual([1, 1, 2]);
+    expect(paretoFronts([0.5, 1, 1], [0.5, 0.5, 0.5])).toEqual([2, 1, 1]);
+    expect(paretoFronts([1, 1, 1], [0.2, 0.5, 0.5])).toEqual([2, 1, 1]);
+  });
+});
