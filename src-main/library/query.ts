@@ -15,6 +15,9 @@ export type CandidateQuery = CandidateFilters & Partial<Pick<QueryRequest, 'sort
 /** The candidates of a screen with their predictions, aliased c and p as the WHERE clauses expect. */
 export const CANDIDATE_JOIN = 'candidates c JOIN predictions p ON p.candidate_id = c.id';
 
+/** Past this offset a sorted page is found by its ids first (an index-only walk over the rows skipped). */
+const DEEP_OFFSET = 2000;
+
 /** Matches counted before a query reports "more than this" instead of an exact total. */
 export const COUNT_CAP = 10_000;
 
@@ -130,7 +133,17 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
   const select = (extra: string, order: string, params: Record<string, unknown>): RawCandidateRow[] =>
     db.prepare(`${CANDIDATE_SELECT} ${from} WHERE ${where}${screenOnC}${extra} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as RawCandidateRow[];
   const sorted = `${column} ${direction}, ${id} ${direction}`;
-  if (!q.after) return { total, exact: totalIsExact, rows: select('', sorted, page).map(rowFromRaw) };
+  if (!q.after && offset <= DEEP_OFFSET) return { total, exact: totalIsExact, rows: select('', sorted, page).map(rowFromRaw) };
+  if (!q.after) {
+    // a page far down: walk the sort index alone to find its ids (no row read or joined for the rows
+    // skipped), then read the page's rows
+    const narrow =
+      table === 'p' && countFrom !== from ? `SELECT p.candidate_id FROM predictions p WHERE ${where}`
+      : table === 'c' && where === 'p.screen_id = @screenId' ? 'SELECT c.id FROM candidates c WHERE c.screen_id = @screenId'
+      : `SELECT ${id} ${from} WHERE ${where}${screenOnC}`;
+    const ids = db.prepare(`${narrow} ORDER BY ${sorted} LIMIT @limit OFFSET @offset`).pluck().all(page) as number[];
+    return { total, exact: totalIsExact, rows: ids.map((i) => candidateById(db, i)) };
+  }
   // keyset paging: seek past the cursor in the (screen_id, column) index, however deep. SQLite puts
   // NULLs first ascending and last descending, and a row-value comparison never matches a NULL, so
   // the NULL block is its own segment, read before (ascending) or after (descending) the values.

@@ -69,4 +69,18 @@ describe('a 1M-candidate library', () => {
     const exact = library.query({ screenId, gap: [6.9, 7], exactTotal: true, limit: 1 });
     expect(exact.total).toBe(Math.floor(N / 700) * 10 + Math.max(0, (N % 700) - 690));
   });
+
+  it('a page 900,000 rows down is the same found by offset or by seeking after the row before', () => {
+    for (const sort of [{ column: 'band_gap', descending: false }, { column: 'tau', descending: true }, { column: 'seq', descending: false }, { column: 'p_stable', descending: true }] as const) {
+      const byOffset = library.query({ screenId, sort, limit: 100, offset: 900_000 }).rows;
+      const before = library.query({ screenId, sort, limit: 1, offset: 899_999 }).rows[0]!;
+      const value = sort.column === 'band_gap' ? before.bandGap : sort.column === 'tau' ? before.tau : sort.column === 'seq' ? before.seq : before.pStable;
+      const bySeek = library.query({ screenId, sort, limit: 100, offset: 0, after: { value, id: before.id } }).rows;
+      expect(byOffset).toHaveLength(100);
+      expect(bySeek.map((r) => r.id)).toEqual(byOffset.map((r) => r.id));
+      // and with a filter on the other table
+      const filtered = library.query({ screenId, sort, tolerance: [0.9, 0.95], limit: 20, offset: 300_000 }).rows;
+      expect(filtered.every((r) => r.t >= 0.9 && r.t <= 0.95)).toBe(true);
+    }
+  });
 });
