@@ -115,6 +115,10 @@ export const contract = {
   saveDesign: { request: designSchema, result: null as unknown as { readonly ok: boolean } },
   saveShortlist: { request: z.object({ entries: shortlistSchema }), result: null as unknown as { readonly ok: boolean } },
   query: { request: queryRequestSchema, result: null as unknown as T.CandidatePage },
+  nextBatch: {
+    request: filtersSchema.extend({ window: range, k: z.number().int().min(1).max(200), kappa: z.number().min(0).max(10).optional(), lengthScale: z.number().positive().max(1).optional() }),
+    result: null as unknown as T.NextBatch,
+  },
   histogram: { request: filtersSchema.extend({ bins: z.number().int().min(2).max(200) }), result: null as unknown as T.Histogram },
   scatter: { request: filtersSchema.extend({ maxPoints: z.number().int().min(10).max(50_000), window: range }), result: null as unknown as T.ScatterData },
   detail: { request: z.object({ candidateId: z.number().int().positive() }), result: null as unknown as T.CandidateDetail },

@@ -52,6 +52,11 @@ const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
   t: finite, mu: finite, tau: finite.nullable(), bandGap: finite.nullable(), bandGapSigma: finite.nullable(),
   pStable: finite.nullable(), pStableSpread: finite.nullable(), stable: z.boolean().nullable(), score: finite.optional(),
 });
+const nextBatch: z.ZodType<T.NextBatch> = z.object({
+  rows: z.array(z.intersection(candidateSummary, z.object({ acquisition: finite, penalized: finite, nearestPick: finite.nullable(), poolRank: z.number().int().positive() }))),
+  pool: count,
+  method: z.string(),
+});
 const candidatePage: z.ZodType<T.CandidatePage> = z.object({ total: count, exact: z.boolean(), rows: z.array(candidateSummary) });
 const histogram: z.ZodType<T.Histogram> = z.object({ edges: z.array(finite), counts: z.array(count) }).refine((h) => h.edges.length === h.counts.length + 1, 'edges must be one longer than counts');
 const scatter: z.ZodType<T.ScatterData> = z
@@ -109,6 +114,7 @@ export const resultSchemas = {
   resumeScreen: ok,
   screens: z.array(screenSummary),
   query: candidatePage,
+  nextBatch,
   histogram,
   scatter,
   detail,

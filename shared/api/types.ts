@@ -86,6 +86,24 @@ export interface CandidateSummary {
   readonly score?: number;
 }
 
+/** A candidate of a next batch: its acquisition score, the score it had when picked, and how far it is from the earlier picks. */
+export interface NextBatchRow extends CandidateSummary {
+  readonly acquisition: number;
+  readonly penalized: number;
+  /** Composition distance (0-1) to the nearest earlier pick; null for the first. */
+  readonly nearestPick: number | null;
+  /** Its place in the ranking by acquisition alone (1 = best). */
+  readonly poolRank: number;
+}
+
+export interface NextBatch {
+  readonly rows: readonly NextBatchRow[];
+  /** How many of the best candidates by acquisition the batch was chosen from. */
+  readonly pool: number;
+  /** The method in words, with its parameters. */
+  readonly method: string;
+}
+
 export interface CandidatePage {
   /** Matches; a lower bound when `exact` is false (counting stops early on huge results). */
   readonly total: number;

@@ -2,13 +2,14 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
-import type { CandidateDetail, Histogram, ScatterData } from '../../shared/api/types.js';
+import type { CandidateDetail, Histogram, NextBatch, ScatterData } from '../../shared/api/types.js';
 import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateQuery, QueryResult, ReadableLibrary } from '../library/index.js';
 import { radiusLines } from './display.js';
 import { exportStructures, type StructureExport } from './structures.js';
 import { NotFoundError } from './errors.js';
+import { nextBatch, type NextBatchRequest } from './next-batch.js';
 import type { ModelStore } from './models.js';
 import { TrainingNeighbours } from './neighbours.js';
 
@@ -38,6 +39,12 @@ export class CandidateService {
 
   query(q: QueryRequest | CandidateQuery): QueryResult {
     return this.library.query(q);
+  }
+
+  /** k candidates to compute next: acquisition with diversity (next-batch.ts says how). */
+  nextBatch(req: NextBatchRequest): NextBatch {
+    this.library.screen(req.screenId); // an unknown screen is refused (404) before any work
+    return nextBatch(this.library, this.table, req);
   }
 
   histogram(filters: CandidateFilters, bins: number): Histogram {

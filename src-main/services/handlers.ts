@@ -44,6 +44,7 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
       return { ok: true };
     },
     query: async (q) => s.candidates.query(q),
+    nextBatch: async (req) => s.candidates.nextBatch(req),
     histogram: async ({ bins, ...filters }) => s.candidates.histogram(filters, bins),
     scatter: async ({ maxPoints, window, ...filters }) => s.candidates.scatter(filters, maxPoints, window),
     detail: async ({ candidateId }) => s.candidates.detail(candidateId),

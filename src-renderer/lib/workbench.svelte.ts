@@ -1,6 +1,6 @@
 /** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
 import type { Design, RequestOf } from '../../shared/api/contract.js';
-import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, ScreenSummary, SpaceCounts, TrainRequestColumns, TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
+import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, NextBatch, ScreenSummary, SpaceCounts, TrainRequestColumns, TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
@@ -31,6 +31,9 @@ export class ResultsState {
   targetText = $state('1.2:1.8');
   rank = $state<'none' | 'window' | 'ucb' | 'pareto'>('none');
   sort = $state<{ column: string; descending: boolean } | null>(null);
+  /** How many candidates the next batch holds, and the last batch chosen (for this screen and filters). */
+  batchSize = $state(10);
+  batch = $state.raw<{ readonly for: string; readonly batch: NextBatch } | null>(null);
 }
 
 /** The training view's form and its running job: kept here, so switching views does not lose a job. */

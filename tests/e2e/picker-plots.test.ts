@@ -178,5 +178,16 @@ describe('the results table, scrolled', () => {
       rows.map((r) => [Number(r.getAttribute('aria-rowindex')), r.querySelector('.link')?.textContent ?? ''] as const).filter(([i, f]) => i > 1 && f));
     expect(shown.length).toBeGreaterThan(20);
     for (const [i, formula] of shown) expect(formula).toBe(expected[i - 2]);
+
+    // the next batch: chosen for the target window, listed with its scores, selected in the table
+    await page.fill('input[aria-label="next batch size"]', '8');
+    await page.click('[data-testid="next-batch"]');
+    await page.waitForSelector('[data-testid="next-batch-table"] tbody tr >> nth=7');
+    expect(await page.textContent('[data-testid="batch-method"]')).toMatch(/8 chosen .* UCB acquisition .* local penalization/);
+    expect(await page.textContent('main')).toMatch(/8 selected/);
+    const batch = session.workbench.candidates.nextBatch({ screenId, window: [1.2, 1.8], k: 8 });
+    const listed = await page.locator('[data-testid="next-batch-table"] tbody tr td:nth-child(2)').allTextContents();
+    expect(listed).toEqual(batch.rows.map((r) => r.formula));
+    await page.screenshot({ path: join(artifacts, '12-next-batch-1440.png'), fullPage: true });
   }, 150_000);
 });

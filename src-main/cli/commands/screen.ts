@@ -3,7 +3,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { filtersSchema, queryRequestSchema, spaceSchema, SORT_COLUMNS, RANK_MODES, type CandidateFilters, type Space } from '../../../shared/api/contract.js';
+import { contract, filtersSchema, queryRequestSchema, spaceSchema, SORT_COLUMNS, RANK_MODES, type CandidateFilters, type Space } from '../../../shared/api/contract.js';
 import type { ElementSymbol, SiteLabel } from '../../../shared/index.js';
 import { loadElementTable } from '../../data/elements/load.js';
 import { BARTEL_TAU_THRESHOLD, countSpaceExactly, firstCandidates, parseShard, validateSpace } from '../../services/enumeration.js';
@@ -15,6 +15,9 @@ import { elementList, speciesList, finiteNumber, mixing, nonNegativeInt, positiv
 import { formatTable, num, printJson } from '../output.js';
 import { interruptSignal, progressSink } from '../progress.js';
 import { defaultModelDir, ModelStore } from '../../services/models.js';
+import { NEXT_BATCH_DEFAULTS } from '../../services/next-batch.js';
+
+const nextBatchRequestSchema = contract.nextBatch.request;
 
 export const DEFAULT_LIBRARY = join('workspace', 'library.sqlite');
 
@@ -208,6 +211,28 @@ export function registerScreening(program: Command): void {
         r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
         ...(r.score !== undefined ? [num(r.score, 4)] : []),
       ])));
+    });
+
+  addQueryOptions(program.command('next-batch').description('choose k candidates to compute next: UCB acquisition for a gap window, spread out in composition (local penalization)'))
+    .requiredOption('--target <lo:hi>', 'target band-gap window (eV)', range)
+    .option('--k <n>', 'how many candidates (at most 200)', positiveInt, 10)
+    .option('--kappa <k>', 'exploration weight of the UCB acquisition', finiteNumber, NEXT_BATCH_DEFAULTS.kappa)
+    .option('--length-scale <l>', 'how far apart (composition distance, 0-1) picks should be; larger spreads the batch more', positiveNumber, NEXT_BATCH_DEFAULTS.lengthScale)
+    .option('--json', 'print JSON')
+    .action((opts: QueryCliOptions & { target: [number, number]; k: number; kappa: number; lengthScale: number; json?: boolean }) => {
+      const request = checked('the next batch', nextBatchRequestSchema, { ...filtersFrom(opts), window: opts.target, k: opts.k, kappa: opts.kappa, lengthScale: opts.lengthScale });
+      const library = reader(opts.library);
+      try {
+        const batch = library.candidates.nextBatch(request);
+        if (opts.json) return printJson(batch);
+        console.log(`${batch.rows.length} candidates to compute next, chosen from the best ${batch.pool.toLocaleString('en')} by: ${batch.method}`);
+        console.log(formatTable(['pick', 'seq', 'formula', 'band gap (eV)', 'P(stable)', 'acquisition', 'when picked', 'rank by acquisition', 'distance to earlier picks'], batch.rows.map((r, i) => [
+          i + 1, r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
+          r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.acquisition, 4), num(r.penalized, 4), r.poolRank, r.nearestPick === null ? '-' : num(r.nearestPick, 3),
+        ])));
+      } finally {
+        library.close();
+      }
     });
 
   addQueryOptions(program.command('export').description('write the (filtered) candidates of a screen to a shortlist CSV'))
