@@ -94,6 +94,8 @@ export interface ReadableLibrary {
   screen(id: number): ScreenRow;
   screens(): ScreenRow[];
   query(q: CandidateQuery): QueryResult;
+  prefetchRanking(screenId: number): void;
+  rankingColumnsReady(screenId: number): boolean;
   histogram(filters: CandidateFilters, bins: number): Histogram;
   scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData;
   /** A value the workspace keeps (the design being edited, the shortlist); null when never saved. */
@@ -288,8 +290,22 @@ export class Library implements ReadableLibrary {
     })();
   }
 
+  private rankColumns(): RankColumns {
+    return (this.#rankColumns ??= new RankColumns(this.#db, this.file));
+  }
+
+  /** Reads a screen's prediction columns in a worker thread ahead of a ranking (see rank-columns.ts). */
+  prefetchRanking(screenId: number): void {
+    this.rankColumns().prefetch(screenId);
+  }
+
+  /** Whether a ranking of this screen would find its prediction columns in memory (diagnostics, tests). */
+  rankingColumnsReady(screenId: number): boolean {
+    return this.#rankColumns?.holds(screenId) ?? false;
+  }
+
   query(q: CandidateQuery): QueryResult {
-    return queryCandidates(this.#db, q, (this.#rankColumns ??= new RankColumns(this.#db)));
+    return queryCandidates(this.#db, q, this.rankColumns());
   }
 
   histogram(filters: CandidateFilters, bins: number): Histogram {
@@ -326,6 +342,7 @@ export class Library implements ReadableLibrary {
   }
 
   close(): void {
+    this.#rankColumns?.close();
     this.#db.close();
   }
 }

@@ -6,7 +6,9 @@
  * screen, a resume from another process). Used when the filters read only predictions; the other
  * rankings go through SQL (query.ts).
  */
+import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { compiledWorkerUrl } from '../data/worker-url.js';
 import type { CandidateQuery } from './query.js';
 import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
 
@@ -29,29 +31,83 @@ export function rankableFromColumns(q: CandidateQuery): boolean {
   return q.rank !== undefined && Object.entries(q).every(([k, v]) => v === undefined || COLUMN_FILTERS.has(k) || PAGING.has(k));
 }
 
+/** Reads a screen's prediction columns (at most `rows` of them; fewer if the screen has fewer). */
+export function readColumns(db: Database.Database, screenId: number, rows: number): ScreenColumns {
+  const c: ScreenColumns = { screenId, rows, ids: new Float64Array(rows), gap: new Float64Array(rows), sigma: new Float64Array(rows), pStable: new Float64Array(rows), spread: new Float64Array(rows) };
+  let i = 0;
+  const read = db.prepare('SELECT candidate_id, band_gap, band_gap_sigma, p_stable, p_stable_spread FROM predictions WHERE screen_id = ?').raw();
+  for (const r of read.iterate(screenId) as Iterable<[number, number | null, number | null, number | null, number | null]>) {
+    if (i >= rows) break; // rows written since the count: the next ranking reads again
+    c.ids[i] = r[0];
+    c.gap[i] = r[1] ?? Number.NaN;
+    c.sigma[i] = r[2] ?? Number.NaN;
+    c.pStable[i] = r[3] ?? Number.NaN;
+    c.spread[i] = r[4] ?? Number.NaN;
+    i += 1;
+  }
+  return i === rows ? c : { ...c, rows: i };
+}
+
+export type { ScreenColumns };
+
 export class RankColumns {
   #cached: ScreenColumns | null = null;
+  #prefetching: { screenId: number; rows: number; worker: Worker } | null = null;
 
-  constructor(private readonly db: Database.Database) {}
+  /** `file`: the library file, for reading the columns in a worker thread ahead of the first ranking. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+  ) {}
+
+  private rowCount(screenId: number): number {
+    return this.db.prepare('SELECT count(*) FROM predictions WHERE screen_id = ?').pluck().get(screenId) as number;
+  }
 
   private columns(screenId: number): ScreenColumns {
-    const rows = this.db.prepare('SELECT count(*) FROM predictions WHERE screen_id = ?').pluck().get(screenId) as number;
+    const rows = this.rowCount(screenId);
     if (this.#cached?.screenId === screenId && this.#cached.rows === rows) return this.#cached;
     this.#cached = null; // free the old arrays before reading new ones
-    const c: ScreenColumns = { screenId, rows, ids: new Float64Array(rows), gap: new Float64Array(rows), sigma: new Float64Array(rows), pStable: new Float64Array(rows), spread: new Float64Array(rows) };
-    let i = 0;
-    const read = this.db.prepare('SELECT candidate_id, band_gap, band_gap_sigma, p_stable, p_stable_spread FROM predictions WHERE screen_id = ?').raw();
-    for (const r of read.iterate(screenId) as Iterable<[number, number | null, number | null, number | null, number | null]>) {
-      if (i >= rows) break; // rows written since the count: the next call reads again
-      c.ids[i] = r[0];
-      c.gap[i] = r[1] ?? Number.NaN;
-      c.sigma[i] = r[2] ?? Number.NaN;
-      c.pStable[i] = r[3] ?? Number.NaN;
-      c.spread[i] = r[4] ?? Number.NaN;
-      i += 1;
-    }
-    this.#cached = i === rows ? c : null;
-    return i === rows ? c : { ...c, rows: i };
+    const c = readColumns(this.db, screenId, rows);
+    if (c.rows === rows) this.#cached = c;
+    return c;
+  }
+
+  /**
+   * Reads a screen's columns in a worker thread, so that a ranking asked for a moment later finds them
+   * (the Results view calls this when it shows a screen). Nothing happens when they are cached or on
+   * their way; a ranking asked for before they arrive reads them itself.
+   */
+  prefetch(screenId: number): void {
+    const rows = this.rowCount(screenId);
+    if ((this.#cached?.screenId === screenId && this.#cached.rows === rows) || (this.#prefetching?.screenId === screenId && this.#prefetching.rows === rows)) return;
+    const url = compiledWorkerUrl(import.meta.url, 'library', 'rank-columns-worker');
+    if (!url || rows === 0 || this.file === ':memory:') return;
+    void this.#prefetching?.worker.terminate();
+    const worker = new Worker(url, { workerData: { file: this.file, screenId, rows } });
+    worker.unref();
+    this.#prefetching = { screenId, rows, worker };
+    const done = (): void => {
+      if (this.#prefetching?.worker === worker) this.#prefetching = null;
+    };
+    worker.on('message', (c: ScreenColumns) => {
+      done();
+      const current = this.#cached;
+      if (c.rows === rows && !(current?.screenId === screenId && current.rows >= rows)) this.#cached = c;
+    });
+    worker.on('error', done);
+    worker.on('exit', done);
+  }
+
+  /** Whether a screen's columns are in memory now, as many rows as it has. */
+  holds(screenId: number): boolean {
+    return this.#cached?.screenId === screenId && this.#cached.rows === this.rowCount(screenId);
+  }
+
+  close(): void {
+    void this.#prefetching?.worker.terminate();
+    this.#prefetching = null;
+    this.#cached = null;
   }
 
   /** The page of a ranking (window, UCB or Pareto): candidate ids with their scores, and how many matched. */

@@ -9,7 +9,7 @@ import { countCandidates, EnumerationError } from '../enumerate/enumerate.js';
 import type { EnumerationCounts, EnumerationOptions } from '../enumerate/types.js';
 import { candidateBatches, type BatchPlan } from './batches.js';
 import type { CandidateBatch, EnumerateReply, EnumerateWorkerInit } from './protocol.js';
-import { compiledWorkerUrl } from './worker-url.js';
+import { compiledWorkerUrl } from '../data/worker-url.js';
 
 export type SpaceCounts = EnumerationCounts & { readonly exact: boolean };
 
@@ -30,7 +30,7 @@ export interface CountRequest {
 
 /** Counts a space: exact when it finishes within the budget, lower bounds otherwise. */
 export function countSpace(table: ElementTable, options: EnumerationOptions, req: CountRequest): Promise<SpaceCounts> {
-  const url = compiledWorkerUrl('enumerate-worker');
+  const url = compiledWorkerUrl(import.meta.url, 'screen', 'enumerate-worker');
   const stopAt = req.stopAt ?? Number.POSITIVE_INFINITY;
   if (!url) return Promise.resolve(countCandidates(table, options, stopAt, performance.now() + req.budgetMs));
   return new Promise((resolve, reject) => {
@@ -119,7 +119,7 @@ class InThreadBatchSource implements BatchSource {
 }
 
 export function candidateBatchSource(table: ElementTable, plan: BatchPlan): BatchSource {
-  const url = compiledWorkerUrl('enumerate-worker');
+  const url = compiledWorkerUrl(import.meta.url, 'screen', 'enumerate-worker');
   if (!url) return new InThreadBatchSource(candidateBatches(table, plan));
   const init: EnumerateWorkerInit = { mode: 'enumerate', ...plan };
   return new WorkerBatchSource(new Worker(url, { workerData: init }));

@@ -7,7 +7,7 @@ import type { BackendName } from '../../shared/api/runtime.js';
 import { loadElementTable } from '../data/elements/load.js';
 import { EnsemblePredictor, type Prediction } from '../engine/model/predictor.js';
 import { unpackCompositions, type CompositionBatch, type PredictReply, type PredictRequest, type PredictWorkerInit } from './protocol.js';
-import { compiledWorkerUrl } from './worker-url.js';
+import { compiledWorkerUrl } from '../data/worker-url.js';
 
 export interface PredictorPool {
   readonly size: number;
@@ -114,7 +114,7 @@ class InThreadPool implements PredictorPool {
 }
 
 export async function startPredictorPool(modelDir: string, workers: number, backend: BackendName): Promise<PredictorPool> {
-  const url = compiledWorkerUrl('predict-worker');
+  const url = compiledWorkerUrl(import.meta.url, 'screen', 'predict-worker');
   if (url) return WorkerPool.start(url, workers, { modelDir, backend });
   return new InThreadPool(EnsemblePredictor.load(modelDir, loadElementTable()));
 }

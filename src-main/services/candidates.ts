@@ -48,6 +48,8 @@ export class CandidateService {
   }
 
   histogram(filters: CandidateFilters, bins: number): Histogram {
+    // the Results view asks for the histogram when it shows a screen: a ranking may follow
+    this.library.prefetchRanking(filters.screenId);
     return this.library.histogram(filters, bins);
   }
 

@@ -91,3 +91,20 @@ describe('ranking from the cached prediction columns', () => {
     expect(library.query({ screenId: 1, rank: cases[2]!, limit: 5, offset: 0 }).total).toBe(N + 1);
   });
 });
+
+describe('reading the ranking columns ahead, in a worker thread', () => {
+  it('fills the cache off the main thread, and rankings from it equal SQL', async () => {
+    const other = Library.openReadonly(join(dir, 'keyset.sqlite'));
+    try {
+      expect(other.rankingColumnsReady(1)).toBe(false);
+      other.prefetchRanking(1);
+      for (let waited = 0; !other.rankingColumnsReady(1) && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(other.rankingColumnsReady(1)).toBe(true);
+      const rank = { mode: 'ucb' as const, window: [1, 2] as [number, number] };
+      const cached = other.query({ screenId: 1, rank, limit: 30, offset: 0 }).rows.map((r) => r.id);
+      expect(cached).toEqual(other.query({ screenId: 1, tolerance: [-10, 10], rank, limit: 30, offset: 0 }).rows.map((r) => r.id));
+    } finally {
+      other.close();
+    }
+  });
+});

@@ -6,11 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { projectRoot } from '../data/paths.js';
+import { projectRoot } from './paths.js';
 
-export function compiledWorkerUrl(name: string): URL | null {
-  const beside = new URL(`./${name}.js`, import.meta.url);
-  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(beside))) return beside;
-  const built = join(projectRoot(), 'dist', 'src-main', 'screen', `${name}.js`);
+/** `callerUrl`: the caller's import.meta.url; `folder`: its folder under src-main (e.g. 'screen'). */
+export function compiledWorkerUrl(callerUrl: string, folder: string, name: string): URL | null {
+  const beside = new URL(`./${name}.js`, callerUrl);
+  if (callerUrl.endsWith('.js') && existsSync(fileURLToPath(beside))) return beside;
+  const built = join(projectRoot(), 'dist', 'src-main', folder, `${name}.js`);
   return existsSync(built) ? pathToFileURL(built) : null;
 }
