@@ -67,7 +67,7 @@ export function registerPredict(program: Command): void {
           throw new CliError(`cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
         try {
-          inputs.push(...readFormulaList(text, opts.column));
+          for (const input of readFormulaList(text, opts.column)) inputs.push(input); // no spread: a file may hold a million lines
         } catch (e) {
           throw new CliError((e as Error).message);
         }

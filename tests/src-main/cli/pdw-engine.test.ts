@@ -89,6 +89,15 @@ describe('pdw predict', () => {
   });
 
 
+  it('reads a file of 150,000 formulas (a list that long overflowed the stack when spread into an array)', () => {
+    const file = join(dir, 'many.txt');
+    writeFileSync(file, Array.from({ length: 150_000 }, (_, i) => ['SrTiO3', 'CaZrO3', 'KNbO3'][i % 3]).join('\n'));
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'pdw.js'), 'predict', '--model', model, '--file', file, '--jsonl'], { encoding: 'utf8', maxBuffer: 2 ** 30, env: { ...process.env, PDW_BACKEND: 'wasm' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(150_000);
+  }, 240_000);
+
   it('--json prints one object per formula with value/sigma and probability/spread/decision', () => {
     const r = pdw('predict', '--model', model, 'BaTiO3', 'CsPb(I0.5Br0.5)3', '--json');
     const out = JSON.parse(r.stdout) as Record<string, unknown>[];
