@@ -29,11 +29,19 @@ Prototypes and lattice parameters (Shannon ionic radii at the sites' coordinatio
 The cubic prototypes ignore octahedral tilts: a relaxation from a slightly perturbed cell (or a
 supercell) lets the structure find them. Magnetic order and spin states are not set.
 
-Not written: site-mixed candidates (they need a supercell with an arrangement of the mixed species,
-e.g. a special quasirandom structure), A3B2X9, and molecular ions (no agreed starting geometry).
+- Site-mixed ABX3 candidates: the smallest supercell of the cubic cell whose site counts realise the
+  fractions exactly (N cells, as near a cube as N allows, at most 64), a = 2 (mean rB + mean rX) with
+  the radii weighted by site fraction. On each mixed site the minority species is spread out by
+  farthest-point placement under periodic boundaries (deterministic). This is a starting point, not a
+  special quasirandom structure (SQS): for disorder-averaged properties build an SQS from this cell
+  (e.g. ATAT's mcsqs or icet) or average over several arrangements. The cell's exact composition is in
+  the POSCAR's first line and the CIF's comment.
+
+Not written: A3B2X9, mixed double perovskites, and molecular ions (no agreed starting geometry; place
+and orient the molecule by hand).
 
 Files: <formula>.vasp (POSCAR, VASP 5) and <formula>.cif (P1).
-Written (${written.length}): ${written.map((s) => `${s.formula} (a = ${s.a.toFixed(4)} A)`).join(', ') || 'none'}
+Written (${written.length}): ${written.map((s) => `${s.formula} (${s.supercell ? `${s.supercell.repeats.join('x')} supercell holding ${s.supercell.composition}, ` : ''}a = ${s.a.toFixed(4)} A)`).join(', ') || 'none'}
 Skipped (${skipped.length}): ${skipped.map((s) => `${s.formula}: ${s.reason}`).join('; ') || 'none'}
 `;
 

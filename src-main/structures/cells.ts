@@ -21,8 +21,12 @@ export interface Structure {
   /** Which prototype and how its lattice parameter was estimated. */
   readonly prototype: string;
   readonly latticeRule: string;
-  /** Cubic cell edge (angstrom). */
+  /** The prototype's cubic edge (angstrom). */
   readonly a: number;
+  /** The cell written: edge lengths (angstrom) of an orthogonal cell, [a, a, a] unless a supercell. */
+  readonly cell: Vector;
+  /** For a site-mixed candidate: the supercell that realises its fractions and how the species were placed. */
+  readonly supercell?: { readonly repeats: Vector; readonly composition: string; readonly arrangement: string };
   readonly species: readonly ElementSymbol[];
   /** Fractional coordinates, one per species entry. */
   readonly positions: readonly Vector[];
@@ -57,15 +61,15 @@ export function structureOf(c: CandidateSites, table: ElementTable): Structure |
   if (c.sites.some((s) => s.species.some((sp) => table.molecules.has(sp.element)))) {
     return { formula: c.formula, reason: 'a molecular ion has no agreed starting geometry here; build it with the molecule placed and oriented by hand' };
   }
-  const o = ordered(c.sites);
-  const integral = o && [o.A.n, o.X.n, ...o.B.map((b) => b.n)].every((n) => Math.abs(n - Math.round(n)) < 1e-9);
-  if (!o || !integral) return { formula: c.formula, reason: 'a site-mixed candidate needs a supercell with an arrangement of the mixed species (a special quasirandom structure); not written' };
   const radius = (el: string, site: 'A' | 'B' | 'X'): number => {
     const state = c.oxidationStates[el];
     const r = state === undefined ? null : shannonRadius(table, el as ElementSymbol, state, SITE_COORDINATION[site]);
     if (!r) throw new Error(`${c.formula}: no radius for ${el}`);
     return r.radius;
   };
+  const o = ordered(c.sites);
+  const integral = o && [o.A.n, o.X.n, ...o.B.map((b) => b.n)].every((n) => Math.abs(n - Math.round(n)) < 1e-9);
+  if (!o || !integral) return mixedSupercell(c, radius);
   const [A, X] = [o.A.el as ElementSymbol, o.X.el as ElementSymbol];
   const rA = radius(A, 'A');
   const rX = radius(X, 'X');
@@ -74,7 +78,7 @@ export function structureOf(c: CandidateSites, table: ElementTable): Structure |
     const B = o.B[0]!.el as ElementSymbol;
     const a = 2 * (radius(B, 'B') + rX);
     return {
-      formula: c.formula, prototype: 'cubic perovskite ABX3, Pm-3m (CaTiO3 aristotype)', latticeRule: 'a = 2 (rB + rX)', a,
+      formula: c.formula, prototype: 'cubic perovskite ABX3, Pm-3m (CaTiO3 aristotype)', latticeRule: 'a = 2 (rB + rX)', a, cell: [a, a, a],
       species: [A, B, X, X, X], positions: [[0.5, 0.5, 0.5], [0, 0, 0], [0.5, 0, 0], [0, 0.5, 0], [0, 0, 0.5]],
     };
   }
@@ -85,7 +89,7 @@ export function structureOf(c: CandidateSites, table: ElementTable): Structure |
     const x = d1 / a;
     const xs: Vector[] = [[x, 0, 0], [-x + 1, 0, 0], [0, x, 0], [0, 1 - x, 0], [0, 0, x], [0, 0, 1 - x]];
     return {
-      formula: c.formula, prototype: "rock-salt-ordered double perovskite A2BB'X6, Fm-3m (conventional cell)", latticeRule: "a = 2 (rB + rX) + 2 (rB' + rX)", a,
+      formula: c.formula, prototype: "rock-salt-ordered double perovskite A2BB'X6, Fm-3m (conventional cell)", latticeRule: "a = 2 (rB + rX) + 2 (rB' + rX)", a, cell: [a, a, a],
       species: [...Array<ElementSymbol>(8).fill(A), ...Array<ElementSymbol>(4).fill(B1), ...Array<ElementSymbol>(4).fill(B2), ...Array<ElementSymbol>(24).fill(X)],
       positions: [...translate([[0.25, 0.25, 0.25], [0.75, 0.75, 0.75]], FCC), ...translate([[0, 0, 0]], FCC), ...translate([[0.5, 0, 0]], FCC), ...translate(xs, FCC)],
     };
@@ -102,10 +106,117 @@ export function structureOf(c: CandidateSites, table: ElementTable): Structure |
     const x = dBX / a;
     const xs: Vector[] = [[x, 0, 0], [1 - x, 0, 0], [0, x, 0], [0, 1 - x, 0], [0, 0, x], [0, 0, 1 - x]];
     return {
-      formula: c.formula, prototype: 'vacancy-ordered double perovskite A2BX6, K2PtCl6 type, Fm-3m (conventional cell)', latticeRule: 'B-X = rB + rX and A-X = rA + rX', a,
+      formula: c.formula, prototype: 'vacancy-ordered double perovskite A2BX6, K2PtCl6 type, Fm-3m (conventional cell)', latticeRule: 'B-X = rB + rX and A-X = rA + rX', a, cell: [a, a, a],
       species: [...Array<ElementSymbol>(8).fill(A), ...Array<ElementSymbol>(4).fill(B), ...Array<ElementSymbol>(24).fill(X)],
       positions: [...translate([[0.25, 0.25, 0.25], [0.75, 0.75, 0.75]], FCC), ...translate([[0, 0, 0]], FCC), ...translate(xs, FCC)],
     };
   }
   return { formula: c.formula, reason: `no prototype cell for this layout (${pattern.replaceAll(':', ' : ')} per formula unit; A3B2X9 is not written yet)` };
+}
+
+/** Cells at most in a site-mixed supercell (5 atoms each): a larger one is refused with the reason. */
+export const MAX_SUPERCELL_CELLS = 64;
+
+/**
+ * A site-mixed ABX3 candidate as the smallest supercell of the cubic cell whose site counts realise its
+ * fractions exactly (N cells, N the least common multiple needed by every mixed site; X has 3 sites per
+ * cell), shaped as near a cube as N allows. The lattice parameter uses fraction-weighted radii, as the
+ * screen's t and mu do: a = 2 (mean rB + mean rX). On each mixed site the minority species is spread
+ * out by farthest-point placement under periodic boundaries (deterministic: ties go to the first
+ * site in order): a simple stand-in for a special quasirandom structure (Zunger et al. 1990), which
+ * ATAT's mcsqs or icet can build from this cell.
+ */
+function mixedSupercell(c: CandidateSites, radius: (el: string, site: 'A' | 'B' | 'X') => number): Structure | Refusal {
+  const refuse = (why: string): Refusal => ({ formula: c.formula, reason: why });
+  const site = (label: 'A' | 'B' | 'X') => c.sites.find((s) => s.site === label)?.species ?? [];
+  const [a, b, x] = [site('A'), site('B'), site('X')];
+  const total = (sp: readonly { amount: number }[]): number => sp.reduce((t, s) => t + s.amount, 0);
+  if (Math.abs(total(a) - 1) > 1e-9 || Math.abs(total(b) - 1) > 1e-9 || Math.abs(total(x) - 3) > 1e-9 || [a, b, x].some((sp) => sp.length < 1 || sp.length > 2)) {
+    return refuse('a site-mixed candidate is written as a supercell of the cubic ABX3 cell only; this layout is not');
+  }
+  // the smallest N with every species count on N A sites, N B sites and 3N X sites a whole number
+  let cells = 0;
+  for (let n = 1; n <= MAX_SUPERCELL_CELLS && cells === 0; n += 1) {
+    if ([...a, ...b, ...x].every((sp) => Math.abs(sp.amount * n - Math.round(sp.amount * n)) < 1e-6)) cells = n;
+  }
+  if (cells === 0) return refuse(`its fractions need a supercell of more than ${MAX_SUPERCELL_CELLS} cells; not written`);
+  const repeats = supercellShape(cells);
+  const mean = (sp: readonly { element: string; amount: number }[], label: 'A' | 'B' | 'X'): number => sp.reduce((t, s) => t + s.amount * radius(s.element, label), 0) / total(sp);
+  const edge = 2 * (mean(b, 'B') + mean(x, 'X'));
+  // every cell's A, B and three X sites, in fractional coordinates of the supercell
+  const cellOrigins: Vector[] = [];
+  for (let i = 0; i < repeats[0]; i += 1) for (let j = 0; j < repeats[1]; j += 1) for (let k = 0; k < repeats[2]; k += 1) cellOrigins.push([i, j, k]);
+  const at = (o: Vector, p: Vector): Vector => [(o[0] + p[0]) / repeats[0], (o[1] + p[1]) / repeats[1], (o[2] + p[2]) / repeats[2]];
+  const aSites = cellOrigins.map((o) => at(o, [0.5, 0.5, 0.5]));
+  const bSites = cellOrigins.map((o) => at(o, [0, 0, 0]));
+  const xSites = cellOrigins.flatMap((o) => [at(o, [0.5, 0, 0]), at(o, [0, 0.5, 0]), at(o, [0, 0, 0.5])]);
+  const cell: Vector = [edge * repeats[0], edge * repeats[1], edge * repeats[2]];
+  const fill = (positions: Vector[], sp: readonly { element: string; amount: number }[], perCell: number): ElementSymbol[] => {
+    if (sp.length === 1) return positions.map(() => sp[0]!.element as ElementSymbol);
+    // the minority species on the farthest-spread subset of the sites
+    const [major, minor] = sp[0]!.amount >= sp[1]!.amount ? [sp[0]!, sp[1]!] : [sp[1]!, sp[0]!];
+    const chosen = spreadOut(positions, Math.round((minor.amount / perCell) * positions.length), cell);
+    return positions.map((_, i) => (chosen.has(i) ? minor.element : major.element) as ElementSymbol);
+  };
+  const species = [...fill(aSites, a, 1), ...fill(bSites, b, 1), ...fill(xSites, x, 3)];
+  const counts = new Map<string, number>();
+  for (const el of species) counts.set(el, (counts.get(el) ?? 0) + 1);
+  return {
+    formula: c.formula,
+    prototype: `cubic perovskite ABX3, Pm-3m, as a ${repeats.join(' x ')} supercell for the mixed sites`,
+    latticeRule: 'a = 2 (mean rB + mean rX), radii weighted by site fraction',
+    a: edge,
+    cell,
+    supercell: {
+      repeats,
+      composition: [...counts].map(([el, n]) => `${el}${n}`).join(''),
+      arrangement: 'minority species of each mixed site spread out by farthest-point placement under periodic boundaries (deterministic); a special quasirandom structure is the reference',
+    },
+    species,
+    positions: [...aSites, ...bSites, ...xSites],
+  };
+}
+
+/** Repeats (n1 >= n2 >= n3) with n1 n2 n3 = cells, as near a cube as possible (the least max / min). */
+export function supercellShape(cells: number): Vector {
+  let best: Vector = [cells, 1, 1];
+  for (let k = 1; k * k * k <= cells; k += 1) {
+    if (cells % k) continue;
+    for (let j = k; j * j <= cells / k; j += 1) {
+      if ((cells / k) % j) continue;
+      const i = cells / k / j;
+      if (i / k < best[0] / best[2]) best = [i, j, k];
+    }
+  }
+  return best;
+}
+
+/** `count` of the sites, chosen one at a time, each the farthest (minimum image) from those chosen before. */
+function spreadOut(sites: readonly Vector[], count: number, cell: Vector): Set<number> {
+  const chosen = new Set<number>();
+  if (count <= 0) return chosen;
+  const nearest = sites.map(() => Number.POSITIVE_INFINITY);
+  let next = 0;
+  while (chosen.size < count) {
+    chosen.add(next);
+    let far = -1;
+    sites.forEach((p, i) => {
+      if (chosen.has(i)) return;
+      nearest[i] = Math.min(nearest[i]!, periodicDistance(p, sites[next]!, cell));
+      if (far < 0 || nearest[i]! > nearest[far]! + 1e-9) far = i;
+    });
+    if (far < 0) break;
+    next = far;
+  }
+  return chosen;
+}
+
+function periodicDistance(p: Vector, q: Vector, cell: Vector): number {
+  let sum = 0;
+  for (let k = 0; k < 3; k += 1) {
+    let d = p[k]! - q[k]!;
+    d -= Math.round(d);
+    sum += (d * cell[k]!) ** 2;
+  }
+  return Math.sqrt(sum);
 }

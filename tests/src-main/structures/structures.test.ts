@@ -81,10 +81,49 @@ describe('starting structures', () => {
     expect(s.a).toBeCloseTo(2 * (rFe + rO) + 2 * (rMo + rO), 10);
   });
 
-  it('refuses what one ordered cell cannot represent, with the reason', () => {
-    const mixed = first({ ...base, sites: { A: ['Ca', 'Sr'], B: ['Ti'], X: ['O'] }, mixing: { A: 0.5 } }, '(Ca0.5Sr0.5)TiO3');
-    expect(structureOf(mixed, table)).toMatchObject({ reason: expect.stringMatching(/site-mixed candidate needs a supercell/) });
+  it('refuses what it cannot represent, with the reason', () => {
     const hybrid = first({ ...base, sites: { A: ['MA'], B: ['Pb'], X: ['I'] } }, 'MAPbI3');
     expect(structureOf(hybrid, table)).toMatchObject({ reason: expect.stringMatching(/molecular ion/) });
+  });
+});
+
+describe('site-mixed candidates as supercells', () => {
+  const mixedCases: [string, EnumerationOptions, string, number, [number, number, number], number][] = [
+    // formula, options, ASE's reduced formula of the cell, atoms, repeats, B-X bond = 2 (mean rB + mean rX) / 2
+    ['(Ca0.5Sr0.5)TiO3', { ...base, sites: { A: ['Ca', 'Sr'], B: ['Ti'], X: ['O'] }, mixing: { A: 0.5 } }, 'CaO6SrTi2', 10, [2, 1, 1], 0.605 + 1.4],
+    ['CsPb(I0.5Br0.5)3', { ...base, sites: { A: ['Cs'], B: ['Pb'], X: ['I', 'Br'] }, mixing: { X: 0.5 } }, 'Br3Cs2I3Pb2', 10, [2, 1, 1], 1.19 + (2.2 + 1.96) / 2],
+    ['(Ca0.75Sr0.25)(Ti0.5Zr0.5)O3', { ...base, sites: { A: ['Ca', 'Sr'], B: ['Ti', 'Zr'], X: ['O'] }, mixing: { A: 0.25, B: 0.5 } }, 'Ca3O12SrTi2Zr2', 20, [2, 2, 1], (0.605 + 0.72) / 2 + 1.4],
+    ['(Ca0.875Sr0.125)(Ti0.75Zr0.25)O3', { ...base, sites: { A: ['Ca', 'Sr'], B: ['Ti', 'Zr'], X: ['O'] }, mixing: { A: 0.125, B: 0.25 } }, 'Ca7O24SrTi6Zr2', 40, [2, 2, 2], (3 * 0.605 + 0.72) / 4 + 1.4],
+  ];
+
+  it.each(mixedCases)('%s: the smallest supercell with the exact composition, read by ASE', (formula, options, aseFormula, atoms, repeats, bond) => {
+    const s = structureOf(first(options, formula), table) as Structure;
+    expect('reason' in s).toBe(false);
+    expect(s.supercell?.repeats).toEqual(repeats);
+    expect(s.a).toBeCloseTo(2 * bond, 6);
+    const name = formula.replace(/[()]/g, '_');
+    const poscar = join(dir, `${name}.vasp`);
+    const cif = join(dir, `${name}.cif`);
+    writeFileSync(poscar, toPoscar(s));
+    writeFileSync(cif, toCif(s));
+    for (const r of readWithAse([poscar, cif])) {
+      expect(r.formula).toBe(aseFormula);
+      expect(r.natoms).toBe(atoms);
+      r.cell.forEach((l, k) => expect(l).toBeCloseTo(s.a * repeats[k]!, 6));
+      expect(r.dmin).toBeCloseTo(bond, 6); // every B-X bond is a / 2
+    }
+  });
+
+  it('spreads the minority species out: two Zr of eight B sites sit a body diagonal apart', () => {
+    const s = structureOf(first(mixedCases[3]![1], mixedCases[3]![0]), table) as Structure;
+    const zr = s.positions.filter((_, i) => s.species[i] === 'Zr');
+    expect(zr).toHaveLength(2);
+    const d = zr[0]!.map((v, k) => { const t = v - zr[1]![k]!; return (t - Math.round(t)) * s.cell[k]!; });
+    expect(Math.hypot(...d)).toBeCloseTo(Math.sqrt(3) * s.a, 6); // the farthest two B sites of a 2x2x2 cell can be
+  });
+
+  it('refuses fractions that need more than 64 cells, and layouts other than ABX3', () => {
+    const fine = first({ ...base, sites: { A: ['Ca', 'Sr'], B: ['Ti'], X: ['O'] }, mixing: { A: 0.01 } }, '(Ca0.99Sr0.01)TiO3');
+    expect(structureOf(fine, table)).toMatchObject({ reason: expect.stringMatching(/more than 64 cells/) });
   });
 });
