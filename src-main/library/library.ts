@@ -96,6 +96,7 @@ export interface ReadableLibrary {
   query(q: CandidateQuery): QueryResult;
   prefetchRanking(screenId: number): void;
   rankingColumnsReady(screenId: number): boolean;
+  screenModelRoles(screenId: number): ModelRoles;
   histogram(filters: CandidateFilters, bins: number): Histogram;
   scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData;
   /** A value the workspace keeps (the design being edited, the shortlist); null when never saved. */
@@ -297,6 +298,12 @@ export class Library implements ReadableLibrary {
   /** Reads a screen's prediction columns in a worker thread ahead of a ranking (see rank-columns.ts). */
   prefetchRanking(screenId: number): void {
     this.rankColumns().prefetch(screenId);
+  }
+
+  /** The roles (band gap, stability: target, unit, meaning) of the model that screened a screen. */
+  screenModelRoles(screenId: number): ModelRoles {
+    const row = this.#db.prepare('SELECT m.card_json FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').pluck().get(screenId) as string | undefined;
+    return row === undefined ? { bandGap: null, stability: null } : storedRoles(row);
   }
 
   /** Whether a ranking of this screen would find its prediction columns in memory (diagnostics, tests). */

@@ -6,6 +6,7 @@ import type { CandidateDetail, Histogram, NextBatch, ScatterData } from '../../s
 import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateQuery, QueryResult, ReadableLibrary } from '../library/index.js';
+import { gapName } from '../../shared/api/labels.js';
 import { radiusLines } from './display.js';
 import { exportStructures, type StructureExport } from './structures.js';
 import { NotFoundError } from './errors.js';
@@ -45,6 +46,12 @@ export class CandidateService {
   nextBatch(req: NextBatchRequest): NextBatch {
     this.library.screen(req.screenId); // an unknown screen is refused (404) before any work
     return nextBatch(this.library, this.table, req);
+  }
+
+  /** The screen's band gap, named for a column header ("PBE gap (eV)"), and its full meaning. */
+  gapLabel(screenId: number): { header: string; meaning: string } {
+    const gap = this.library.screenModelRoles(screenId).bandGap;
+    return { header: `${gapName(gap?.meaning)} (eV)`, meaning: gap?.meaning ?? 'band gap (eV)' };
   }
 
   histogram(filters: CandidateFilters, bins: number): Histogram {

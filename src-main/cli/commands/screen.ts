@@ -200,13 +200,14 @@ export function registerScreening(program: Command): void {
       const t0 = performance.now();
       const result = library.candidates.query(query);
       const ms = performance.now() - t0;
+      const gap = library.candidates.gapLabel(request.screenId);
       library.close();
       if (opts.json) {
         printJson({ total: result.total, exact: result.exact, milliseconds: ms, rows: result.rows });
         return;
       }
-      console.log(`${result.exact ? '' : 'more than '}${result.exact ? result.total : result.total - 1} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}`);
-      console.log(formatTable(['seq', 'formula', 'band gap (eV)', 'P(stable)', 't', 'tau', ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
+      console.log(`${result.exact ? '' : 'more than '}${result.exact ? result.total : result.total - 1} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}; gap: ${gap.meaning}`);
+      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
         r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
         r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
         ...(r.score !== undefined ? [num(r.score, 4)] : []),
@@ -225,8 +226,9 @@ export function registerScreening(program: Command): void {
       try {
         const batch = library.candidates.nextBatch(request);
         if (opts.json) return printJson(batch);
-        console.log(`${batch.rows.length} candidates to compute next, chosen from the best ${batch.pool.toLocaleString('en')} by: ${batch.method}`);
-        console.log(formatTable(['pick', 'seq', 'formula', 'band gap (eV)', 'P(stable)', 'acquisition', 'when picked', 'rank by acquisition', 'distance to earlier picks'], batch.rows.map((r, i) => [
+        const gap = library.candidates.gapLabel(request.screenId);
+        console.log(`${batch.rows.length} candidates to compute next, chosen from the best ${batch.pool.toLocaleString('en')} by: ${batch.method}; gap: ${gap.meaning}`);
+        console.log(formatTable(['pick', 'seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 'acquisition', 'when picked', 'rank by acquisition', 'distance to earlier picks'], batch.rows.map((r, i) => [
           i + 1, r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
           r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.acquisition, 4), num(r.penalized, 4), r.poolRank, r.nearestPick === null ? '-' : num(r.nearestPick, 3),
         ])));

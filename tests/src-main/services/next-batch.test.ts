@@ -65,6 +65,11 @@ describe('pdw next-batch on a real screen', () => {
     expect(batch.rows.slice(1).every((x) => x.nearestPick !== null && x.nearestPick > 0)).toBe(true);
     const plain = JSON.parse(pdw('query', '--screen', '1', '--library', library, '--rank', 'ucb', '--target', '1.2:1.8', '--limit', '10', '--json').stdout) as { rows: { id: number }[] };
     expect(batch.rows.map((x) => x.id)).not.toEqual(plain.rows.map((x) => x.id)); // diversity changed the batch
+    // the printed tables say which gap: the default model's is PBE (Materials Project)
+    const table = pdw('next-batch', '--screen', '1', '--library', library, '--target', '1.2:1.8', '--k', '3');
+    expect(table.stdout).toMatch(/gap: PBE band gap \(eV; Materials Project/);
+    expect(table.stdout).toMatch(/PBE gap \(eV\) ± σ/);
+    expect(pdw('query', '--screen', '1', '--library', library, '--limit', '2').stdout).toMatch(/PBE gap \(eV\) ± σ/);
     const bad = pdw('next-batch', '--screen', '9', '--library', library, '--target', '1.2:1.8');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^pdw: error: no screen 9/);
