@@ -21,7 +21,7 @@ import { writeCsv } from './export.js';
 import { mergeInto, type MergeResult } from './merge.js';
 import { elementMask, MIGRATIONS } from './migrations.js';
 import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, type CandidateQuery, type QueryResult } from './query.js';
-import { RankColumns } from './rank-columns.js';
+import { PredictionBlock, RankColumns } from './rank-columns.js';
 import { rowFromRaw, type CandidateRecord, type RawCandidateRow, type StoredCandidate, type StoredPrediction } from './records.js';
 import { gapHistogram, scatterSample } from './statistics.js';
 
@@ -270,6 +270,8 @@ export class Library implements ReadableLibrary {
       'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const advance = this.#db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
+    const insertBlock = this.#db.prepare('INSERT INTO prediction_blocks (screen_id, first_candidate_id, rows, data) VALUES (?, ?, ?, ?)');
+    const block = new PredictionBlock(candidates.length);
     this.#db.transaction(() => {
       candidates.forEach((c, i) => {
         const r = insertCandidate.run(screenId, c.seq, c.formula, `,${c.elements.join(',')},`, c.sitesJson, c.oxidationJson, c.t, c.mu, c.tau);
@@ -286,7 +288,9 @@ export class Library implements ReadableLibrary {
           screenId,
           ...elementMask(c.elements),
         );
+        block.set(i, Number(r.lastInsertRowid), p);
       });
+      if (candidates.length) insertBlock.run(screenId, block.firstId, candidates.length, block.bytes());
       advance.run(done, new Date().toISOString(), screenId);
     })();
   }

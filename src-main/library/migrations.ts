@@ -143,6 +143,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS candidates_screen_formula ON candidates (screen_id, formula);
   CREATE INDEX IF NOT EXISTS predictions_screen_spread ON predictions (screen_id, p_stable_spread);
   `,
+  // 8: each batch's prediction numbers also packed in one blob (candidate ids, gap, sigma, P(stable),
+  // spread as float64 columns), written in the batch's transaction: ranking a screen reads a thousand
+  // blobs instead of a million rows. Screens written before, and rows merged from other files, have
+  // none; ranking then reads the rows (the blocks are used only when they cover every prediction).
+  `
+  CREATE TABLE prediction_blocks (
+    screen_id INTEGER NOT NULL REFERENCES screens(id) ON DELETE CASCADE,
+    first_candidate_id INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (screen_id, first_candidate_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

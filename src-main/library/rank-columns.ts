@@ -31,9 +31,52 @@ export function rankableFromColumns(q: CandidateQuery): boolean {
   return q.rank !== undefined && Object.entries(q).every(([k, v]) => v === undefined || COLUMN_FILTERS.has(k) || PAGING.has(k));
 }
 
-/** Reads a screen's prediction columns (at most `rows` of them; fewer if the screen has fewer). */
+/** One batch's prediction numbers as five float64 columns in one blob (NaN for a missing value). */
+export class PredictionBlock {
+  readonly #values: Float64Array;
+
+  constructor(private readonly rows: number) {
+    this.#values = new Float64Array(5 * rows);
+  }
+
+  get firstId(): number {
+    return this.#values[0]!;
+  }
+
+  set(i: number, candidateId: number, p: { readonly bandGap: { readonly value: number; readonly sigma: number } | null; readonly stability: { readonly probability: number; readonly spread: number } | null }): void {
+    const n = this.rows;
+    this.#values[i] = candidateId;
+    this.#values[n + i] = p.bandGap?.value ?? Number.NaN;
+    this.#values[2 * n + i] = p.bandGap?.sigma ?? Number.NaN;
+    this.#values[3 * n + i] = p.stability?.probability ?? Number.NaN;
+    this.#values[4 * n + i] = p.stability?.spread ?? Number.NaN;
+  }
+
+  bytes(): Buffer {
+    return Buffer.from(this.#values.buffer, this.#values.byteOffset, this.#values.byteLength);
+  }
+}
+
+/**
+ * Reads a screen's prediction columns (at most `rows` of them; fewer if the screen has fewer): from the
+ * packed blocks when they cover exactly the screen's predictions, else row by row.
+ */
 export function readColumns(db: Database.Database, screenId: number, rows: number): ScreenColumns {
   const c: ScreenColumns = { screenId, rows, ids: new Float64Array(rows), gap: new Float64Array(rows), sigma: new Float64Array(rows), pStable: new Float64Array(rows), spread: new Float64Array(rows) };
+  const covered = db.prepare('SELECT coalesce(sum(rows), 0) FROM prediction_blocks WHERE screen_id = ?').pluck().get(screenId) as number;
+  if (covered === rows) {
+    let at = 0;
+    for (const [n, data] of db.prepare('SELECT rows, data FROM prediction_blocks WHERE screen_id = ? ORDER BY first_candidate_id').raw().iterate(screenId) as Iterable<[number, Buffer]>) {
+      const v = new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      c.ids.set(v.subarray(0, n), at);
+      c.gap.set(v.subarray(n, 2 * n), at);
+      c.sigma.set(v.subarray(2 * n, 3 * n), at);
+      c.pStable.set(v.subarray(3 * n, 4 * n), at);
+      c.spread.set(v.subarray(4 * n, 5 * n), at);
+      at += n;
+    }
+    return c;
+  }
   let i = 0;
   const read = db.prepare('SELECT candidate_id, band_gap, band_gap_sigma, p_stable, p_stable_spread FROM predictions WHERE screen_id = ?').raw();
   for (const r of read.iterate(screenId) as Iterable<[number, number | null, number | null, number | null, number | null]>) {

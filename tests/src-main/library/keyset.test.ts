@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SORT_COLUMNS, sortValueOf, type CandidateFilters } from '../../../shared/api/contract.js';
 import { readModelCard } from '../../../src-main/engine/model/bundle.js';
@@ -106,5 +107,23 @@ describe('reading the ranking columns ahead, in a worker thread', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe('the packed prediction blocks', () => {
+  it('are used when they cover the screen, and a screen without them (older files, merged rows) ranks the same', async () => {
+    const file = join(dir, 'keyset.sqlite');
+    const withBlocks = Library.openReadonly(file);
+    const rank = { mode: 'window' as const, window: [1, 2] as [number, number] };
+    const fromBlocks = withBlocks.query({ screenId: 1, rank, limit: 40, offset: 10 }).rows.map((r) => [r.id, r.score]);
+    withBlocks.close();
+    const raw = new Database(file);
+    expect(raw.prepare('SELECT sum(rows) FROM prediction_blocks WHERE screen_id = 1').pluck().get()).toBe(raw.prepare('SELECT count(*) FROM predictions WHERE screen_id = 1').pluck().get());
+    raw.prepare('DELETE FROM prediction_blocks WHERE screen_id = 1').run(); // as a file written before the blocks
+    raw.close();
+    const without = Library.openReadonly(file);
+    expect(without.query({ screenId: 1, rank, limit: 40, offset: 10 }).rows.map((r) => [r.id, r.score])).toEqual(fromBlocks);
+    expect(without.query({ screenId: 1, tolerance: [-10, 10], rank, limit: 40, offset: 10 }).rows.map((r) => r.id)).toEqual(fromBlocks.map(([id]) => id));
+    without.close();
   });
 });
