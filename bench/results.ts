@@ -82,16 +82,6 @@ const cases: Case[] = [
   ['filter t 0.9-1.0, sorted by band gap', (l) => l.query({ ...S, tolerance: [0.9, 1.0], sort: { column: 'band_gap', descending: false }, limit: 200, offset: 0 }), 'page'],
   ['filter contains Sn, no Pb, sorted by sigma', (l) => l.query({ ...S, include: ['Sn'], exclude: ['Pb'], sort: { column: 'band_gap_sigma', descending: false }, limit: 200, offset: 0 }), 'page'],
   ['filter tau < 4.18, sorted by tau', (l) => l.query({ ...S, tau: [-100, 4.18], sort: { column: 'tau', descending: false }, limit: 200, offset: 0 }), 'page'],
-  [
-    'rank by P(gap in 1.2-1.8 eV), the first ranking after opening the library',
-    (_, keyset) => {
-      // a fresh library each time: this tree reads the screen's prediction columns once here
-      const l = keyset ? Library.openReadonly(files.mine) : baseline.Library.openReadonly(files.original);
-      l.query({ ...S, rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 });
-      l.close();
-    },
-    'page',
-  ],
   ['rank by P(gap in 1.2-1.8 eV)', (l) => l.query({ ...S, rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 }), 'page'],
   ['rank by P(gap in 1.0-2.2 eV) (another window)', (l) => l.query({ ...S, rank: { mode: 'window', window: [1.0, 2.2] }, limit: 200, offset: 0 }), 'page'],
   ['rank by UCB', (l) => l.query({ ...S, rank: { mode: 'ucb', window: [1.2, 1.8], kappa: 1 }, limit: 200, offset: 0 }), 'page'],
@@ -172,6 +162,22 @@ try {
     }
     return times.sort((a, b) => a - b)[1]!;
   };
+  // the first ranking after opening a library (opening, with its integrity check, not counted): this
+  // tree reads the screen's prediction columns here
+  const firstRanking = (open: () => Readable): number => {
+    const times: number[] = [];
+    for (let k = 0; k < 3; k += 1) {
+      const l = open();
+      const t = performance.now();
+      l.query({ ...S, rank: { mode: 'window', window: [1.2, 1.8] }, limit: 200, offset: 0 });
+      times.push(performance.now() - t);
+      l.close();
+    }
+    return times.sort((a, b) => a - b)[1]!;
+  };
+  const firstBefore = firstRanking(() => baseline.Library.openReadonly(original));
+  const firstAfter = firstRanking(() => Library.openReadonly(mine));
+  console.log(`| rank by P(gap in 1.2-1.8 eV), the first ranking after opening the library | ${firstBefore.toFixed(0)} | ${firstAfter.toFixed(0)} | ${firstAfter <= 300 ? 'met' : 'missed'} (300 ms) |`);
   const shownBefore = await afterShown(() => baseline.Library.openReadonly(original));
   const shownAfter = await afterShown(() => Library.openReadonly(mine));
   console.log(`| rank by P(gap in 1.2-1.8 eV), 2 s after the screen is shown (first ranking) | ${shownBefore.toFixed(0)} | ${shownAfter.toFixed(0)} | ${shownAfter <= 300 ? 'met' : 'missed'} (300 ms) |`);
