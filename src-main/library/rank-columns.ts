@@ -63,7 +63,9 @@ export class PredictionBlock {
  */
 export function readColumns(db: Database.Database, screenId: number, rows: number): ScreenColumns {
   const c: ScreenColumns = { screenId, rows, ids: new Float64Array(rows), gap: new Float64Array(rows), sigma: new Float64Array(rows), pStable: new Float64Array(rows), spread: new Float64Array(rows) };
-  const covered = db.prepare('SELECT coalesce(sum(rows), 0) FROM prediction_blocks WHERE screen_id = ?').pluck().get(screenId) as number;
+  // a file from before the blocks, opened read-only (so not migrated), has no such table
+  const hasBlocks = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'prediction_blocks'").pluck().get() !== undefined;
+  const covered = hasBlocks ? (db.prepare('SELECT coalesce(sum(rows), 0) FROM prediction_blocks WHERE screen_id = ?').pluck().get(screenId) as number) : -1;
   if (covered === rows) {
     let at = 0;
     for (const [n, data] of db.prepare('SELECT rows, data FROM prediction_blocks WHERE screen_id = ? ORDER BY first_candidate_id').raw().iterate(screenId) as Iterable<[number, Buffer]>) {
@@ -173,7 +175,13 @@ export class RankColumns {
     let score: Float64Array;
     let better: (a: number, b: number) => boolean; // positions in `keep`
     if (q.rank.mode === 'pareto') {
-      const fronts = paretoFronts(keep.map((i) => windowScore(i, 1)), keep.map((i) => value(c.pStable[i]!)));
+      const xs = new Float64Array(keep.length);
+      const ys = new Float64Array(keep.length);
+      keep.forEach((i, k) => {
+        xs[k] = windowScore(i, 1);
+        ys[k] = value(c.pStable[i]!);
+      });
+      const fronts = paretoFronts(xs, ys);
       score = Float64Array.from(fronts);
       better = (a, b) => score[a]! < score[b]! || (score[a] === score[b] && c.ids[keep[a]!]! < c.ids[keep[b]!]!);
     } else {

@@ -25,11 +25,54 @@ export function ucbScore(value: number, sigma: number, pStable: number, spread: 
 }
 
 /**
+ * Indices of the points by x descending, then y descending: a bucket sort on x (linear time; bucket
+ * order follows x exactly) with an exact comparison sort inside each bucket, which holds one or two
+ * points on average. A comparison sort of a million indices took 0.9 s; this takes a fraction.
+ */
+export function orderByXThenYDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Uint32Array {
+  const n = xs.length;
+  const order = new Uint32Array(n);
+  if (n === 0) return order;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i += 1) {
+    if (xs[i]! < lo) lo = xs[i]!;
+    if (xs[i]! > hi) hi = xs[i]!;
+  }
+  const buckets = Math.max(1, Math.min(n, 1 << 20));
+  const span = hi - lo;
+  const bucketOf = (x: number): number => (span > 0 ? Math.min(buckets - 1, Math.floor(((hi - x) / span) * buckets)) : 0);
+  const start = new Uint32Array(buckets + 1);
+  for (let i = 0; i < n; i += 1) start[bucketOf(xs[i]!) + 1]! += 1;
+  for (let b = 0; b < buckets; b += 1) start[b + 1]! += start[b]!;
+  const fill = start.slice(0, buckets);
+  for (let i = 0; i < n; i += 1) order[fill[bucketOf(xs[i]!)]!++] = i;
+  const byXY = (a: number, b: number): number => xs[b]! - xs[a]! || ys[b]! - ys[a]!;
+  for (let b = 0; b < buckets; b += 1) {
+    const [from, to] = [start[b]!, start[b + 1]!];
+    if (to - from > 16) order.subarray(from, to).sort(byXY);
+    else {
+      // insertion sort: buckets hold one or two points on average
+      for (let i = from + 1; i < to; i += 1) {
+        const v = order[i]!;
+        let j = i - 1;
+        while (j >= from && byXY(order[j]!, v) > 0) {
+          order[j + 1] = order[j]!;
+          j -= 1;
+        }
+        order[j + 1] = v;
+      }
+    }
+  }
+  return order;
+}
+
+/**
  * Non-dominated sorting of points (x, y), both to maximize: front 1 is the Pareto front, front 2 the
  * front once front 1 is removed, and so on. O(n log n) for two objectives.
  */
-export function paretoFronts(xs: readonly number[], ys: readonly number[]): number[] {
-  const order = xs.map((_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!);
+export function paretoFronts(xs: ArrayLike<number>, ys: ArrayLike<number>): number[] {
+  const order = orderByXThenYDescending(xs, ys);
   const bestY: number[] = []; // bestY[k]: largest y in front k+1 so far (decreasing in k)
   const front = new Array<number>(xs.length);
   let previous = -1;

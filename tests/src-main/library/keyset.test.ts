@@ -125,5 +125,13 @@ describe('the packed prediction blocks', () => {
     expect(without.query({ screenId: 1, rank, limit: 40, offset: 10 }).rows.map((r) => [r.id, r.score])).toEqual(fromBlocks);
     expect(without.query({ screenId: 1, tolerance: [-10, 10], rank, limit: 40, offset: 10 }).rows.map((r) => r.id)).toEqual(fromBlocks.map(([id]) => id));
     without.close();
+    // a file from before the blocks table, opened read-only (not migrated), ranks too
+    const old = new Database(file);
+    old.exec('DROP TABLE prediction_blocks');
+    old.pragma('user_version = 7');
+    old.close();
+    const readOnly = Library.openReadonly(file);
+    expect(readOnly.query({ screenId: 1, rank, limit: 40, offset: 10 }).rows.map((r) => [r.id, r.score])).toEqual(fromBlocks);
+    readOnly.close();
   });
 });
