@@ -6,10 +6,11 @@ import type { NeighbourComposition } from '../../shared/api/types.js';
 import type { Composition } from '../../shared/index.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import { onePerFormula } from '../engine/train/protocols.js';
+import { atomicFractions, fractionL1, type Fractions } from './composition-distance.js';
 
 interface Reference {
   readonly formula: string;
-  readonly fractions: ReadonlyMap<string, number>;
+  readonly fractions: Fractions;
   readonly bandGap: number | null;
   readonly stable: boolean | null;
 }
@@ -22,7 +23,7 @@ export class TrainingNeighbours {
       try {
         this.references = onePerFormula(loadNamedDataset('mp_abx3')).map((e) => ({
           formula: e.formula,
-          fractions: new Map(e.composition.elements.map((x) => [x.element, x.fraction])),
+          fractions: atomicFractions(e.composition),
           bandGap: e.targets['band_gap'] ?? null,
           stable: e.targets['stable'] === undefined || e.targets['stable'] === null ? null : e.targets['stable'] === 1,
         }));
@@ -34,14 +35,9 @@ export class TrainingNeighbours {
   }
 
   nearest(composition: Composition, k = 6): NeighbourComposition[] {
-    const fractions = new Map<string, number>(composition.elements.map((e) => [e.element, e.fraction]));
+    const fractions = atomicFractions(composition);
     return this.load()
-      .map((t) => {
-        let d = 0;
-        for (const [el, f] of t.fractions) d += Math.abs(f - (fractions.get(el) ?? 0));
-        for (const [el, f] of fractions) if (!t.fractions.has(el)) d += f;
-        return { formula: t.formula, distance: d, bandGap: t.bandGap, stable: t.stable };
-      })
+      .map((t) => ({ formula: t.formula, distance: fractionL1(t.fractions, fractions), bandGap: t.bandGap, stable: t.stable }))
       .sort((a, b) => a.distance - b.distance)
       .slice(0, k);
   }

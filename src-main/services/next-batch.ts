@@ -17,6 +17,7 @@ import type { CandidateSummary, NextBatch } from '../../shared/api/types.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { ReadableLibrary } from '../library/index.js';
 import { compositionOfSites } from './candidates.js';
+import { atomicFractions, fractionL1, type Fractions } from './composition-distance.js';
 
 export interface NextBatchRequest extends CandidateFilters {
   readonly window: readonly [number, number];
@@ -25,15 +26,9 @@ export interface NextBatchRequest extends CandidateFilters {
   readonly lengthScale?: number | undefined;
 }
 
-/** Atomic fractions of a composition, by element. */
-export type Fractions = ReadonlyMap<string, number>;
-
 /** Half the L1 distance between two fraction vectors: 0 for equal compositions, 1 with no element shared. */
 export function compositionDistance(a: Fractions, b: Fractions): number {
-  let sum = 0;
-  for (const [el, x] of a) sum += Math.abs(x - (b.get(el) ?? 0));
-  for (const [el, y] of b) if (!a.has(el)) sum += y;
-  return sum / 2;
+  return fractionL1(a, b) / 2;
 }
 
 export interface PoolEntry {
@@ -81,11 +76,7 @@ export function poolSize(k: number): number {
 export function nextBatch(library: ReadableLibrary, table: ElementTable, req: NextBatchRequest): NextBatch {
   const { window, k, kappa = NEXT_BATCH_DEFAULTS.kappa, lengthScale = NEXT_BATCH_DEFAULTS.lengthScale, ...filters } = req;
   const ranked = library.query({ ...filters, rank: { mode: 'ucb', window: [window[0], window[1]], kappa }, limit: poolSize(k), offset: 0 }).rows;
-  const pool = ranked.map((row) => {
-    const composition = compositionOfSites(row.sites, table);
-    const fractions = new Map(composition.elements.map((e) => [e.element as string, e.amount / composition.totalAmount]));
-    return { score: row.score ?? 0, fractions };
-  });
+  const pool = ranked.map((row) => ({ score: row.score ?? 0, fractions: atomicFractions(compositionOfSites(row.sites, table)) }));
   const picks = selectBatch(pool, k, lengthScale);
   const rows: NextBatch['rows'] = picks.map((p) => ({ ...(ranked[p.index] as CandidateSummary), acquisition: pool[p.index]!.score, penalized: p.penalized, nearestPick: p.nearest, poolRank: p.index + 1 }));
   return {
