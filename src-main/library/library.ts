@@ -335,16 +335,15 @@ export class Library implements ReadableLibrary {
   }
 
   async exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
-    const model = this.#db.prepare('SELECT m.id, m.name, m.created_at AS createdAt, m.card_json AS cardJson FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').get(filters.screenId) as
-      | { id: string; name: string; createdAt: string; cardJson: string }
+    const model = this.#db.prepare('SELECT m.id, m.name, m.created_at AS createdAt FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').get(filters.screenId) as
+      | { id: string; name: string; createdAt: string }
       | undefined;
     if (!model) {
       out.end();
       throw new LibraryError(`no screen ${filters.screenId} in ${this.file}`);
     }
-    const { cardJson, ...meta } = model;
-    const roles = storedRoles(cardJson);
-    return writeCsv(this.#db, filters, { ...meta, bandGapMeaning: roles.bandGap?.meaning ?? '', stableMeaning: roles.stability?.meaning ?? '' }, out, notes);
+    const roles = this.screenModelRoles(filters.screenId);
+    return writeCsv(this.#db, filters, { ...model, bandGapMeaning: roles.bandGap?.meaning ?? '', stableMeaning: roles.stability?.meaning ?? '' }, out, notes);
   }
 
   /** Merges other library files (e.g. the shards of a job array) into this one, without duplicates. */

@@ -97,7 +97,8 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
   const page = { ...params, limit, offset };
   if (q.rank && columns && rankableFromColumns(q)) {
     const { matched, page: top } = columns.rank({ ...q, rank: q.rank });
-    const rows = top.map((t) => ({ ...candidateById(db, t.id), score: t.score }));
+    const pageRows = candidatesByIds(db, top.map((t) => t.id));
+    const rows = top.map((t, i) => ({ ...pageRows[i]!, score: t.score }));
     return q.rank.mode === 'pareto' ? { total: matched, exact: true, rows } : { total, exact: totalIsExact, rows };
   }
   if (q.rank?.mode === 'pareto') {
@@ -106,7 +107,8 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
     const all = db.prepare(`SELECT p.candidate_id AS id, p.band_gap, p.band_gap_sigma, p.p_stable ${countFrom} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
     const fronts = paretoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0));
     const ranked = all.map((r, i) => ({ id: r.id, front: fronts[i]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
-    return { total: all.length, exact: true, rows: ranked.map((r) => ({ ...candidateById(db, r.id), score: r.front })) };
+    const rows = candidatesByIds(db, ranked.map((r) => r.id));
+    return { total: all.length, exact: true, rows: ranked.map((r, i) => ({ ...rows[i]!, score: r.front })) };
   }
   if (q.rank) {
     // two steps: the page's ids by score from the predictions' covering index (no wide rows sorted),
@@ -117,7 +119,8 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
       ? windowProbabilitySql('p.band_gap', 'p.band_gap_sigma', '@winLo', '@winHi')
       : ucbScoreSql('p.band_gap', 'p.band_gap_sigma', 'p.p_stable', 'p.p_stable_spread', '@winLo', '@winHi', '@kappa');
     const top = db.prepare(`SELECT p.candidate_id AS id, ${score} AS score ${countFrom} WHERE ${where} ORDER BY score DESC, p.candidate_id LIMIT @limit OFFSET @offset`).all(page) as { id: number; score: number }[];
-    return { total, exact: totalIsExact, rows: top.map((t) => ({ ...candidateById(db, t.id), score: t.score })) };
+    const rows = candidatesByIds(db, top.map((t) => t.id));
+    return { total, exact: totalIsExact, rows: top.map((t, i) => ({ ...rows[i]!, score: t.score })) };
   }
   const s = q.sort ?? { column: 'seq', descending: false };
   const table = s.column === 'formula' || s.column === 't' || s.column === 'mu' || s.column === 'tau' || s.column === 'seq' ? 'c' : 'p';
@@ -142,7 +145,7 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
       : table === 'c' && where === 'p.screen_id = @screenId' ? 'SELECT c.id FROM candidates c WHERE c.screen_id = @screenId'
       : `SELECT ${id} ${from} WHERE ${where}${screenOnC}`;
     const ids = db.prepare(`${narrow} ORDER BY ${sorted} LIMIT @limit OFFSET @offset`).pluck().all(page) as number[];
-    return { total, exact: totalIsExact, rows: ids.map((i) => candidateById(db, i)) };
+    return { total, exact: totalIsExact, rows: candidatesByIds(db, ids) };
   }
   // keyset paging: seek past the cursor in the (screen_id, column) index, however deep. SQLite puts
   // NULLs first ascending and last descending, and a row-value comparison never matches a NULL, so
@@ -169,6 +172,8 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
   return { total, exact: totalIsExact, rows: rows.slice(0, limit).map(rowFromRaw) };
 }
 
-function candidateById(db: Database.Database, id: number): CandidateRow {
-  return rowFromRaw(db.prepare(`${CANDIDATE_SELECT} FROM ${CANDIDATE_JOIN} WHERE c.id = ?`).get(id) as RawCandidateRow);
+/** The rows of a page found by its ids, in that order (one prepared statement for the page). */
+function candidatesByIds(db: Database.Database, ids: readonly number[]): CandidateRow[] {
+  const byId = db.prepare(`${CANDIDATE_SELECT} FROM ${CANDIDATE_JOIN} WHERE c.id = ?`);
+  return ids.map((id) => rowFromRaw(byId.get(id) as RawCandidateRow));
 }

@@ -1,7 +1,7 @@
 /**
  * Ranking a whole screen without SQL per row: the four prediction numbers of every candidate of one
- * screen, read once into typed arrays (a sequential read of the predictions' covering index, about a
- * second for a million rows), then scored and cut to the page in JavaScript (tens of milliseconds).
+ * screen, read once into typed arrays (from the blobs each batch writes, or row by row for files
+ * without them), then scored and cut to the page in JavaScript (tens of milliseconds).
  * The arrays are kept for the last screen ranked and read again when its row count changes (a running
  * screen, a resume from another process). Used when the filters read only predictions; the other
  * rankings go through SQL (query.ts).
@@ -12,7 +12,7 @@ import { compiledWorkerUrl } from '../data/worker-url.js';
 import type { CandidateQuery } from './query.js';
 import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
 
-interface ScreenColumns {
+export interface ScreenColumns {
   readonly screenId: number;
   readonly rows: number;
   readonly ids: Float64Array;
@@ -93,8 +93,6 @@ export function readColumns(db: Database.Database, screenId: number, rows: numbe
   return i === rows ? c : { ...c, rows: i };
 }
 
-export type { ScreenColumns };
-
 export class RankColumns {
   #cached: ScreenColumns | null = null;
   #prefetching: { screenId: number; rows: number; worker: Worker } | null = null;
@@ -109,9 +107,14 @@ export class RankColumns {
     return this.db.prepare('SELECT count(*) FROM predictions WHERE screen_id = ?').pluck().get(screenId) as number;
   }
 
+  /** Whether the cached columns are this screen's, all `rows` of them. */
+  private cachedFor(screenId: number, rows: number): boolean {
+    return this.#cached?.screenId === screenId && this.#cached.rows === rows;
+  }
+
   private columns(screenId: number): ScreenColumns {
     const rows = this.rowCount(screenId);
-    if (this.#cached?.screenId === screenId && this.#cached.rows === rows) return this.#cached;
+    if (this.cachedFor(screenId, rows)) return this.#cached!;
     this.#cached = null; // free the old arrays before reading new ones
     const c = readColumns(this.db, screenId, rows);
     if (c.rows === rows) this.#cached = c;
@@ -125,7 +128,7 @@ export class RankColumns {
    */
   prefetch(screenId: number): void {
     const rows = this.rowCount(screenId);
-    if ((this.#cached?.screenId === screenId && this.#cached.rows === rows) || (this.#prefetching?.screenId === screenId && this.#prefetching.rows === rows)) return;
+    if (this.cachedFor(screenId, rows) || (this.#prefetching?.screenId === screenId && this.#prefetching.rows === rows)) return;
     const url = compiledWorkerUrl(import.meta.url, 'library', 'rank-columns-worker');
     if (!url || rows === 0 || this.file === ':memory:') return;
     void this.#prefetching?.worker.terminate();
@@ -146,7 +149,7 @@ export class RankColumns {
 
   /** Whether a screen's columns are in memory now, as many rows as it has. */
   holds(screenId: number): boolean {
-    return this.#cached?.screenId === screenId && this.#cached.rows === this.rowCount(screenId);
+    return this.cachedFor(screenId, this.rowCount(screenId));
   }
 
   close(): void {
@@ -171,14 +174,14 @@ export class RankColumns {
     const limit = q.limit ?? 100;
     const offset = q.offset ?? 0;
     const value = (x: number): number => (Number.isNaN(x) ? 0 : x);
-    const windowScore = (i: number, widen: number): number => (Number.isNaN(c.gap[i]!) ? 0 : windowProbability(c.gap[i]!, value(c.sigma[i]!) * widen, lo, hi));
+    const windowScore = (i: number): number => (Number.isNaN(c.gap[i]!) ? 0 : windowProbability(c.gap[i]!, value(c.sigma[i]!), lo, hi));
     let score: Float64Array;
     let better: (a: number, b: number) => boolean; // positions in `keep`
     if (q.rank.mode === 'pareto') {
       const xs = new Float64Array(keep.length);
       const ys = new Float64Array(keep.length);
       keep.forEach((i, k) => {
-        xs[k] = windowScore(i, 1);
+        xs[k] = windowScore(i);
         ys[k] = value(c.pStable[i]!);
       });
       const fronts = paretoFronts(xs, ys);
@@ -187,7 +190,7 @@ export class RankColumns {
     } else {
       score = new Float64Array(keep.length);
       keep.forEach((i, k) => {
-        score[k] = q.rank.mode === 'window' ? windowScore(i, 1) : Number.isNaN(c.gap[i]!) || Number.isNaN(c.pStable[i]!) ? 0 : ucbScore(c.gap[i]!, value(c.sigma[i]!), c.pStable[i]!, value(c.spread[i]!), lo, hi, kappa);
+        score[k] = q.rank.mode === 'window' ? windowScore(i) : Number.isNaN(c.gap[i]!) || Number.isNaN(c.pStable[i]!) ? 0 : ucbScore(c.gap[i]!, value(c.sigma[i]!), c.pStable[i]!, value(c.spread[i]!), lo, hi, kappa);
       });
       better = (a, b) => score[a]! > score[b]! || (score[a] === score[b] && c.ids[keep[a]!]! < c.ids[keep[b]!]!);
     }
