@@ -86,7 +86,7 @@ export class WorkbenchState {
   progress = $state.raw<ScreenProgressState | null>(null);
   screenMessage = $state<string | null>(null);
   selectedCandidate = $state<number | null>(null);
-  shortlist = $state.raw<readonly (CandidateSummary & { note: string; screenId: number })[]>([]);
+  shortlist = $state.raw<readonly ShortlistItem[]>([]);
   problem = $state<string | null>(null);
 
   constructor(readonly transport: Transport) {
@@ -120,6 +120,7 @@ export class WorkbenchState {
   space(): RequestOf<'count'> {
     const mixing: Partial<Record<SiteLabel, number>> = {};
     for (const s of ['A', 'B', 'X'] as const) if (this.mixing[s] !== null) mixing[s] = this.mixing[s]!;
+    const stateOverrides = this.stateOverrides(); // parsed once
     return {
       sites: { A: this.sites.A.filter((s) => isElementSymbol(s) || this.isMolecule(s)), B: this.sites.B.filter(isElementSymbol), X: this.sites.X.filter((s) => isElementSymbol(s) || this.isMolecule(s)) },
       mixing,
@@ -127,7 +128,7 @@ export class WorkbenchState {
       ...(this.vacancyOrdered || this.layered ? { layouts: { vacancyOrdered: this.vacancyOrdered, layered: this.layered } } : {}),
       maxElements: this.maxElements,
       oxidationStates: this.oxidation,
-      ...(this.stateOverrides() ? { stateOverrides: this.stateOverrides()! } : {}),
+      ...(stateOverrides ? { stateOverrides } : {}),
       filters: { tolerance: this.tolerance ? [this.tolerance[0], this.tolerance[1]] : null, octahedral: null, tauMax: this.tauMax },
     };
   }

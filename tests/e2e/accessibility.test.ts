@@ -4,10 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src-main/data/paths.js';
-import { openSession, type Session } from './session.js';
+import { ARTIFACTS, defaultModel, openSession, type Session } from './session.js';
 
-const root = projectRoot();
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let session: Session;
 
@@ -30,7 +28,7 @@ async function seriousViolations(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  session = await openSession(() => join(root, 'resources', 'models', 'default'));
+  session = await openSession(defaultModel);
   const { page, server } = session;
   await page.goto(server.url);
   await page.waitForSelector('[data-symbol="Ca"]');
@@ -83,7 +81,7 @@ describe('layout', () => {
       await page.waitForTimeout(300);
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       if (scrollWidth > width) overflowing.push(`${button}: ${scrollWidth} px`);
-      await page.screenshot({ path: join(root, 'test-artifacts', `layout-${width}-${button.toLowerCase()}.png`), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `layout-${width}-${button.toLowerCase()}.png`), fullPage: true });
     }
     expect(overflowing).toEqual([]);
   });

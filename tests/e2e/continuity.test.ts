@@ -4,14 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src-main/data/paths.js';
-import { openSession, type Session } from './session.js';
+import { ARTIFACTS, defaultModel, openSession, type Session } from './session.js';
 
-const root = projectRoot();
 let session: Session;
 
 beforeAll(async () => {
-  session = await openSession(() => join(root, 'resources', 'models', 'default'));
+  session = await openSession(defaultModel);
 }, 120_000);
 afterAll(async () => {
   await session?.close();
@@ -62,7 +60,7 @@ describe('continuity', () => {
     expect(await page.inputValue('select[aria-label="mixing on A"]')).toBe('0.5');
     await page.click('nav button:has-text("Shortlist")');
     expect(await page.inputValue('input[aria-label^="note for"]')).toBe('make this one first');
-    await page.screenshot({ path: join(root, 'test-artifacts', '9-shortlist-after-reload-1280.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, '9-shortlist-after-reload-1280.png'), fullPage: true });
     // DFT starting structures for the shortlist: a zip with a POSCAR and a CIF per candidate and a README
     const [zip] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-structures"]')]);
     const file = join(session.workspace, 'structures.zip');

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src-main/data/paths.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { openSession, type Session } from './session.js';
+import { ARTIFACTS, openSession, type Session } from './session.js';
 
 let session: Session;
 let server: RunningServer;
@@ -96,7 +96,7 @@ describe('errors and empty states in the browser', () => {
   it('shows a lost connection in a banner', async () => {
     await server.close();
     await page.waitForSelector('.banner:has-text("not answering")', { timeout: 10_000 });
-    await page.screenshot({ path: join(projectRoot(), 'test-artifacts', '6-lost-connection.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, '6-lost-connection.png'), fullPage: true });
   });
 
   it('says so when the server comes back with a new session token, instead of retrying forever', async () => {

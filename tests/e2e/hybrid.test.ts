@@ -1,19 +1,15 @@
 // A hybrid halide screen in the browser: pick MA, FA, Cs / Pb, Sn / I, Br, screen with A and X mixing,
 // open a hybrid candidate, export it. Screenshots go to test-artifacts/ (look at them).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src-main/data/paths.js';
-import { openSession, type Session } from './session.js';
+import { ARTIFACTS as artifacts, defaultModel, openSession, type Session } from './session.js';
 
-const root = projectRoot();
-const artifacts = join(root, 'test-artifacts');
 let session: Session;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  session = await openSession(() => join(root, 'resources', 'models', 'default'));
+  session = await openSession(defaultModel);
 }, 120_000);
 afterAll(async () => {
   await session?.close();

@@ -1,5 +1,5 @@
 // One browser session against the real server and services, for the end-to-end suites.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -10,6 +10,12 @@ import { startServer, type RunningServer } from '../../src-main/server/server.js
 import { Workbench } from '../../src-main/services/workbench.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+/** Where the suites write their screenshots (look at them); made when a session opens. */
+export const ARTIFACTS = join(projectRoot(), 'test-artifacts');
+
+/** The committed default model, for `openSession`. */
+export const defaultModel = (): string => join(projectRoot(), 'resources', 'models', 'default');
 
 export interface Session {
   readonly workspace: string;
@@ -22,6 +28,7 @@ export interface Session {
 
 /** Starts the workbench (with `modelDir`) in a fresh workspace and opens Debian's chromium on it. */
 export async function openSession(modelDir: (workspace: string) => string): Promise<Session> {
+  mkdirSync(ARTIFACTS, { recursive: true });
   const workspace = mkdtempSync(join(tmpdir(), 'pdw-e2e-'));
   const backend = await initBackend('wasm');
   const workbench = new Workbench({ table: loadElementTable(), libraryFile: join(workspace, 'library.sqlite'), modelDir: modelDir(workspace), workspaceDir: workspace, backend: backend.name, workers: 1 });

@@ -1,27 +1,23 @@
 // End to end, as a person would: the real server and services, Debian's chromium driven by
 // playwright-core, the committed default model, a real SQLite file. Screenshots of every view go to
 // test-artifacts/ (look at them).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src-main/data/paths.js';
 import type { RunningServer } from '../../src-main/server/server.js';
 import { seedExamples } from '../src-main/engine/train/helpers.js';
-import { openSession, type Session } from './session.js';
+import { ARTIFACTS as artifacts, defaultModel, openSession, type Session } from './session.js';
 
-const root = projectRoot();
-const artifacts = join(root, 'test-artifacts');
 let session: Session;
 let server: RunningServer;
 let page: Page;
 let workspace = '';
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  session = await openSession(() => join(root, 'resources', 'models', 'default'));
+  session = await openSession(defaultModel);
   ({ server, page, workspace } = session);
 }, 120_000);
 
