@@ -54,7 +54,7 @@ function generate(file: string, open: (file: string) => Library): void {
     const predictions = [];
     for (let seq = from; seq < Math.min(N, from + 20_000); seq += 1) {
       const elements = sets[seq % sets.length]!;
-      records.push({ seq, formula: `${elements.join('')}-${seq}`, elements, sitesJson, oxidationJson: '{}', t: 0.8 + rnd() * 0.3, mu: 0.3 + rnd() * 0.4, tau: seq % 10 === 0 ? null : 3 + rnd() * 3 });
+      records.push({ seq, formula: `${elements.join('')}-${seq}`, elements, sitesJson, oxidationJson: '{}', t: 0.8 + rnd() * 0.3, mu: 0.3 + rnd() * 0.4, tau: seq % 10 === 0 ? null : 3 + rnd() * 3, known: seq % 50 === 0 ? 1 : 0 });
       predictions.push({ bandGap: { value: rnd() * 6, sigma: 0.05 + rnd() * 0.5 }, stability: { probability: rnd(), spread: rnd() * 0.2, decision: rnd() > 0.5 }, other: {} });
     }
     library.writeBatch(screenId, card.id, records, predictions, Math.min(N, from + 20_000));

@@ -9,6 +9,7 @@ import type { ClassificationMetrics, ModelMetrics, RegressionMetrics } from './m
 import { designSchema } from './workspace.js';
 import { SCREEN_STATUSES } from './runtime.js';
 import type * as T from './types.js';
+import { KNOWN_SOURCES } from './types.js';
 
 const symbol = z.custom<ElementSymbol>((v) => typeof v === 'string' && isElementSymbol(v), 'not an element symbol');
 const finite = z.number().refine(Number.isFinite, 'not a finite number');
@@ -51,6 +52,11 @@ const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
   id: z.number().int().positive(), seq: count, formula: z.string(), sites, oxidationStates: z.record(z.string(), z.number()),
   t: finite, mu: finite, tau: finite.nullable(), bandGap: finite.nullable(), bandGapSigma: finite.nullable(),
   pStable: finite.nullable(), pStableSpread: finite.nullable(), stable: z.boolean().nullable(), score: finite.optional(),
+  known: z.array(z.enum(KNOWN_SOURCES)).nullable().optional(),
+});
+const knownRecord: z.ZodType<T.KnownRecord> = z.object({
+  source: z.enum(KNOWN_SOURCES), formula: z.string(), id: z.string().nullable(), structure: z.string().nullable(),
+  bandGap: finite.nullable(), energyAboveHull: finite.nullable(), stable: z.boolean().nullable(),
 });
 const nextBatch: z.ZodType<T.NextBatch> = z.object({
   rows: z.array(z.intersection(candidateSummary, z.object({ acquisition: finite, penalized: finite, nearestPick: finite.nullable(), poolRank: z.number().int().positive() }))),
@@ -69,6 +75,7 @@ const detail: z.ZodType<T.CandidateDetail> = z.object({
   attention: z.object({ tokens: z.array(z.string()), elements: z.array(z.string()), layers: z.array(z.array(matrix)), layerAverage: z.array(matrix), pooling: matrix }),
   edm: z.object({ rows: z.array(z.string()), values: matrix, columns: z.array(z.string()) }),
   neighbours: z.array(z.object({ formula: z.string(), distance: finite, bandGap: finite.nullable(), stable: z.boolean().nullable() })),
+  known: z.array(knownRecord).nullable(),
 });
 const trainSummary: z.ZodType<T.TrainSummary> = z.object({
   jobId: z.number().int().positive(), status: z.enum(['running', 'done', 'cancelled', 'failed']), message: z.string().nullable(),

@@ -84,6 +84,32 @@ export interface CandidateSummary {
   readonly pStableSpread: number | null;
   readonly stable: boolean | null;
   readonly score?: number;
+  /**
+   * Bundled datasets that record this candidate's reduced composition (empty: novel to them); null
+   * where it was not checked (no known-compound index when screened, a read-only old library).
+   */
+  readonly known?: readonly KnownSource[] | null;
+}
+
+/** The bundled datasets a candidate's composition is looked up in (see shared/api/labels.ts for their meanings). */
+export const KNOWN_SOURCES = ['mp_abx3', 'mp_gap', 'expt_gap'] as const;
+export type KnownSource = (typeof KNOWN_SOURCES)[number];
+
+/** One recorded entry of a known composition: what a bundled dataset says about it, with its source. */
+export interface KnownRecord {
+  readonly source: KnownSource;
+  /** The formula as the source writes it. */
+  readonly formula: string;
+  /** The source's identifier (mp_id for mp_abx3), when it has one. */
+  readonly id: string | null;
+  /** Crystal system and space group (mp_abx3), when recorded. */
+  readonly structure: string | null;
+  /** Band gap (eV): PBE for mp_abx3 and mp_gap, measured for expt_gap. */
+  readonly bandGap: number | null;
+  /** Energy above the Materials Project hull (eV/atom), mp_abx3 only. */
+  readonly energyAboveHull: number | null;
+  /** On the Materials Project hull, mp_abx3 only. */
+  readonly stable: boolean | null;
 }
 
 /** A candidate of a next batch: its acquisition score, the score it had when picked, and how far it is from the earlier picks. */
@@ -148,6 +174,8 @@ export interface CandidateDetail {
   readonly attention: AttentionView;
   readonly edm: { readonly rows: readonly string[]; readonly values: readonly (readonly number[])[]; readonly columns: readonly string[] };
   readonly neighbours: readonly NeighbourComposition[];
+  /** The bundled records of the candidate's reduced composition; null when no known-compound index is available. */
+  readonly known: readonly KnownRecord[] | null;
 }
 
 /** A target's role in screening, with what it means and its unit. */

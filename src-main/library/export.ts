@@ -1,6 +1,7 @@
 /**
  * Shortlist CSV export: formula, sites, oxidation states, t, mu, tau, every prediction with its
- * uncertainty, the model's id and version, and what its band gap and stability mean. Rows stream from SQLite through csv-stringify into the
+ * uncertainty, the model's id and version, what its band gap and stability mean, and which bundled
+ * datasets record the composition (with their values). Rows stream from SQLite through csv-stringify into the
  * caller's stream, so a million-row export never sits in memory. Text cells that a spreadsheet would
  * run as a formula (leading = + - @ tab or CR) are prefixed with an apostrophe; numbers stay numbers.
  */
@@ -11,12 +12,14 @@ import { stringify } from 'csv-stringify';
 import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { SiteComposition } from '../../shared/index.js';
 import { CANDIDATE_JOIN, CANDIDATE_SELECT, whereClause } from './query.js';
-import { rowFromRaw, type RawCandidateRow } from './records.js';
+import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
+import type { KnownRecord } from '../../shared/api/types.js';
+import { knownRecordText } from '../../shared/api/labels.js';
 
 export const EXPORT_COLUMNS = [
   'screen_id', 'seq', 'formula', 'site_A', 'site_B', 'site_X', 'oxidation_states', 't', 'mu', 'tau',
   'band_gap_eV', 'band_gap_sigma_eV', 'p_stable', 'p_stable_spread', 'stable', 'other_predictions', 'model_id', 'model_name', 'model_created',
-  'band_gap_meaning', 'stable_meaning',
+  'band_gap_meaning', 'stable_meaning', 'known_in', 'known_records',
 ] as const;
 
 /**
@@ -49,6 +52,8 @@ export interface ExportModel {
   /** What the model's band gap and stability are (from its card): which gap, which hull. */
   readonly bandGapMeaning: string;
   readonly stableMeaning: string;
+  /** The bundled records of a row's composition (known compounds); absent: the index is not available. */
+  readonly knownRecords?: (row: CandidateRow) => readonly KnownRecord[];
 }
 
 /** Writes the matches as CSV to `out` (which is ended); resolves to the number of rows written. */
@@ -69,6 +74,9 @@ export async function writeCsv(db: Database.Database, filters: CandidateFilters,
       r.t, r.mu, r.tau ?? '', r.bandGap ?? '', r.bandGapSigma ?? '', r.pStable ?? '', r.pStableSpread ?? '', r.stable === null ? '' : r.stable ? 'true' : 'false',
       text(Object.keys(r.other).length ? JSON.stringify(r.other) : ''), text(model.id), text(model.name), model.createdAt,
       text(model.bandGapMeaning), text(model.stableMeaning),
+      // "not checked" where the row was never looked up, so an empty cell always means novel
+      r.known == null ? 'not checked' : r.known.join(';'),
+      text(r.known?.length && model.knownRecords ? model.knownRecords(r).map(knownRecordText).join(' | ') : ''),
       ...(withNotes ? [text(notes[String(r.id)] ?? '')] : []),
     ];
     if (!csv.write(record)) await once(csv, 'drain');

@@ -17,7 +17,7 @@ import type { Histogram, ModelRoles, ScatterData } from '../../shared/api/types.
 import { SCREEN_STATUSES, type ScreenStatus } from '../../shared/api/runtime.js';
 import type { ModelCard } from '../engine/model/card.js';
 import { modelRoles } from '../engine/model/roles.js';
-import { writeCsv } from './export.js';
+import { writeCsv, type ExportModel } from './export.js';
 import { mergeInto, type MergeResult } from './merge.js';
 import { elementMask, MIGRATIONS } from './migrations.js';
 import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, type CandidateQuery, type QueryResult } from './query.js';
@@ -104,7 +104,7 @@ export interface ReadableLibrary {
   /** A candidate by id, with its screen; null when there is none. */
   candidate(id: number): StoredCandidate | null;
   /** The matches of `filters` as a shortlist CSV, streamed into `out` (ended when done). */
-  exportCsv(filters: CandidateFilters, out: Writable, notes?: Readonly<Record<string, string>>): Promise<number>;
+  exportCsv(filters: CandidateFilters, out: Writable, notes?: Readonly<Record<string, string>>, knownRecords?: ExportModel['knownRecords']): Promise<number>;
   close(): void;
 }
 
@@ -267,7 +267,7 @@ export class Library implements ReadableLibrary {
       'INSERT INTO candidates (screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertPrediction = this.#db.prepare(
-      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2, known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const advance = this.#db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
     const insertBlock = this.#db.prepare('INSERT INTO prediction_blocks (screen_id, first_candidate_id, rows, data) VALUES (?, ?, ?, ?)');
@@ -287,12 +287,32 @@ export class Library implements ReadableLibrary {
           Object.keys(p.other).length ? JSON.stringify(p.other) : null,
           screenId,
           ...elementMask(c.elements),
+          c.known,
         );
         block.set(i, Number(r.lastInsertRowid), p);
       });
       if (candidates.length) insertBlock.run(screenId, block.firstId, candidates.length, block.bytes());
       advance.run(done, new Date().toISOString(), screenId);
     })();
+  }
+
+  /**
+   * Marks the candidates not checked against the known compounds yet (screened before migration 9, or
+   * without the index): `maskOf` gets a candidate's sites as stored and answers its sources' mask.
+   * Works in chunks, each its own transaction; answers how many rows it marked.
+   */
+  fillKnown(maskOf: (sitesJson: string) => number): number {
+    const next = this.#db.prepare('SELECT p.candidate_id AS id, c.sites_json AS sites FROM predictions p INDEXED BY predictions_known_unchecked JOIN candidates c ON c.id = p.candidate_id WHERE p.known IS NULL LIMIT 5000');
+    const mark = this.#db.prepare('UPDATE predictions SET known = ? WHERE candidate_id = ?');
+    let marked = 0;
+    for (;;) {
+      const rows = next.all() as { id: number; sites: string }[];
+      if (!rows.length) return marked;
+      this.#db.transaction(() => {
+        for (const r of rows) mark.run(maskOf(r.sites), r.id);
+      })();
+      marked += rows.length;
+    }
   }
 
   private rankColumns(): RankColumns {
@@ -334,7 +354,7 @@ export class Library implements ReadableLibrary {
     return { screenId, row: rowFromRaw(row) };
   }
 
-  async exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
+  async exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}, knownRecords?: ExportModel['knownRecords']): Promise<number> {
     const model = this.#db.prepare('SELECT m.id, m.name, m.created_at AS createdAt FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').get(filters.screenId) as
       | { id: string; name: string; createdAt: string }
       | undefined;
@@ -343,7 +363,7 @@ export class Library implements ReadableLibrary {
       throw new LibraryError(`no screen ${filters.screenId} in ${this.file}`);
     }
     const roles = this.screenModelRoles(filters.screenId);
-    return writeCsv(this.#db, filters, { ...model, bandGapMeaning: roles.bandGap?.meaning ?? '', stableMeaning: roles.stability?.meaning ?? '' }, out, notes);
+    return writeCsv(this.#db, filters, { ...model, bandGapMeaning: roles.bandGap?.meaning ?? '', stableMeaning: roles.stability?.meaning ?? '', ...(knownRecords ? { knownRecords } : {}) }, out, notes);
   }
 
   /** Merges other library files (e.g. the shards of a job array) into this one, without duplicates. */

@@ -156,6 +156,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (screen_id, first_candidate_id)
   ) WITHOUT ROWID;
   `,
+  // 9: which bundled datasets record each candidate's composition (a mask of KNOWN_SOURCES bits;
+  // 0 = novel, NULL = not checked yet). Rows from before are checked after opening (fillKnown), found
+  // through a partial index that holds only the unchecked rows, so it costs new screens nothing.
+  `
+  ALTER TABLE predictions ADD COLUMN known INTEGER;
+  CREATE INDEX predictions_known_unchecked ON predictions (screen_id) WHERE known IS NULL;
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

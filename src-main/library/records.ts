@@ -2,6 +2,7 @@
 import type { CandidateSummary } from '../../shared/api/types.js';
 import type { Composition, SiteComposition } from '../../shared/index.js';
 import type { Candidate } from '../enumerate/types.js';
+import { sourcesOfMask } from '../data/known/known-compounds.js';
 
 /** One candidate as written: text columns already serialized (the enumeration worker does that). */
 export interface CandidateRecord {
@@ -14,6 +15,8 @@ export interface CandidateRecord {
   readonly t: number;
   readonly mu: number;
   readonly tau: number | null;
+  /** Bundled datasets recording the composition, as a mask (known-compounds.ts); null: not checked. */
+  readonly known: number | null;
 }
 
 /** A prediction by role: the columns the views filter on, and every other target as JSON. */
@@ -35,7 +38,7 @@ export interface StoredCandidate {
 }
 
 /** The record of a candidate; its elements come from the composition (a molecular ion's atoms), else the sites. */
-export function candidateRecord(c: Candidate & { readonly composition?: Composition }): CandidateRecord {
+export function candidateRecord(c: Candidate & { readonly composition?: Composition }, known: number | null = null): CandidateRecord {
   return {
     seq: c.seq,
     formula: c.formula,
@@ -45,6 +48,7 @@ export function candidateRecord(c: Candidate & { readonly composition?: Composit
     t: c.tolerance,
     mu: c.octahedral,
     tau: c.tau,
+    known,
   };
 }
 
@@ -64,6 +68,7 @@ export interface RawCandidateRow {
   p_stable_spread: number | null;
   stable: number | null;
   other_json: string | null;
+  known: number | null;
   score?: number;
 }
 
@@ -83,6 +88,7 @@ export function rowFromRaw(r: RawCandidateRow): CandidateRow {
     pStableSpread: r.p_stable_spread,
     stable: r.stable === null ? null : r.stable === 1,
     other: r.other_json ? (JSON.parse(r.other_json) as Record<string, { value: number; sigma: number }>) : {},
+    known: r.known === null ? null : sourcesOfMask(r.known),
     ...(r.score !== undefined ? { score: r.score } : {}),
   };
 }

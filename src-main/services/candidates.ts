@@ -5,7 +5,8 @@ import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.j
 import type { CandidateDetail, Histogram, NextBatch, ScatterData } from '../../shared/api/types.js';
 import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
-import type { CandidateQuery, QueryResult, ReadableLibrary } from '../library/index.js';
+import type { CandidateQuery, Library, QueryResult, ReadableLibrary } from '../library/index.js';
+import { loadKnownCompounds, type KnownCompounds } from '../data/known/known-compounds.js';
 import { gapName } from '../../shared/api/labels.js';
 import { radiusLines } from './display.js';
 import { exportStructures, type StructureExport } from './structures.js';
@@ -27,6 +28,16 @@ export function compositionOfSites(sites: SiteComposition, table: ElementTable) 
     }
   }
   return compositionFromAmounts([...amounts]);
+}
+
+/**
+ * Checks the library's unchecked candidates (screened before known-compound marks existed, merged
+ * from other files, or screened without the index) against the known compounds; a no-op without
+ * the index (they stay "not checked") or when every row is checked.
+ */
+export function markKnownCandidates(library: Library, table: ElementTable, known: KnownCompounds | null = loadKnownCompounds()): number {
+  if (!known) return 0;
+  return library.fillKnown((sitesJson) => known.maskOf(compositionOfSites(JSON.parse(sitesJson) as SiteComposition, table)));
 }
 
 export class CandidateService {
@@ -81,12 +92,14 @@ export class CandidateService {
       attention: predictor.attention(composition),
       edm: { rows: [...edm.elements], values, columns },
       neighbours: this.neighbours.nearest(composition),
+      known: loadKnownCompounds()?.records(composition) ?? null,
     };
   }
 
   /** Streams the matches as a shortlist CSV into `out`; resolves to the row count. */
   exportCsv(filters: CandidateFilters, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
-    return this.library.exportCsv(filters, out, notes);
+    const known = loadKnownCompounds();
+    return this.library.exportCsv(filters, out, notes, known ? (row) => known.records(compositionOfSites(row.sites, this.table)) : undefined);
   }
 
   /** DFT starting structures (POSCAR + CIF) for candidates, zipped with a README of the assumptions. */

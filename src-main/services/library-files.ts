@@ -6,7 +6,7 @@ import type { BackendName } from '../../shared/api/runtime.js';
 import type { ScreenSummary } from '../../shared/api/types.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { Library, type MergeResult } from '../library/index.js';
-import { CandidateService } from './candidates.js';
+import { CandidateService, markKnownCandidates } from './candidates.js';
 import type { ModelStore } from './models.js';
 import { ScreeningService, screenSummary } from './screening.js';
 
@@ -34,6 +34,7 @@ export interface ScreeningSession {
 /** Opens (or creates) a library for screening. */
 export function openScreening(file: string, deps: { table: ElementTable; models: ModelStore; backend: BackendName; workers: number }): ScreeningSession {
   const library = Library.open(file);
+  markKnownCandidates(library, deps.table);
   const screening = new ScreeningService({ ...deps, library });
   return {
     file,
@@ -46,10 +47,11 @@ export function openScreening(file: string, deps: { table: ElementTable; models:
 }
 
 /** Merges library files into `into` (created if missing); returns what was added and the screens now there. */
-export function mergeLibraryFiles(into: string, sources: readonly string[]): MergeResult & { readonly screenList: ScreenSummary[] } {
+export function mergeLibraryFiles(into: string, sources: readonly string[], table: ElementTable): MergeResult & { readonly screenList: ScreenSummary[] } {
   const library = Library.open(into);
   try {
     const result = library.merge(sources);
+    markKnownCandidates(library, table);
     return { ...result, screenList: library.screens().map(screenSummary) };
   } finally {
     library.close();

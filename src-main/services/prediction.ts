@@ -1,4 +1,6 @@
 /** Predictions for formulas with a chosen model: every target with its uncertainty, by role, attention on demand. */
+import type { KnownRecord } from '../../shared/api/types.js';
+import { loadKnownCompounds } from '../data/known/known-compounds.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ModelRoles } from '../../shared/api/types.js';
 import type { Composition } from '../../shared/index.js';
@@ -38,6 +40,11 @@ export class PredictionService {
       roles: modelRoles(card),
       targets: card.targets,
     };
+  }
+
+  /** What the bundled datasets record for a composition (known compounds); null without the index. */
+  recorded(composition: Composition): readonly KnownRecord[] | null {
+    return loadKnownCompounds()?.records(composition) ?? null;
   }
 
   predict(compositions: readonly Composition[], dir?: string): Prediction[] {

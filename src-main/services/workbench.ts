@@ -13,7 +13,7 @@ import type { WorkbenchEvent } from '../../shared/api/types.js';
 import { loadElementTable, type ElementTable } from '../data/elements/load.js';
 import { describeBackend, initBackend } from '../engine/backend.js';
 import { Library } from '../library/index.js';
-import { CandidateService } from './candidates.js';
+import { CandidateService, markKnownCandidates } from './candidates.js';
 import { channelHandlers } from './handlers.js';
 import { defaultModelDir, ModelStore } from './models.js';
 import { ScreeningService } from './screening.js';
@@ -52,6 +52,7 @@ export class Workbench {
     const emit = (event: WorkbenchEvent): void => void this.events.emit('event', event);
     const workspaceModels = join(options.workspaceDir, 'models');
     this.library = Library.open(options.libraryFile);
+    markKnownCandidates(this.library, options.table);
     this.models = new ModelStore(options.table, options.modelDir, workspaceModels);
     this.screening = new ScreeningService({ table: options.table, library: this.library, models: this.models, backend: options.backend, workers: options.workers ?? Math.max(1, availableParallelism()), emit });
     this.candidates = new CandidateService(this.library, this.models, options.table);

@@ -28,6 +28,8 @@ export class ResultsState {
   sigmaMax = $state('');
   includeText = $state('');
   excludeText = $state('');
+  /** Hide compositions that a bundled dataset records (known compounds). */
+  novelOnly = $state(false);
   targetText = $state('1.2:1.8');
   rank = $state<'none' | 'window' | 'ucb' | 'pareto'>('none');
   sort = $state<{ column: string; descending: boolean } | null>(null);

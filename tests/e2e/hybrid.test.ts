@@ -62,5 +62,45 @@ describe('a hybrid perovskite screen', () => {
     expect(rows[0]!['site_A']).toMatch(/^MA:/);
     expect(rows[0]!['band_gap_meaning']).toMatch(/^PBE band gap \(eV; Materials Project/); // the export says which gap
     expect(rows[0]!['stable_meaning']).toMatch(/Materials Project convex hull/);
+    const storedRow = session.workbench.candidates.query({ screenId: 1, limit: 5000, offset: 0 }).rows.find((r) => r.formula === formula)!;
+    expect(rows[0]!['known_in']).toBe(storedRow.known!.join(';')); // checked: a list of sources, empty when novel
   }, 120_000);
+
+  it('marks known compositions in the table, hides them with Novel only, and shows their recorded values', async () => {
+    const { page } = session;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    const all = session.workbench.candidates.query({ screenId: 1, limit: 5000, offset: 0, exactTotal: true }).rows;
+    const knownCount = all.filter((r) => r.known?.length).length;
+    expect(all.every((r) => Array.isArray(r.known))).toBe(true); // every candidate was checked when screened
+    expect(all.find((r) => r.formula === 'CsPbI3')?.known).toEqual(['mp_abx3', 'mp_gap']);
+    expect(knownCount).toBeGreaterThan(0);
+    expect(knownCount).toBeLessThan(all.length);
+    const row = page.locator('[data-testid="results-table"] [role="row"]', { has: page.locator('.link', { hasText: /^CsPbI3$/ }) });
+    await row.waitFor();
+    expect(await row.locator('[data-testid="known-badge"]').getAttribute('title')).toMatch(/Materials Project ABX3 entry.*Matbench mp_gap/);
+    // novel only: the count drops by the known ones and no badge is left
+    await page.check('[data-testid="novel-only"]');
+    await page.waitForFunction((n) => (document.querySelector('[data-testid="row-count"]')?.textContent ?? '').startsWith(`${n} rows`), all.length - knownCount);
+    expect(await page.locator('[data-testid="known-badge"]').count()).toBe(0);
+    await page.uncheck('[data-testid="novel-only"]');
+    await page.waitForFunction((n) => (document.querySelector('[data-testid="row-count"]')?.textContent ?? '').startsWith(`${n} rows`), all.length);
+    await page.locator('[data-testid="results-table"] .link', { hasText: /^CsPbI3$/ }).click();
+    await page.waitForSelector('[data-testid="known-records"]');
+    expect(await page.textContent('[data-testid="known-status"]')).toMatch(/Known composition: recorded in MP ABX3, MP gap/);
+    const records = await page.locator('[data-testid="known-records"] tbody tr').allTextContents();
+    expect(records[0]).toMatch(/MP ABX3\s*mp-540839\s*ortho Pnma\s*2\.518 \(PBE\)\s*0\.0000\s*on hull/); // lowest E_hull first
+    expect(records.some((r) => /MP gap/.test(r))).toBe(true);
+    await page.screenshot({ path: join(artifacts, '8b-known-candidate-1440.png'), fullPage: true });
+    // a novel one says so
+    const novel = all.find((r) => r.known?.length === 0)!;
+    await page.click('nav button:has-text("Results")');
+    await page.check('[data-testid="novel-only"]');
+    await page.locator('[data-testid="results-table"] .link', { hasText: novel.formula }).first().click();
+    await page.waitForSelector('[data-testid="candidate-formula"]');
+    expect(await page.textContent('[data-testid="known-status"]')).toMatch(/Novel: no bundled dataset/);
+    await page.click('nav button:has-text("Results")');
+    await page.uncheck('[data-testid="novel-only"]');
+  }, 60_000);
 });

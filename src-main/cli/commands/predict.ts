@@ -9,6 +9,8 @@ import { displayText } from '../../../shared/text.js';
 import { parseFormula, type Composition } from '../../../shared/index.js';
 import { predictionJson, PredictionService, readFormulaList, type AttentionMaps, type FormulaInput, type ModelInfo, type Prediction } from '../../services/prediction.js';
 import { moleculeAbbreviations } from '../../data/elements/molecules.js';
+import type { KnownRecord } from '../../../shared/api/types.js';
+import { knownRecordText, knownSourcesText } from '../../../shared/api/labels.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { formatTable, num } from '../output.js';
@@ -31,16 +33,23 @@ interface PredictOptions {
   attention?: boolean;
   json?: boolean;
   jsonl?: boolean;
+  recorded?: boolean;
   backend?: string;
 }
 
 const BATCH = 1024;
 
-function tableRows(info: ModelInfo, items: readonly { formula: string; prediction: Prediction }[]): (string | number)[][] {
-  return items.map(({ formula, prediction: p }) => [
+/** The bundled datasets recording each formula's composition, by short name ("-": none; "?": no index). */
+function knownCell(records: readonly KnownRecord[] | null): string {
+  return knownSourcesText(records && [...new Set(records.map((r) => r.source))]);
+}
+
+function tableRows(info: ModelInfo, items: readonly { formula: string; prediction: Prediction; known: readonly KnownRecord[] | null }[]): (string | number)[][] {
+  return items.map(({ formula, prediction: p, known }) => [
     formula,
     ...info.regressionTargets.map((r) => `${num(p.regression[r]!.value, 3)} ± ${num(p.regression[r]!.sigma, 2)}`),
     ...(p.classification ? [`${num(p.classification.probability, 3)} ± ${num(p.classification.spread, 2)}`, p.classification.decision ? info.classificationTarget! : `not ${info.classificationTarget}`] : []),
+    knownCell(known),
   ]);
 }
 
@@ -56,6 +65,7 @@ export function registerPredict(program: Command): void {
     .option('--attention', "also print the model's attention maps")
     .option('--json', 'print a JSON array: one object per formula')
     .option('--jsonl', 'print JSON Lines: one object per formula and line, as they are predicted')
+    .option('--recorded', 'with --json / --jsonl: also list every bundled record of each known composition (source, mp_id, structure, gap, E_hull)')
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
     .action(async (formulas: string[], opts: PredictOptions) => {
       const inputs: FormulaInput[] = formulas.map((formula, i) => ({ line: i + 1, formula }));
@@ -90,24 +100,32 @@ export function registerPredict(program: Command): void {
       }
       for (const line of bad) process.stderr.write(`pdw: skipped ${line}\n`);
       const unit = (t: string): string => (info.roles.bandGap?.target === t ? ' (eV)' : '');
-      const header = ['formula', ...info.regressionTargets.map((r) => `${r}${unit(r)} ± sigma`), ...(info.classificationTarget ? [`P(${info.classificationTarget}) ± spread`, 'decision'] : [])];
+      const header = ['formula', ...info.regressionTargets.map((r) => `${r}${unit(r)} ± sigma`), ...(info.classificationTarget ? [`P(${info.classificationTarget}) ± spread`, 'decision'] : []), 'recorded in'];
+      const recorded: string[] = [];
       if (opts.json) process.stdout.write('[');
       for (let from = 0; from < good.length; from += BATCH) {
         const batch = good.slice(from, from + BATCH);
         const predictions = service.predict(batch.map((g) => g.composition));
-        const items = batch.map((g, i) => ({ formula: g.formula, prediction: predictions[i]! }));
+        const items = batch.map((g, i) => ({ formula: g.formula, prediction: predictions[i]!, known: service.recorded(g.composition) }));
         if (opts.json || opts.jsonl) {
-          const objects = items.map((it, i) => JSON.stringify({ ...predictionJson(it.formula, it.prediction), ...(opts.attention ? { attention: service.attention(batch[i]!.composition) } : {}) }));
+          const objects = items.map((it, i) => JSON.stringify({ ...predictionJson(it.formula, it.prediction), known: it.known && [...new Set(it.known.map((r) => r.source))], ...(opts.recorded ? { recorded: it.known } : {}), ...(opts.attention ? { attention: service.attention(batch[i]!.composition) } : {}) }));
           process.stdout.write(opts.json ? `${from > 0 ? ',' : ''}\n${objects.join(',\n')}` : `${objects.join('\n')}\n`);
         } else {
           const table = formatTable(header, tableRows(info, items)).split('\n');
           process.stdout.write(`${(from === 0 ? table : table.slice(1)).join('\n')}\n`);
+          // the recorded values of known compositions, the best of each source (lowest E_hull first)
+          for (const it of items) {
+            const firsts = (it.known ?? []).filter((r, k, all) => all.findIndex((o) => o.source === r.source) === k);
+            if (firsts.length) recorded.push(`${it.formula}: ${firsts.map(knownRecordText).join('; ')}`);
+          }
         }
       }
       if (opts.json) process.stdout.write('\n]\n');
       if (!opts.json && !opts.jsonl) {
         for (const t of [...info.regressionTargets, ...(info.classificationTarget ? [info.classificationTarget] : [])]) if (info.targets[t]) console.log(`${t}: ${info.targets[t]}`);
         if (info.classificationTarget) console.log(`decision threshold ${info.threshold ?? 0.5} (chosen on validation); model ${info.id}`);
+        if (recorded.length) console.log(`recorded values (bundled data, not predictions):\n  ${recorded.slice(0, 100).join('\n  ')}${recorded.length > 100 ? `\n  ... and ${recorded.length - 100} more (--json lists them all)` : ''}`);
+        if (good.length && service.recorded(good[0]!.composition) === null) console.log("recorded in: '?' = not checked (no known-compound index; run 'npm run setup')");
         if (opts.attention) good.forEach((g) => printAttention(g.formula, service.attention(g.composition)));
       }
       const beyond = good.filter((g) => g.composition.elements.length > info.trainedMaxElements).map((g) => g.formula);

@@ -3,6 +3,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { knownSourcesText } from '../../../shared/api/labels.js';
 import { contract, filtersSchema, queryRequestSchema, spaceSchema, SORT_COLUMNS, RANK_MODES, type CandidateFilters, type Space } from '../../../shared/api/contract.js';
 import type { ElementSymbol, SiteLabel } from '../../../shared/index.js';
 import { loadElementTable } from '../../data/elements/load.js';
@@ -167,7 +168,8 @@ export function registerScreening(program: Command): void {
       .option('--tau <lo:hi>', 'tau range', range)
       .option('--sigma-max <eV>', 'maximum band-gap sigma (eV)', positiveNumber)
       .option('--include <elements>', 'candidates must contain all of these', elementList)
-      .option('--exclude <elements>', 'candidates must contain none of these', elementList);
+      .option('--exclude <elements>', 'candidates must contain none of these', elementList)
+      .option('--novel-only', 'only compositions that no bundled dataset records (mp_abx3, mp_gap, expt_gap)');
 
   const reader = (file: string) => {
     const table = loadElementTable();
@@ -207,11 +209,13 @@ export function registerScreening(program: Command): void {
         return;
       }
       console.log(`${result.exact ? '' : 'more than '}${result.exact ? result.total : result.total - 1} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}; gap: ${gap.meaning}`);
-      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
+      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', 'recorded in', ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
         r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
         r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
+        knownSourcesText(r.known),
         ...(r.score !== undefined ? [num(r.score, 4)] : []),
       ])));
+      console.log("recorded in: the bundled datasets that record the composition (MP ABX3 = Materials Project seed set, MP gap = Matbench mp_gap, expt = Matbench expt_gap; '-' none, '?' not checked); `pdw predict FORMULA` lists their values");
     });
 
   addQueryOptions(program.command('next-batch').description('choose k candidates to compute next: UCB acquisition for a gap window, spread out in composition (local penalization)'))
@@ -275,7 +279,7 @@ export function registerScreening(program: Command): void {
     .argument('<sources...>', 'library files to merge in')
     .requiredOption('--into <file>', 'library file to merge into (created if missing)')
     .action((sources: string[], opts: { into: string }) => {
-      const r = mergeLibraryFiles(opts.into, sources);
+      const r = mergeLibraryFiles(opts.into, sources, loadElementTable());
       console.log(`merged ${sources.length} libraries into ${opts.into}: ${r.candidates} candidates added to ${r.screens} screen(s)`);
       for (const s of r.screenList) console.log(`  screen ${s.id}: ${s.done}/${s.total ?? '?'} candidates, ${s.status}`);
     });
@@ -303,6 +307,7 @@ interface QueryCliOptions {
   sigmaMax?: number;
   include?: string[];
   exclude?: string[];
+  novelOnly?: boolean;
 }
 
 function filtersFrom(o: QueryCliOptions): CandidateFilters {
@@ -316,6 +321,7 @@ function filtersFrom(o: QueryCliOptions): CandidateFilters {
     ...(o.sigmaMax !== undefined ? { sigmaMax: o.sigmaMax } : {}),
     ...(o.include ? { include: o.include } : {}),
     ...(o.exclude ? { exclude: o.exclude } : {}),
+    ...(o.novelOnly ? { novelOnly: true } : {}),
   });
 }
 

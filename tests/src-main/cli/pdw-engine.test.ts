@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedExamples } from '../engine/train/helpers.js';
 
@@ -61,6 +62,14 @@ describe("a model trained on a column named 'gap'", () => {
       expect(r.bandGap).toEqual(expect.any(Number));
       expect(r.pStable).toEqual(expect.any(Number));
     }
+    // the export says which bundled datasets record each composition, with their values
+    const out = join(dir, 'gap.csv');
+    expect(pdw('export', '--screen', '1', '--library', library, '--out', out).code).toBe(0);
+    const rows = parseCsv(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    const sr = rows.find((r) => r['formula'] === 'SrTiO3')!;
+    expect(sr['known_in']).toBe('mp_abx3;mp_gap');
+    expect(sr['known_records']).toMatch(/^mp_abx3 mp-4651 tet I4\/mcm: PBE gap 1\.849 eV, E_hull 0 eV\/atom, on the MP hull \| /);
+    expect(pdw('query', '--screen', '1', '--library', library, '--novel-only', '--exact').stdout).toMatch(/^0 candidates match/);
   });
 
   it('a model whose gap target is named explicitly must have that target', () => {
@@ -103,6 +112,19 @@ describe('pdw predict', () => {
     const out = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(out).toHaveLength(2);
     expect(out[0]).toMatchObject({ formula: 'BaTiO3', gap: { value: expect.any(Number), sigma: expect.any(Number) }, stable: { probability: expect.any(Number), spread: expect.any(Number), decision: expect.any(Boolean) } });
+    // known compounds: the bundled datasets recording the composition; a mixed one is novel
+    expect(out.map((o) => o['known'])).toEqual([['mp_abx3', 'mp_gap'], []]);
+  });
+
+  it('says which bundled datasets record a formula, and --recorded lists their values', () => {
+    const text = pdw('predict', '--model', model, 'CsPbI3', 'Cs2AgBiBr6', 'RbHfI3');
+    expect(text.stdout).toMatch(/CsPbI3 .*MP ABX3, MP gap\n/);
+    expect(text.stdout).toMatch(/Cs2AgBiBr6 .*MP gap, expt\n/);
+    expect(text.stdout).toMatch(/RbHfI3 .* -\n/);
+    expect(text.stdout).toMatch(/CsPbI3: mp_abx3 mp-540839 ortho Pnma: PBE gap 2\.518 eV, E_hull 0 eV\/atom, on the MP hull; mp_gap/);
+    expect(text.stdout).toMatch(/Cs2AgBiBr6: mp_gap Ag1Bi1Br6Cs2: PBE gap 1\.359 eV; expt_gap Cs2AgBiBr6: measured gap 2\.19 eV/);
+    const json = JSON.parse(pdw('predict', '--model', model, 'Cs2AgBiBr6', '--json', '--recorded').stdout) as { recorded: { source: string; bandGap: number }[] }[];
+    expect(json[0]!.recorded.map((r) => [r.source, r.bandGap])).toContainEqual(['expt_gap', 2.19]);
   });
 
   it('--attention adds the maps', () => {

@@ -24,7 +24,7 @@ beforeAll(() => {
   const predictions: StoredPrediction[] = [];
   for (let seq = 0; seq < N; seq += 1) {
     // few distinct values: many ties; every 9th tau and every 13th band gap missing
-    records.push({ seq, formula: `F${seq % 37}`, elements: ['Ca', 'Ti', 'O'], sitesJson, oxidationJson: '{}', t: 0.9 + (seq % 5) / 100, mu: 0.4 + (seq % 3) / 100, tau: seq % 9 === 0 ? null : 3 + (seq % 11) / 10 });
+    records.push({ seq, formula: `F${seq % 37}`, elements: ['Ca', 'Ti', 'O'], sitesJson, oxidationJson: '{}', t: 0.9 + (seq % 5) / 100, mu: 0.4 + (seq % 3) / 100, tau: seq % 9 === 0 ? null : 3 + (seq % 11) / 10, known: null });
     predictions.push({ bandGap: seq % 13 === 0 ? null : { value: (seq % 17) / 4, sigma: 0.1 + (seq % 4) / 10 }, stability: { probability: (seq % 6) / 5, spread: (seq % 3) / 20, decision: true }, other: {} });
   }
   library.writeBatch(screenId, card.id, records, predictions, N);
@@ -86,7 +86,7 @@ describe('ranking from the cached prediction columns', () => {
     const before = library.query({ screenId: 1, rank: cases[2]!, limit: 5, offset: 0 }).total;
     expect(before).toBe(N);
     const card = readModelCard(modelDir);
-    library.writeBatch(1, card.id, [{ seq: N, formula: 'Late', elements: ['Ca'], sitesJson: '[]', oxidationJson: '{}', t: 1, mu: 0.5, tau: 3 }], [{ bandGap: { value: 1.5, sigma: 0.01 }, stability: { probability: 1, spread: 0, decision: true }, other: {} }], N + 1);
+    library.writeBatch(1, card.id, [{ seq: N, formula: 'Late', elements: ['Ca'], sitesJson: '[]', oxidationJson: '{}', t: 1, mu: 0.5, tau: 3, known: 0 }], [{ bandGap: { value: 1.5, sigma: 0.01 }, stability: { probability: 1, spread: 0, decision: true }, other: {} }], N + 1);
     const after = library.query({ screenId: 1, rank: cases[0]!, limit: 1, offset: 0 });
     expect(after.rows[0]!.formula).toBe('Late'); // the new row, dead centre of the window with a tiny sigma, ranks first
     expect(library.query({ screenId: 1, rank: cases[2]!, limit: 5, offset: 0 }).total).toBe(N + 1);

@@ -28,7 +28,7 @@ beforeAll(() => {
     const records: CandidateRecord[] = [];
     const predictions: StoredPrediction[] = [];
     for (let seq = from; seq < from + batch; seq += 1) {
-      records.push({ seq, formula: 'CaTiO3', elements: ['Ca', 'Ti', 'O'], sitesJson, oxidationJson: '{"Ca":2,"Ti":4,"O":-2}', t: 0.9 + (seq % 100) / 1000, mu: 0.43, tau: 3 + (seq % 50) / 25 });
+      records.push({ seq, formula: 'CaTiO3', elements: ['Ca', 'Ti', 'O'], sitesJson, oxidationJson: '{"Ca":2,"Ti":4,"O":-2}', t: 0.9 + (seq % 100) / 1000, mu: 0.43, tau: 3 + (seq % 50) / 25, known: seq % 4 === 0 ? 1 : 0 });
       predictions.push({ bandGap: { value: (seq % 700) / 100, sigma: 0.1 + (seq % 7) / 100 }, stability: { probability: (seq % 101) / 100, spread: 0.05, decision: seq % 2 === 0 }, other: {} });
     }
     library.writeBatch(screenId, readModelCard(modelDir).id, records, predictions, from + batch);
@@ -66,6 +66,12 @@ describe('a 1M-candidate library', () => {
     expect(top.rows.every((r) => r.bandGap === 6.99)).toBe(true);
     const ranked = library.query({ screenId, rank: { mode: 'window', window: [1.2, 1.8] }, limit: 20 });
     expect(ranked.rows).toHaveLength(20);
+    // novel only: a quarter of the rows are marked as recorded in a bundled dataset
+    const novel = library.query({ screenId, novelOnly: true, exactTotal: true, sort: { column: 'band_gap', descending: true }, limit: 40 });
+    expect(novel.total).toBe(N - N / 4);
+    expect(novel.rows.every((r) => r.known?.length === 0 && r.seq % 4 !== 0)).toBe(true);
+    expect(library.histogram({ screenId, novelOnly: true }, 70).counts.reduce((a, b) => a + b, 0)).toBe(N - N / 4);
+    expect(library.query({ screenId, novelOnly: true, rank: { mode: 'pareto', window: [1.2, 1.8] }, limit: 10 }).total).toBe(N - N / 4);
     const exact = library.query({ screenId, gap: [6.9, 7], exactTotal: true, limit: 1 });
     expect(exact.total).toBe(Math.floor(N / 700) * 10 + Math.max(0, (N % 700) - 690));
   });
