@@ -125,6 +125,18 @@ export const contract = {
   scatter: { request: filtersSchema.extend({ maxPoints: z.number().int().min(10).max(50_000), window: range }), result: null as unknown as T.ScatterData },
   detail: { request: z.object({ candidateId: z.number().int().positive() }), result: null as unknown as T.CandidateDetail },
   exportCsv: { request: filtersSchema.extend({ notes: z.record(z.string(), z.string().max(2000)).optional() }), result: null as unknown as { readonly csv: string; readonly rows: number } },
+  /** Computed or measured values for candidates of a screen, from a CSV (formula + target columns), stored beside the predictions. */
+  importResults: {
+    request: z.object({
+      screenId: z.number().int().positive(),
+      csv: z.string().max(50_000_000),
+      fileName: z.string().trim().min(1).max(200),
+      /** Where the values come from ("PBE, my group", "experiment"); shown and exported with them. */
+      source: z.string().trim().min(1, 'say where the values come from (e.g. "PBE, my group")').max(120),
+      formulaColumn: z.string().min(1).max(200).optional(),
+    }),
+    result: null as unknown as T.ImportSummary,
+  },
   exportStructures: {
     request: z.object({ candidateIds: z.array(z.number().int().positive()).min(1).max(500) }),
     result: null as unknown as T.StructureExportResult,

@@ -1,5 +1,5 @@
 /** Names for people of what a model predicts, from its card's words: one rule for the UI and the CLI. */
-import type { KnownRecord, KnownSource } from './types.js';
+import type { ImportedResult, KnownRecord, KnownSource } from './types.js';
 
 /**
  * A short name for a model's band gap, from its card's meaning: "PBE gap" (DFT, Materials Project),
@@ -37,4 +37,10 @@ export function knownRecordText(r: KnownRecord): string {
 export function knownSourcesText(known: readonly KnownSource[] | null | undefined): string {
   if (known == null) return '?';
   return known.map((s) => KNOWN_SOURCE_LABELS[s].short).join(', ') || '-';
+}
+
+/** One imported value in one line, with its source and where it came from (CSV cells, CLI). */
+export function importedResultText(r: ImportedResult): string {
+  const unit = /gap/i.test(r.target) ? ' eV' : /hull|formation|energy/i.test(r.target) ? ' eV/atom' : '';
+  return `${r.target} = ${Number(r.value.toPrecision(6))}${unit} (${r.source}; ${r.file} line ${r.line})`;
 }

@@ -53,6 +53,15 @@ const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
   t: finite, mu: finite, tau: finite.nullable(), bandGap: finite.nullable(), bandGapSigma: finite.nullable(),
   pStable: finite.nullable(), pStableSpread: finite.nullable(), stable: z.boolean().nullable(), score: finite.optional(),
   known: z.array(z.enum(KNOWN_SOURCES)).nullable().optional(),
+  imported: z.array(z.lazy(() => importedResult)).optional(),
+});
+const importedResult: z.ZodType<T.ImportedResult> = z.object({
+  target: z.string(), value: finite, source: z.string(), formula: z.string(), file: z.string(), line: z.number().int().positive(), importedAt: z.string(),
+});
+const problem = z.object({ line: z.number().int(), column: z.string().nullable(), reason: z.string() });
+const importSummary: z.ZodType<T.ImportSummary> = z.object({
+  screenId: z.number().int().positive(), targets: z.array(z.string()), ignoredColumns: z.array(z.string()),
+  added: count, duplicates: count, candidates: count, problems: z.array(problem),
 });
 const knownRecord: z.ZodType<T.KnownRecord> = z.object({
   source: z.enum(KNOWN_SOURCES), formula: z.string(), id: z.string().nullable(), structure: z.string().nullable(),
@@ -66,7 +75,8 @@ const nextBatch: z.ZodType<T.NextBatch> = z.object({
 const candidatePage: z.ZodType<T.CandidatePage> = z.object({ total: count, exact: z.boolean(), rows: z.array(candidateSummary) });
 const histogram: z.ZodType<T.Histogram> = z.object({ edges: z.array(finite), counts: z.array(count) }).refine((h) => h.edges.length === h.counts.length + 1, 'edges must be one longer than counts');
 const scatter: z.ZodType<T.ScatterData> = z
-  .object({ ids: z.array(z.number().int()), gap: z.array(finite), pStable: z.array(finite), tau: z.array(finite.nullable()), formulas: z.array(z.string()), pareto: z.array(z.number().int()), total: count })
+  .object({ ids: z.array(z.number().int()), gap: z.array(finite), pStable: z.array(finite), tau: z.array(finite.nullable()), formulas: z.array(z.string()), pareto: z.array(z.number().int()), total: count,
+    imported: z.object({ ids: z.array(z.number().int()), gap: z.array(finite), pStable: z.array(finite), formulas: z.array(z.string()), sources: z.array(z.string()) }) })
   .refine((s) => [s.gap, s.pStable, s.tau, s.formulas].every((a) => a.length === s.ids.length), 'scatter columns must have one entry per point');
 const matrix = z.array(z.array(finite));
 const detail: z.ZodType<T.CandidateDetail> = z.object({
@@ -76,6 +86,7 @@ const detail: z.ZodType<T.CandidateDetail> = z.object({
   edm: z.object({ rows: z.array(z.string()), values: matrix, columns: z.array(z.string()) }),
   neighbours: z.array(z.object({ formula: z.string(), distance: finite, bandGap: finite.nullable(), stable: z.boolean().nullable() })),
   known: z.array(knownRecord).nullable(),
+  imported: z.array(importedResult),
 });
 const trainSummary: z.ZodType<T.TrainSummary> = z.object({
   jobId: z.number().int().positive(), status: z.enum(['running', 'done', 'cancelled', 'failed']), message: z.string().nullable(),
@@ -126,6 +137,7 @@ export const resultSchemas = {
   scatter,
   detail,
   exportCsv: z.object({ csv: z.string(), rows: count }),
+  importResults: importSummary,
   previewCsv: z.object({ header: z.array(z.string()), preview: z.array(z.array(z.string())) }),
   startTraining: z.object({ jobId: z.number().int().positive() }),
   cancelTraining: ok,

@@ -89,6 +89,40 @@ export interface CandidateSummary {
    * where it was not checked (no known-compound index when screened, a read-only old library).
    */
   readonly known?: readonly KnownSource[] | null;
+  /** Values the user imported for this candidate (computed or measured), beside the predictions. */
+  readonly imported?: readonly ImportedResult[];
+}
+
+/** A computed or measured value imported for a candidate (never replacing its prediction). */
+export interface ImportedResult {
+  /** The model target it is a value of (band_gap, stable, ...). */
+  readonly target: string;
+  /** The value: eV for gaps, 1 / 0 for a yes/no target. */
+  readonly value: number;
+  /** Where it comes from, as the user labelled it ("PBE, my group", "experiment"). */
+  readonly source: string;
+  /** The formula as the file wrote it, and where. */
+  readonly formula: string;
+  readonly file: string;
+  readonly line: number;
+  readonly importedAt: string;
+}
+
+/** What an import of results did: rows stored, and every row not stored with its line and why. */
+export interface ImportSummary {
+  readonly screenId: number;
+  /** Target columns read (the screen's model's targets found in the header). */
+  readonly targets: readonly string[];
+  /** Columns that are neither the formula nor a target of the model, left out. */
+  readonly ignoredColumns: readonly string[];
+  /** Values stored. */
+  readonly added: number;
+  /** Values already in the library (same candidate, target, value and source): not stored twice. */
+  readonly duplicates: number;
+  /** Candidates that received a value. */
+  readonly candidates: number;
+  /** Rows not imported: unreadable, or no candidate of the screen has the composition. */
+  readonly problems: readonly { readonly line: number; readonly column: string | null; readonly reason: string }[];
 }
 
 /** The bundled datasets a candidate's composition is looked up in (see shared/api/labels.ts for their meanings). */
@@ -146,6 +180,8 @@ export interface ScatterData {
   /** Pareto front (gap-window probability vs P(stable)) among the plotted points: ids on front 1. */
   readonly pareto: readonly number[];
   readonly total: number;
+  /** Candidates (among the matches) with an imported band gap: drawn apart, at the imported value. */
+  readonly imported: { readonly ids: readonly number[]; readonly gap: readonly number[]; readonly pStable: readonly number[]; readonly formulas: readonly string[]; readonly sources: readonly string[] };
 }
 
 export interface Histogram {
@@ -176,6 +212,8 @@ export interface CandidateDetail {
   readonly neighbours: readonly NeighbourComposition[];
   /** The bundled records of the candidate's reduced composition; null when no known-compound index is available. */
   readonly known: readonly KnownRecord[] | null;
+  /** Values the user imported for it. */
+  readonly imported: readonly ImportedResult[];
 }
 
 /** A target's role in screening, with what it means and its unit. */

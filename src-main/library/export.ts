@@ -1,7 +1,7 @@
 /**
  * Shortlist CSV export: formula, sites, oxidation states, t, mu, tau, every prediction with its
  * uncertainty, the model's id and version, what its band gap and stability mean, and which bundled
- * datasets record the composition (with their values). Rows stream from SQLite through csv-stringify into the
+ * datasets record the composition (with their values), and the values the user imported for it. Rows stream from SQLite through csv-stringify into the
  * caller's stream, so a million-row export never sits in memory. Text cells that a spreadsheet would
  * run as a formula (leading = + - @ tab or CR) are prefixed with an apostrophe; numbers stay numbers.
  */
@@ -13,13 +13,14 @@ import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { SiteComposition } from '../../shared/index.js';
 import { CANDIDATE_JOIN, CANDIDATE_SELECT, whereClause } from './query.js';
 import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
-import type { KnownRecord } from '../../shared/api/types.js';
-import { knownRecordText } from '../../shared/api/labels.js';
+import type { ImportedResult, KnownRecord } from '../../shared/api/types.js';
+import { importedResultText, knownRecordText } from '../../shared/api/labels.js';
+import { resultsOf, screenHasResults } from './results.js';
 
 export const EXPORT_COLUMNS = [
   'screen_id', 'seq', 'formula', 'site_A', 'site_B', 'site_X', 'oxidation_states', 't', 'mu', 'tau',
   'band_gap_eV', 'band_gap_sigma_eV', 'p_stable', 'p_stable_spread', 'stable', 'other_predictions', 'model_id', 'model_name', 'model_created',
-  'band_gap_meaning', 'stable_meaning', 'known_in', 'known_records',
+  'band_gap_meaning', 'stable_meaning', 'known_in', 'known_records', 'imported_results',
 ] as const;
 
 /**
@@ -66,6 +67,8 @@ export async function writeCsv(db: Database.Database, filters: CandidateFilters,
   csv.pipe(out);
   const text = (s: string): string => neutralizeCell(s);
   let n = 0;
+  // every imported value of the screen (a few thousand at most; none for most screens), by candidate
+  const imported = screenHasResults(db, filters.screenId) ? resultsOf(db, db.prepare('SELECT DISTINCT candidate_id FROM results WHERE screen_id = ?').pluck().all(filters.screenId) as number[]) : new Map<number, ImportedResult[]>();
   for (const raw of stmt.iterate(params)) {
     const r = rowFromRaw(raw as RawCandidateRow);
     const record = [
@@ -77,6 +80,7 @@ export async function writeCsv(db: Database.Database, filters: CandidateFilters,
       // "not checked" where the row was never looked up, so an empty cell always means novel
       r.known == null ? 'not checked' : r.known.join(';'),
       text(r.known?.length && model.knownRecords ? model.knownRecords(r).map(knownRecordText).join(' | ') : ''),
+      text((imported.get(r.id) ?? []).map(importedResultText).join(' | ')),
       ...(withNotes ? [text(notes[String(r.id)] ?? '')] : []),
     ];
     if (!csv.write(record)) await once(csv, 'drain');

@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { screenInputsSchema, type CandidateFilters, type ScreenInputs } from '../../shared/api/contract.js';
-import type { Histogram, ModelRoles, ScatterData } from '../../shared/api/types.js';
+import type { Histogram, ImportedResult, ModelRoles, ScatterData } from '../../shared/api/types.js';
 import { SCREEN_STATUSES, type ScreenStatus } from '../../shared/api/runtime.js';
 import type { ModelCard } from '../engine/model/card.js';
 import { modelRoles } from '../engine/model/roles.js';
@@ -24,6 +24,7 @@ import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, type CandidateQuery,
 import { PredictionBlock, RankColumns } from './rank-columns.js';
 import { rowFromRaw, type CandidateRecord, type RawCandidateRow, type StoredCandidate, type StoredPrediction } from './records.js';
 import { gapHistogram, scatterSample } from './statistics.js';
+import { addResults, importedPoints, resultsOf, screenHasResults, type ResultRecord } from './results.js';
 
 export interface ScreenRow {
   readonly id: number;
@@ -97,12 +98,20 @@ export interface ReadableLibrary {
   prefetchRanking(screenId: number): void;
   rankingColumnsReady(screenId: number): boolean;
   screenModelRoles(screenId: number): ModelRoles;
+  screenModelTargets(screenId: number): { readonly regression: readonly string[]; readonly classification: string | null };
   histogram(filters: CandidateFilters, bins: number): Histogram;
   scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData;
   /** A value the workspace keeps (the design being edited, the shortlist); null when never saved. */
   state(key: string): unknown;
   /** A candidate by id, with its screen; null when there is none. */
   candidate(id: number): StoredCandidate | null;
+  /** The values imported for a candidate (oldest first). */
+  importedResults(candidateId: number): ImportedResult[];
+  /**
+   * The candidates of a screen made of exactly these elements (an index seek on the element masks):
+   * where imported formulas are matched by composition.
+   */
+  candidatesWithElements(screenId: number, elements: readonly string[]): { id: number; formula: string; sitesJson: string }[];
   /** The matches of `filters` as a shortlist CSV, streamed into `out` (ended when done). */
   exportCsv(filters: CandidateFilters, out: Writable, notes?: Readonly<Record<string, string>>, knownRecords?: ExportModel['knownRecords']): Promise<number>;
   close(): void;
@@ -301,6 +310,11 @@ export class Library implements ReadableLibrary {
    * without the index): `maskOf` gets a candidate's sites as stored and answers its sources' mask.
    * Works in chunks, each its own transaction; answers how many rows it marked.
    */
+  /** Whether any candidate awaits the known-compound check (an index lookup: the partial index holds only those). */
+  hasUncheckedKnown(): boolean {
+    return this.#db.prepare('SELECT 1 FROM predictions INDEXED BY predictions_known_unchecked WHERE known IS NULL LIMIT 1').get() !== undefined;
+  }
+
   fillKnown(maskOf: (sitesJson: string) => number): number {
     const next = this.#db.prepare('SELECT p.candidate_id AS id, c.sites_json AS sites FROM predictions p INDEXED BY predictions_known_unchecked JOIN candidates c ON c.id = p.candidate_id WHERE p.known IS NULL LIMIT 5000');
     const mark = this.#db.prepare('UPDATE predictions SET known = ? WHERE candidate_id = ?');
@@ -313,6 +327,22 @@ export class Library implements ReadableLibrary {
       })();
       marked += rows.length;
     }
+  }
+
+  /** Stores imported values beside the predictions (the same value from the same source once). */
+  addResults(records: readonly ResultRecord[]): { added: number; duplicates: number } {
+    return addResults(this.#db, records);
+  }
+
+  importedResults(candidateId: number): ImportedResult[] {
+    return resultsOf(this.#db, [candidateId]).get(candidateId) ?? [];
+  }
+
+  candidatesWithElements(screenId: number, elements: readonly string[]): { id: number; formula: string; sitesJson: string }[] {
+    const [m0, m1, m2] = elementMask(elements);
+    return this.#db
+      .prepare('SELECT c.id, c.formula, c.sites_json AS sitesJson FROM predictions p JOIN candidates c ON c.id = p.candidate_id WHERE p.screen_id = ? AND p.elements0 = ? AND p.elements1 = ? AND p.elements2 = ?')
+      .all(screenId, m0, m1, m2) as { id: number; formula: string; sitesJson: string }[];
   }
 
   private rankColumns(): RankColumns {
@@ -330,13 +360,28 @@ export class Library implements ReadableLibrary {
     return row === undefined ? { bandGap: null, stability: null } : storedRoles(row);
   }
 
+  /** Every target of the model that screened a screen (regression targets, then the yes/no one). */
+  screenModelTargets(screenId: number): { readonly regression: readonly string[]; readonly classification: string | null } {
+    const row = this.#db.prepare('SELECT m.card_json FROM screens s JOIN models m ON m.id = s.model_id WHERE s.id = ?').pluck().get(screenId) as string | undefined;
+    try {
+      const config = (JSON.parse(row ?? '{}') as Partial<Pick<ModelCard, 'config'>>).config;
+      return { regression: config?.regressionTargets ?? [], classification: config?.classificationTarget ?? null };
+    } catch {
+      return { regression: [], classification: null };
+    }
+  }
+
   /** Whether a ranking of this screen would find its prediction columns in memory (diagnostics, tests). */
   rankingColumnsReady(screenId: number): boolean {
     return this.#rankColumns?.holds(screenId) ?? false;
   }
 
   query(q: CandidateQuery): QueryResult {
-    return queryCandidates(this.#db, q, this.rankColumns());
+    const result = queryCandidates(this.#db, q, this.rankColumns());
+    if (!screenHasResults(this.#db, q.screenId)) return result;
+    // the page's imported values, in one lookup
+    const imported = resultsOf(this.#db, result.rows.map((r) => r.id));
+    return { ...result, rows: result.rows.map((r) => (imported.has(r.id) ? { ...r, imported: imported.get(r.id)! } : r)) };
   }
 
   histogram(filters: CandidateFilters, bins: number): Histogram {
@@ -344,7 +389,7 @@ export class Library implements ReadableLibrary {
   }
 
   scatter(filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData {
-    return scatterSample(this.#db, filters, maxPoints, window);
+    return { ...scatterSample(this.#db, filters, maxPoints, window), imported: importedPoints(this.#db, filters, this.screenModelRoles(filters.screenId).bandGap?.target ?? null) };
   }
 
   candidate(id: number): StoredCandidate | null {

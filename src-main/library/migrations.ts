@@ -163,6 +163,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE predictions ADD COLUMN known INTEGER;
   CREATE INDEX predictions_known_unchecked ON predictions (screen_id) WHERE known IS NULL;
   `,
+  // 10: computed or measured values the user imported for candidates, beside (never over) the
+  // predictions; one value per candidate, target, source and value (a file imported twice adds nothing)
+  `
+  CREATE TABLE results (
+    id INTEGER PRIMARY KEY,
+    candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+    screen_id INTEGER NOT NULL,
+    target TEXT NOT NULL,
+    value REAL NOT NULL,
+    source TEXT NOT NULL,
+    formula TEXT NOT NULL,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    UNIQUE (candidate_id, target, source, value)
+  );
+  CREATE INDEX results_screen ON results (screen_id, candidate_id);
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

@@ -36,7 +36,7 @@ export function gapHistogram(db: Database.Database, filters: CandidateFilters, b
  * About `maxPoints` of the matches, every k-th by enumeration order (the same points each time), with
  * the Pareto front of gap-window probability against P(stable) among them.
  */
-export function scatterSample(db: Database.Database, filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): ScatterData {
+export function scatterSample(db: Database.Database, filters: CandidateFilters, maxPoints: number, window: readonly [number, number]): Omit<ScatterData, 'imported'> {
   const clause = whereClause(filters);
   const { sql: where, params } = clause;
   const total = db.prepare(`SELECT count(*) FROM ${source(clause)} WHERE ${where}`).pluck().get(params) as number;

@@ -35,7 +35,9 @@ export function compositionOfSites(sites: SiteComposition, table: ElementTable) 
  * from other files, or screened without the index) against the known compounds; a no-op without
  * the index (they stay "not checked") or when every row is checked.
  */
-export function markKnownCandidates(library: Library, table: ElementTable, known: KnownCompounds | null = loadKnownCompounds()): number {
+export function markKnownCandidates(library: Library, table: ElementTable, index?: KnownCompounds | null): number {
+  if (!library.hasUncheckedKnown()) return 0; // the usual case: nothing to load, nothing to do
+  const known = index === undefined ? loadKnownCompounds() : index;
   if (!known) return 0;
   return library.fillKnown((sitesJson) => known.maskOf(compositionOfSites(JSON.parse(sitesJson) as SiteComposition, table)));
 }
@@ -93,6 +95,7 @@ export class CandidateService {
       edm: { rows: [...edm.elements], values, columns },
       neighbours: this.neighbours.nearest(composition),
       known: loadKnownCompounds()?.records(composition) ?? null,
+      imported: this.library.importedResults(candidateId),
     };
   }
 

@@ -8,6 +8,8 @@ import type { ModelStore } from './models.js';
 import type { ScreeningService } from './screening.js';
 import type { TrainingJobs } from './training-jobs.js';
 import type { WorkspaceService } from './workspace.js';
+import type { ImportRequest } from './results-import.js';
+import type { ImportSummary } from '../../shared/api/types.js';
 
 export interface HandlerServices {
   readonly table: ElementTable;
@@ -16,6 +18,8 @@ export interface HandlerServices {
   readonly candidates: CandidateService;
   readonly trainingJobs: TrainingJobs;
   readonly workspace: WorkspaceService;
+  /** Imports computed or measured values into the library (results-import.ts). */
+  readonly importResults: (req: ImportRequest) => ImportSummary;
 }
 
 export function channelHandlers(s: HandlerServices): WorkbenchApi {
@@ -48,6 +52,7 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
     histogram: async ({ bins, ...filters }) => s.candidates.histogram(filters, bins),
     scatter: async ({ maxPoints, window, ...filters }) => s.candidates.scatter(filters, maxPoints, window),
     detail: async ({ candidateId }) => s.candidates.detail(candidateId),
+    importResults: async (req) => s.importResults(req),
     exportCsv: async ({ notes, ...filters }) => s.candidates.exportCsvText(filters, notes ?? {}),
     exportStructures: async ({ candidateIds }) => {
       const r = s.candidates.structures(candidateIds);

@@ -3,10 +3,11 @@
  * screens, merge shards. Each returns a handle whose `close()` closes the file.
  */
 import type { BackendName } from '../../shared/api/runtime.js';
-import type { ScreenSummary } from '../../shared/api/types.js';
+import type { ImportSummary, ScreenSummary } from '../../shared/api/types.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { Library, type MergeResult } from '../library/index.js';
 import { CandidateService, markKnownCandidates } from './candidates.js';
+import { importResults, type ImportRequest } from './results-import.js';
 import type { ModelStore } from './models.js';
 import { ScreeningService, screenSummary } from './screening.js';
 
@@ -44,6 +45,16 @@ export function openScreening(file: string, deps: { table: ElementTable; models:
       library.close();
     },
   };
+}
+
+/** Imports computed or measured values (a CSV) for the candidates of a screen in a library file. */
+export function importResultsFile(file: string, table: ElementTable, req: ImportRequest): ImportSummary {
+  const library = Library.open(file);
+  try {
+    return importResults(library, table, req);
+  } finally {
+    library.close();
+  }
 }
 
 /** Merges library files into `into` (created if missing); returns what was added and the screens now there. */

@@ -14,6 +14,7 @@ import { loadElementTable, type ElementTable } from '../data/elements/load.js';
 import { describeBackend, initBackend } from '../engine/backend.js';
 import { Library } from '../library/index.js';
 import { CandidateService, markKnownCandidates } from './candidates.js';
+import { importResults } from './results-import.js';
 import { channelHandlers } from './handlers.js';
 import { defaultModelDir, ModelStore } from './models.js';
 import { ScreeningService } from './screening.js';
@@ -57,7 +58,7 @@ export class Workbench {
     this.screening = new ScreeningService({ table: options.table, library: this.library, models: this.models, backend: options.backend, workers: options.workers ?? Math.max(1, availableParallelism()), emit });
     this.candidates = new CandidateService(this.library, this.models, options.table);
     this.trainingJobs = new TrainingJobs(new TrainingService(options.table, options.backend), this.models, workspaceModels, emit);
-    this.api = channelHandlers({ table: options.table, models: this.models, screening: this.screening, candidates: this.candidates, trainingJobs: this.trainingJobs, workspace: new WorkspaceService(this.library) });
+    this.api = channelHandlers({ table: options.table, models: this.models, screening: this.screening, candidates: this.candidates, trainingJobs: this.trainingJobs, workspace: new WorkspaceService(this.library), importResults: (req) => importResults(this.library, options.table, req) });
   }
 
   /** Runs one channel's handler (the adapters call this after validating the request). */

@@ -103,4 +103,31 @@ describe('a hybrid perovskite screen', () => {
     await page.click('nav button:has-text("Results")');
     await page.uncheck('[data-testid="novel-only"]');
   }, 60_000);
+
+  it('imports computed gaps from a CSV: listed problems, a badge in the table, diamonds on the scatter, a card in the candidate view', async () => {
+    const { page } = session;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    const csv = 'formula,band_gap,comment\nCsPbI3,1.73,converged\nCsSnBr3,1.20,\nKTaO3,3.5,\nCsPbBr3,n/a,\n';
+    await page.setInputFiles('[data-testid="results-file"]', { name: 'my-dft.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    expect(await page.isDisabled('[data-testid="import-results"]')).toBe(true); // a source is asked for first
+    await page.fill('input[aria-label="results source"]', 'PBE, my group');
+    await page.click('[data-testid="import-results"]');
+    await page.waitForSelector('[data-testid="import-summary"]');
+    const summary = (await page.textContent('[data-testid="import-summary"]'))!;
+    expect(summary).toMatch(/2 values of band_gap imported for 2 candidates\. Not a target of the model, left out: comment\./);
+    expect(summary).toMatch(/line 4 \(formula\): no candidate of screen 1 has the composition of 'KTaO3'/);
+    expect(summary).toMatch(/line 5 \(band_gap\): 'n\/a' is not a plain decimal number/);
+    const row = page.locator('[data-testid="results-table"] [role="row"]', { has: page.locator('.link', { hasText: /^CsPbI3$/ }) });
+    await row.locator('[data-testid="imported-badge"]').waitFor();
+    expect(await row.locator('[data-testid="imported-badge"]').textContent()).toBe('1.73 eV imported');
+    expect(await row.locator('[data-testid="imported-badge"]').getAttribute('title')).toMatch(/band_gap = 1\.73 eV \(PBE, my group; my-dft\.csv line 2\)/);
+    await page.waitForSelector('[data-testid="imported-legend"]');
+    await page.screenshot({ path: join(artifacts, '8c-imported-results-1440.png'), fullPage: true });
+    await row.locator('.link').click();
+    await page.waitForSelector('[data-testid="imported-results"]');
+    expect(await page.textContent('[data-testid="imported-results"]')).toMatch(/band_gap\s*1\.73 eV\s*PBE, my group\s*my-dft\.csv line 2/);
+    await page.click('nav button:has-text("Results")');
+  }, 60_000);
 });

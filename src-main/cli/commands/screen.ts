@@ -1,14 +1,14 @@
 /** `pdw enumerate`, `pdw screen`, `pdw resume`, `pdw query`, `pdw export`, `pdw merge`, `pdw screens`: the screening workflow, headless. */
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { knownSourcesText } from '../../../shared/api/labels.js';
 import { contract, filtersSchema, queryRequestSchema, spaceSchema, SORT_COLUMNS, RANK_MODES, type CandidateFilters, type Space } from '../../../shared/api/contract.js';
 import type { ElementSymbol, SiteLabel } from '../../../shared/index.js';
 import { loadElementTable } from '../../data/elements/load.js';
 import { BARTEL_TAU_THRESHOLD, countSpaceExactly, firstCandidates, parseShard, validateSpace } from '../../services/enumeration.js';
-import { mergeLibraryFiles, openCandidateReader, openScreening, type CandidateQuery, type ScreeningSession } from '../../services/library-files.js';
+import { importResultsFile, mergeLibraryFiles, openCandidateReader, openScreening, type CandidateQuery, type ScreeningSession } from '../../services/library-files.js';
 import type { ScreenInputs } from '../../../shared/api/contract.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -209,10 +209,12 @@ export function registerScreening(program: Command): void {
         return;
       }
       console.log(`${result.exact ? '' : 'more than '}${result.exact ? result.total : result.total - 1} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}; gap: ${gap.meaning}`);
-      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', 'recorded in', ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
+      const withImports = result.rows.some((r) => r.imported?.length);
+      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', 'recorded in', ...(withImports ? ['imported (not predicted)'] : []), ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
         r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
         r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
         knownSourcesText(r.known),
+        ...(withImports ? [(r.imported ?? []).map((v) => `${v.target} ${Number(v.value.toPrecision(4))} (${v.source})`).join('; ')] : []),
         ...(r.score !== undefined ? [num(r.score, 4)] : []),
       ])));
       console.log("recorded in: the bundled datasets that record the composition (MP ABX3 = Materials Project seed set, MP gap = Matbench mp_gap, expt = Matbench expt_gap; '-' none, '?' not checked); `pdw predict FORMULA` lists their values");
@@ -271,6 +273,33 @@ export function registerScreening(program: Command): void {
       } finally {
         library.close();
       }
+    });
+
+  program
+    .command('import-results')
+    .description('store computed or measured values for candidates of a screen (a CSV: a formula column and any of the model\'s targets), beside the predictions')
+    .requiredOption('--screen <id>', 'screen id', positiveInt)
+    .requiredOption('--file <csv>', 'the CSV file')
+    .requiredOption('--source <label>', 'where the values come from, e.g. "PBE, my group" or "experiment"')
+    .option('--formula-column <name>', 'the column holding the formulas', 'formula')
+    .option('--library <file>', 'library file', DEFAULT_LIBRARY)
+    .option('--json', 'print the summary as JSON')
+    .action((opts: { screen: number; file: string; source: string; formulaColumn: string; library: string; json?: boolean }) => {
+      let csv: string;
+      try {
+        csv = readFileSync(opts.file, 'utf8');
+      } catch (e) {
+        throw new CliError(`cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      if (!existsSync(opts.library)) throw new CliError(`no library at ${opts.library}`);
+      const request = checked('the import', contract.importResults.request, { screenId: opts.screen, csv, fileName: basename(opts.file), source: opts.source, formulaColumn: opts.formulaColumn });
+      const r = importResultsFile(opts.library, loadElementTable(), request);
+      if (opts.json) return printJson(r);
+      console.log(`imported ${r.added} values of ${r.targets.join(', ')} for ${r.candidates} candidates of screen ${r.screenId} (source: ${request.source})${r.duplicates ? `; ${r.duplicates} already there` : ''}`);
+      if (r.ignoredColumns.length) console.log(`columns not imported (not a target of the screen's model): ${r.ignoredColumns.join(', ')}`);
+      for (const p of r.problems.slice(0, 50)) console.log(`not imported: line ${p.line}${p.column ? ` (${p.column})` : ''}: ${p.reason}`);
+      if (r.problems.length > 50) console.log(`... and ${r.problems.length - 50} more rows not imported`);
+      if (r.problems.length) process.exitCode = 1;
     });
 
   program

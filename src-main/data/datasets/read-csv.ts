@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parseFormula } from '../../../shared/index.js';
+import type { MolecularIons } from '../../../shared/composition/parse.js';
 import { displayText } from '../../../shared/text.js';
 import type { Dataset, DatasetRow, DatasetSpec, RowProblem, TargetSpec } from './types.js';
 
@@ -58,7 +59,7 @@ export function checkCsvText(text: string, source: string): void {
   }
 }
 
-export function parseDatasetText(text: string, spec: DatasetSpec, source = '<text>'): Dataset {
+export function parseDatasetText(text: string, spec: DatasetSpec, source = '<text>', molecules?: MolecularIons): Dataset {
   checkCsvText(text, source);
   let records: Record_[];
   try {
@@ -90,7 +91,7 @@ export function parseDatasetText(text: string, spec: DatasetSpec, source = '<tex
       continue;
     }
     const formula = record[formulaAt]!.trim();
-    const parsed = parseFormula(formula, spec.maxElements === undefined ? {} : { maxElements: spec.maxElements });
+    const parsed = parseFormula(formula, { ...(spec.maxElements === undefined ? {} : { maxElements: spec.maxElements }), ...(molecules ? { molecules } : {}) });
     if (!parsed.ok) {
       problems.push({ line, column: spec.formulaColumn, reason: `formula '${displayText(formula)}': ${parsed.error.message}` });
       continue;

@@ -70,6 +70,15 @@ describe("a model trained on a column named 'gap'", () => {
     expect(sr['known_in']).toBe('mp_abx3;mp_gap');
     expect(sr['known_records']).toMatch(/^mp_abx3 mp-4651 tet I4\/mcm: PBE gap 1\.849 eV, E_hull 0 eV\/atom, on the MP hull \| /);
     expect(pdw('query', '--screen', '1', '--library', library, '--novel-only', '--exact').stdout).toMatch(/^0 candidates match/);
+    // computed values back in: the model's own target names ('gap' here), a bad row named with its line
+    const results = join(dir, 'results.csv');
+    writeFileSync(results, 'formula,gap,band_gap\nSrTiO3,3.2,9\nBaTiO3,3.0,\n');
+    const imported = pdw('import-results', '--screen', '1', '--library', library, '--file', results, '--source', 'HSE06, my group');
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toMatch(/imported 1 values of gap for 1 candidates of screen 1 \(source: HSE06, my group\)/);
+    expect(imported.stdout).toMatch(/columns not imported \(not a target of the screen's model\): band_gap/);
+    expect(imported.stdout).toMatch(/not imported: line 3 \(formula\): no candidate of screen 1 has the composition of 'BaTiO3'/);
+    expect(pdw('query', '--screen', '1', '--library', library).stdout).toMatch(/SrTiO3 .* gap 3\.2 \(HSE06, my group\)/);
   });
 
   it('a model whose gap target is named explicitly must have that target', () => {

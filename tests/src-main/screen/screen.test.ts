@@ -101,7 +101,7 @@ describe('screening into the library', () => {
 
   it('one screen has one runner across processes: a second `pdw resume` is refused while the first lives, and a killed runner holds nothing', async () => {
     const file = join(dir, 'busy.sqlite');
-    const args = [join(root, 'bin', 'pdw.js'), 'screen', '--a', 'Ca,Sr,Ba', '--b', 'Ti,Zr,Hf,Sn', '--x', 'O,S', '--mix', 'A:0.02', '--model', modelDir, '--library', file, '--batch', '16', '--workers', '1'];
+    const args = [join(root, 'bin', 'pdw.js'), 'screen', '--a', 'Ca,Sr,Ba', '--b', 'Ti,Zr,Hf,Sn', '--x', 'O,S', '--mix', 'A:0.01', '--model', modelDir, '--library', file, '--batch', '16', '--workers', '1'];
     const child = spawn(process.execPath, args, { env: { ...process.env, PDW_BACKEND: 'wasm' } });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => /screen: \d+\/\d+/.test(chunk.toString()) && resolve()));

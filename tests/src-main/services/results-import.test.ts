@@ -1,0 +1,97 @@
+// Results back in: computed or measured values imported beside the predictions of a real screen
+// (the committed default model, a real SQLite file, the handler table the server and Electron call).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Space } from '../../../shared/api/contract.js';
+import type { WorkbenchEvent } from '../../../shared/api/types.js';
+import { loadElementTable } from '../../../src-main/data/elements/load.js';
+import { initBackend } from '../../../src-main/engine/backend.js';
+import { defaultModelDir } from '../../../src-main/services/models.js';
+import { Workbench } from '../../../src-main/services/workbench.js';
+
+const space: Space = {
+  sites: { A: ['Cs', 'MA'], B: ['Pb', 'Sn'], X: ['I', 'Br'] }, mixing: { X: 0.5 }, double: false, maxElements: 6, oxidationStates: 'common',
+  filters: { tolerance: null, octahedral: null, tauMax: null },
+};
+let dir = '';
+let workbench: Workbench;
+let screenId = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pdw-results-'));
+  const backend = await initBackend('wasm');
+  workbench = new Workbench({ table: loadElementTable(), libraryFile: join(dir, 'library.sqlite'), modelDir: defaultModelDir(), workspaceDir: dir, backend: backend.name, workers: 1 });
+  const done = new Promise<void>((resolve) => workbench.events.on('event', (e: WorkbenchEvent) => e.type === 'screen-finished' && resolve()));
+  ({ screenId } = await workbench.handle('startScreen', { space }));
+  await done;
+}, 60_000);
+afterAll(async () => {
+  await workbench.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const CSV = [
+  'formula,band_gap,stable,note',
+  'CsPbI3,1.73,true,my PBE',
+  'Sn2Cs2Br6,1.2,,', // the same composition as CsSnBr3, written another way
+  'CH3NH3PbI3,1.6,false,', // MA as its atoms
+  'CsPb(I0.5Br0.5)3,2.0,,', // a mixed candidate
+  'RbPbBr3,abc,,',
+  'KTaO3,3.5,,',
+  'CsSnI3,,,',
+].join('\n');
+
+describe('importing results', () => {
+  it('stores values beside the predictions, matched by composition, and lists every row it did not store', async () => {
+    const before = await workbench.handle('query', { screenId, limit: 100, offset: 0 });
+    const r = await workbench.handle('importResults', { screenId, csv: CSV, fileName: 'dft.csv', source: 'PBE, my group' });
+    expect(r).toMatchObject({ targets: ['band_gap', 'stable'], ignoredColumns: ['note'], added: 6, duplicates: 0, candidates: 4 });
+    expect(r.problems).toEqual([
+      { line: 6, column: 'band_gap', reason: "'abc' is not a plain decimal number" },
+      { line: 7, column: 'formula', reason: `no candidate of screen ${screenId} has the composition of 'KTaO3'` },
+      { line: 8, column: null, reason: 'no value in band_gap, stable' },
+    ]);
+    const after = await workbench.handle('query', { screenId, limit: 100, offset: 0 });
+    // the predictions are untouched
+    expect(after.rows.map((x) => [x.id, x.bandGap, x.pStable])).toEqual(before.rows.map((x) => [x.id, x.bandGap, x.pStable]));
+    const byFormula = new Map(after.rows.map((x) => [x.formula, x]));
+    expect(byFormula.get('CsPbI3')!.imported!.map((v) => [v.target, v.value, v.source, v.file, v.line])).toEqual([['band_gap', 1.73, 'PBE, my group', 'dft.csv', 2], ['stable', 1, 'PBE, my group', 'dft.csv', 2]]);
+    expect(byFormula.get('CsSnBr3')!.imported!.map((v) => v.value)).toEqual([1.2]);
+    expect(byFormula.get('MAPbI3')!.imported!.map((v) => [v.target, v.value])).toEqual([['band_gap', 1.6], ['stable', 0]]);
+    expect(byFormula.get('CsPb(I0.5Br0.5)3')!.imported!.map((v) => v.value)).toEqual([2]);
+    expect(byFormula.get('CsSnI3')!.imported).toBeUndefined();
+    // the candidate view lists them
+    const detail = await workbench.handle('detail', { candidateId: byFormula.get('CsPbI3')!.id });
+    expect(detail.imported).toHaveLength(2);
+  });
+
+  it('does not store a value twice when the file is imported again, and keeps values from another source', async () => {
+    const again = await workbench.handle('importResults', { screenId, csv: CSV, fileName: 'dft.csv', source: 'PBE, my group' });
+    expect(again).toMatchObject({ added: 0, duplicates: 6 });
+    const other = await workbench.handle('importResults', { screenId, csv: 'Formula,Band_Gap\nCsPbI3,1.5\n', fileName: 'pl.csv', source: 'experiment (PL)' });
+    expect(other).toMatchObject({ added: 1, targets: ['band_gap'], problems: [] });
+    const row = (await workbench.handle('query', { screenId, limit: 100, offset: 0 })).rows.find((x) => x.formula === 'CsPbI3')!;
+    expect(row.imported!.filter((v) => v.target === 'band_gap').map((v) => [v.value, v.source])).toEqual([[1.73, 'PBE, my group'], [1.5, 'experiment (PL)']]);
+  });
+
+  it('draws the imported gaps on the scatter and exports them with their source', async () => {
+    const scatter = await workbench.handle('scatter', { screenId, maxPoints: 1000, window: [1.2, 1.8] });
+    expect([...scatter.imported.gap].sort()).toEqual([1.2, 1.5, 1.6, 1.73, 2]);
+    expect(scatter.imported.sources).toContain('experiment (PL)');
+    // filters apply to them as to every point
+    expect((await workbench.handle('scatter', { screenId, maxPoints: 1000, window: [1.2, 1.8], exclude: ['Pb'] })).imported.gap).toEqual([1.2]);
+    const { csv } = await workbench.handle('exportCsv', { screenId, notes: {} });
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.find((x) => x['formula'] === 'CsPbI3')!['imported_results']).toBe('band_gap = 1.73 eV (PBE, my group; dft.csv line 2) | stable = 1 (PBE, my group; dft.csv line 2) | band_gap = 1.5 eV (experiment (PL); pl.csv line 2)');
+    expect(rows.find((x) => x['formula'] === 'CsSnI3')!['imported_results']).toBe('');
+  });
+
+  it('refuses a file without a target column, an unknown screen and an empty source, naming what is wrong', async () => {
+    await expect(workbench.handle('importResults', { screenId, csv: 'formula,gap_eV\nCsPbI3,1\n', fileName: 'x.csv', source: 's' })).rejects.toThrow(/x\.csv: no column names a target of the screen's model \(band_gap, stable\); columns: formula, gap_eV/);
+    await expect(workbench.handle('importResults', { screenId, csv: 'name,band_gap\nCsPbI3,1\n', fileName: 'x.csv', source: 's' })).rejects.toThrow(/no column 'formula'/);
+    await expect(workbench.handle('importResults', { screenId: 999, csv: CSV, fileName: 'x.csv', source: 's' })).rejects.toThrow(/no screen 999/);
+  });
+});
