@@ -106,6 +106,8 @@ export const contract = {
   activateModel: { request: z.object({ dir: z.string().min(1).max(4096) }), result: null as unknown as T.ModelSummary },
   count: { request: spaceSchema, result: null as unknown as T.SpaceCounts },
   startScreen: { request: z.object({ space: spaceSchema }), result: null as unknown as { readonly screenId: number } },
+  /** Screens a screen's space again with the screening model (e.g. after updating it), so the two can be compared. */
+  screenAgain: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly screenId: number } },
   cancelScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
   resumeScreen: { request: z.object({ screenId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },
   screens: { request: z.object({}), result: null as unknown as readonly T.ScreenSummary[] },
@@ -158,6 +160,11 @@ export const contract = {
       layers: z.number().int().min(1).max(6),
       activate: z.boolean(),
     }),
+    result: null as unknown as { readonly jobId: number },
+  },
+  /** Fine-tunes a screen's model on the results imported for it, with rehearsal (a training job: progress events, cancelTraining, training). */
+  updateModel: {
+    request: z.object({ screenId: z.number().int().positive(), activate: z.boolean() }),
     result: null as unknown as { readonly jobId: number },
   },
   cancelTraining: { request: z.object({ jobId: z.number().int().positive() }), result: null as unknown as { readonly ok: boolean } },

@@ -99,6 +99,12 @@ const trainSummary: z.ZodType<T.TrainSummary> = z.object({
   confusion: z.object({ tn: count, fp: count, fn: count, tp: count }).nullable(),
   comparison: z.object({ rows: count, target: z.string(), newMae: finite, currentMae: finite.nullable(), currentModel: z.string().nullable(), baselineMae: finite }).nullable(),
   startedFrom: z.string().nullable(),
+  update: z.lazy(() => modelUpdate).nullable().optional(),
+});
+const gapError = z.object({ rows: count, mae: finite.nullable() });
+const modelUpdate: z.ZodType<T.ModelUpdateSummary> = z.object({
+  screenId: z.number().int().positive(), baseModel: z.string(), gapTarget: z.string(), importedRows: count, rehearsalRows: count, repeats: count, referenceRows: count,
+  before: z.object({ imported: gapError, reference: gapError }), after: z.object({ imported: gapError, reference: gapError }),
 });
 
 const molecularIon: z.ZodType<T.MolecularIonInfo> = z.object({
@@ -128,6 +134,7 @@ export const resultSchemas = {
   activateModel: modelSummary,
   count: spaceCounts,
   startScreen: z.object({ screenId: z.number().int().positive() }),
+  screenAgain: z.object({ screenId: z.number().int().positive() }),
   cancelScreen: ok,
   resumeScreen: ok,
   screens: z.array(screenSummary),
@@ -141,5 +148,6 @@ export const resultSchemas = {
   previewCsv: z.object({ header: z.array(z.string()), preview: z.array(z.array(z.string())) }),
   startTraining: z.object({ jobId: z.number().int().positive() }),
   cancelTraining: ok,
+  updateModel: z.object({ jobId: z.number().int().positive() }),
   training: trainSummary,
 } as const;

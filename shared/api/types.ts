@@ -264,6 +264,28 @@ export interface TrainSummary {
   readonly comparison: TrainComparison | null;
   /** What the new model started from: the screening model's name (fine-tuned), or null (from scratch). */
   readonly startedFrom: string | null;
+  /** For a model update from imported results: the band-gap error before and after (null for other jobs, and until done). */
+  readonly update?: ModelUpdateSummary | null;
+}
+
+/** Band-gap MAE (eV) of a model on a set of rows; null when no row has a value. */
+export interface GapError {
+  readonly rows: number;
+  readonly mae: number | null;
+}
+
+/** What updating a screen's model with its imported results did (services/model-update.ts). */
+export interface ModelUpdateSummary {
+  readonly screenId: number;
+  readonly baseModel: string;
+  readonly gapTarget: string;
+  readonly importedRows: number;
+  readonly rehearsalRows: number;
+  /** How many times each imported row is seen per epoch. */
+  readonly repeats: number;
+  readonly referenceRows: number;
+  readonly before: { readonly imported: GapError; readonly reference: GapError };
+  readonly after: { readonly imported: GapError; readonly reference: GapError };
 }
 
 export interface TrainComparison {

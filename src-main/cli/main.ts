@@ -6,6 +6,7 @@ import { registerParse } from './commands/parse.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
+import { registerUpdateModel } from './commands/update-model.js';
 import { registerScreening } from './commands/screen.js';
 import { registerServe } from './commands/serve.js';
 import { CliError } from './errors.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerFeaturize(program);
   registerData(program);
   registerTrain(program);
+  registerUpdateModel(program);
   registerEvaluate(program);
   registerPredict(program);
   registerScreening(program);

@@ -112,6 +112,8 @@ export interface ReadableLibrary {
    * where imported formulas are matched by composition.
    */
   candidatesWithElements(screenId: number, elements: readonly string[]): { id: number; formula: string; sitesJson: string }[];
+  /** The candidates of a screen that have imported values, with them. */
+  candidatesWithImports(screenId: number): { id: number; formula: string; sitesJson: string; imported: ImportedResult[] }[];
   /** The matches of `filters` as a shortlist CSV, streamed into `out` (ended when done). */
   exportCsv(filters: CandidateFilters, out: Writable, notes?: Readonly<Record<string, string>>, knownRecords?: ExportModel['knownRecords']): Promise<number>;
   close(): void;
@@ -343,6 +345,12 @@ export class Library implements ReadableLibrary {
     return this.#db
       .prepare('SELECT c.id, c.formula, c.sites_json AS sitesJson FROM predictions p JOIN candidates c ON c.id = p.candidate_id WHERE p.screen_id = ? AND p.elements0 = ? AND p.elements1 = ? AND p.elements2 = ?')
       .all(screenId, m0, m1, m2) as { id: number; formula: string; sitesJson: string }[];
+  }
+
+  candidatesWithImports(screenId: number): { id: number; formula: string; sitesJson: string; imported: ImportedResult[] }[] {
+    const rows = this.#db.prepare('SELECT DISTINCT c.id, c.formula, c.sites_json AS sitesJson FROM results r JOIN candidates c ON c.id = r.candidate_id WHERE r.screen_id = ? ORDER BY c.id').all(screenId) as { id: number; formula: string; sitesJson: string }[];
+    const imported = resultsOf(this.#db, rows.map((r) => r.id));
+    return rows.map((r) => ({ ...r, imported: imported.get(r.id) ?? [] }));
   }
 
   private rankColumns(): RankColumns {

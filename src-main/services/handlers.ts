@@ -20,6 +20,8 @@ export interface HandlerServices {
   readonly workspace: WorkspaceService;
   /** Imports computed or measured values into the library (results-import.ts). */
   readonly importResults: (req: ImportRequest) => ImportSummary;
+  /** Starts updating a screen's model with its imported results (a training job). */
+  readonly updateModel: (screenId: number, activate: boolean) => { jobId: number };
 }
 
 export function channelHandlers(s: HandlerServices): WorkbenchApi {
@@ -31,6 +33,7 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
     activateModel: async ({ dir }) => s.models.activate(dir),
     count: async (space) => s.screening.count(space),
     startScreen: async ({ space }) => s.screening.start(space),
+    screenAgain: async ({ screenId }) => s.screening.again(screenId),
     cancelScreen: async ({ screenId }) => ({ ok: s.screening.cancel(screenId) }),
     resumeScreen: async ({ screenId }) => {
       await s.screening.resume(screenId);
@@ -60,6 +63,7 @@ export function channelHandlers(s: HandlerServices): WorkbenchApi {
     },
     previewCsv: async ({ csv }) => previewCsv(csv),
     startTraining: async (req) => s.trainingJobs.start(req),
+    updateModel: async ({ screenId, activate }) => s.updateModel(screenId, activate),
     cancelTraining: async ({ jobId }) => ({ ok: s.trainingJobs.cancel(jobId) }),
     training: async ({ jobId }) => s.trainingJobs.summary(jobId),
   };

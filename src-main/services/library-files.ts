@@ -8,6 +8,8 @@ import type { ElementTable } from '../data/elements/load.js';
 import { Library, type MergeResult } from '../library/index.js';
 import { CandidateService, markKnownCandidates } from './candidates.js';
 import { importResults, type ImportRequest } from './results-import.js';
+import { updateModel, type ModelUpdateRequest, type ModelUpdateResult } from './model-update.js';
+import type { TrainingService } from './training.js';
 import type { ModelStore } from './models.js';
 import { ScreeningService, screenSummary } from './screening.js';
 
@@ -52,6 +54,17 @@ export function importResultsFile(file: string, table: ElementTable, req: Import
   const library = Library.open(file);
   try {
     return importResults(library, table, req);
+  } finally {
+    library.close();
+  }
+}
+
+/** Updates a screen's model with the results imported for it, reading the library file (model-update.ts). */
+export async function updateModelFromFile(file: string, deps: { table: ElementTable; models: ModelStore; training: TrainingService }, req: Omit<ModelUpdateRequest, 'members'> & { members?: number }): Promise<ModelUpdateResult> {
+  const library = Library.openReadonly(file);
+  try {
+    const members = req.members ?? deps.models.card(library.screen(req.screenId).inputs.modelDir).ensemble.members;
+    return await updateModel({ ...deps, library }, { ...req, members });
   } finally {
     library.close();
   }

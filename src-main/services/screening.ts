@@ -86,6 +86,14 @@ export class ScreeningService {
     });
   }
 
+  /** Screens a screen's space again with the screening model (after an update), named after the first. */
+  async again(screenId: number): Promise<{ screenId: number }> {
+    const first = this.deps.library.screen(screenId);
+    const started = await this.start(first.inputs.options);
+    this.describe(started.screenId, { name: `${first.name ?? `screen ${screenId}`} with ${this.deps.models.card().name}` });
+    return started;
+  }
+
   /** Starts a screen of `space` with the active model in the background; resolves once it has an id. */
   start(space: Space): Promise<{ screenId: number }> {
     this.validate(space);

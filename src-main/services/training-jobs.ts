@@ -12,7 +12,8 @@ import type { Example } from '../engine/train/data.js';
 import { NotFoundError } from './errors.js';
 import { modelConfigFor, trainingSettingsFor } from './model-recipe.js';
 import type { ModelStore } from './models.js';
-import { headline, TrainingCancelled, TrainingError, type FitResult, type TrainingService } from './training.js';
+import { headline, TrainingCancelled, TrainingError, type FitResult, type TrainingService, type TrainProgress } from './training.js';
+import type { ModelUpdateResult } from './model-update.js';
 
 interface Job {
   controller: AbortController;
@@ -30,14 +31,53 @@ export class TrainingJobs {
     private readonly emit: (event: WorkbenchEvent) => void,
   ) {}
 
-  start(req: RequestOf<'startTraining'>): { jobId: number } {
+  private newJob(): { jobId: number; job: Job } {
     const jobId = this.nextJob++;
-    const controller = new AbortController();
     const job: Job = {
-      controller,
-      summary: { jobId, status: 'running', message: null, rows: null, problems: [], modelDir: null, metrics: null, parity: null, curveLabel: null, bestEpochs: null, confusion: null, comparison: null, startedFrom: null },
+      controller: new AbortController(),
+      summary: { jobId, status: 'running', message: null, rows: null, problems: [], modelDir: null, metrics: null, parity: null, curveLabel: null, bestEpochs: null, confusion: null, comparison: null, startedFrom: null, update: null },
     };
     this.jobs.set(jobId, job);
+    return { jobId, job };
+  }
+
+  private progress(jobId: number): (member: number, p: TrainProgress) => void {
+    return (member, p) =>
+      this.emit({ type: 'train-progress', jobId, member, epoch: p.epoch, epochs: p.epochs, valMae: Object.values(p.valMae)[0] ?? null, valAuc: p.valAuc, trainLoss: p.trainLoss, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds });
+  }
+
+  /**
+   * Updates a screen's model with the results imported for it (model-update.ts) as a job with the
+   * same progress events and cancel as training; the model is saved under the workspace and made the
+   * screening model when asked.
+   */
+  startUpdate(screenId: number, activate: boolean, run: (outDir: string, onProgress: (member: number, p: TrainProgress) => void, signal: AbortSignal) => Promise<ModelUpdateResult>): { jobId: number } {
+    const { jobId, job } = this.newJob();
+    void (async () => {
+      try {
+        const modelDir = join(this.workspaceModels, `updated-${screenId}-${jobId}`);
+        const r = await run(modelDir, this.progress(jobId), job.controller.signal);
+        const { modelDir: _dir, card: _card, baseModelDir: _base, ...update } = r;
+        let message: string | null = null;
+        if (activate) {
+          try {
+            this.models.activate(modelDir);
+          } catch (e) {
+            message = `saved, but not made the screening model: ${(e as Error).message}`;
+          }
+        }
+        job.summary = { ...job.summary, status: 'done', modelDir, startedFrom: r.baseModel, curveLabel: `validation MAE of ${r.gapTarget} (eV) on the reference rows`, update, message };
+      } catch (e) {
+        job.summary = { ...job.summary, status: e instanceof TrainingCancelled ? 'cancelled' : 'failed', message: (e as Error).message };
+      }
+      this.emit({ type: 'train-finished', jobId, status: job.summary.status });
+    })();
+    return { jobId };
+  }
+
+  start(req: RequestOf<'startTraining'>): { jobId: number } {
+    const { jobId, job } = this.newJob();
+    const controller = job.controller;
     const update = (patch: Partial<TrainSummary>): void => {
       job.summary = { ...job.summary, ...patch };
     };
@@ -67,8 +107,7 @@ export class TrainingJobs {
             ...(req.bandGapTarget !== undefined ? { bandGapTarget: req.bandGapTarget } : {}),
             ...(initFrom ? { initFrom } : {}),
             signal: controller.signal,
-            onProgress: (member, p) =>
-              this.emit({ type: 'train-progress', jobId, member, epoch: p.epoch, epochs: p.epochs, valMae: Object.values(p.valMae)[0] ?? null, valAuc: p.valAuc, trainLoss: p.trainLoss, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds }),
+            onProgress: this.progress(jobId),
           },
           modelDir,
         );

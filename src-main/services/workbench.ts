@@ -15,6 +15,7 @@ import { describeBackend, initBackend } from '../engine/backend.js';
 import { Library } from '../library/index.js';
 import { CandidateService, markKnownCandidates } from './candidates.js';
 import { importResults } from './results-import.js';
+import { updateModel } from './model-update.js';
 import { channelHandlers } from './handlers.js';
 import { defaultModelDir, ModelStore } from './models.js';
 import { ScreeningService } from './screening.js';
@@ -57,8 +58,15 @@ export class Workbench {
     this.models = new ModelStore(options.table, options.modelDir, workspaceModels);
     this.screening = new ScreeningService({ table: options.table, library: this.library, models: this.models, backend: options.backend, workers: options.workers ?? Math.max(1, availableParallelism()), emit });
     this.candidates = new CandidateService(this.library, this.models, options.table);
-    this.trainingJobs = new TrainingJobs(new TrainingService(options.table, options.backend), this.models, workspaceModels, emit);
-    this.api = channelHandlers({ table: options.table, models: this.models, screening: this.screening, candidates: this.candidates, trainingJobs: this.trainingJobs, workspace: new WorkspaceService(this.library), importResults: (req) => importResults(this.library, options.table, req) });
+    const training = new TrainingService(options.table, options.backend);
+    this.trainingJobs = new TrainingJobs(training, this.models, workspaceModels, emit);
+    this.api = channelHandlers({ table: options.table, models: this.models, screening: this.screening, candidates: this.candidates, trainingJobs: this.trainingJobs, workspace: new WorkspaceService(this.library), importResults: (req) => importResults(this.library, options.table, req),
+      updateModel: (screenId, activate) => {
+        this.library.screen(screenId); // an unknown screen is refused (404) before a job starts
+        return this.trainingJobs.startUpdate(screenId, activate, (outDir, onProgress, signal) =>
+          updateModel({ library: this.library, table: options.table, models: this.models, training }, { screenId, outDir, parallel: Math.max(1, availableParallelism()), onProgress, signal }));
+      },
+    });
   }
 
   /** Runs one channel's handler (the adapters call this after validating the request). */

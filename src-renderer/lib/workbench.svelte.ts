@@ -38,6 +38,15 @@ export class ResultsState {
   batch = $state.raw<{ readonly for: string; readonly batch: NextBatch } | null>(null);
 }
 
+/** Updating a screen's model with its imported results: the job, its progress and what it did. */
+export class ModelUpdateState {
+  jobId = $state<number | null>(null);
+  screenId = $state<number | null>(null);
+  progress = $state.raw<{ readonly member: number; readonly epoch: number; readonly epochs: number; readonly etaSeconds: number } | null>(null);
+  summary = $state.raw<TrainSummary | null>(null);
+  error = $state<string | null>(null);
+}
+
 /** The training view's form and its running job: kept here, so switching views does not lose a job. */
 export class TrainingState {
   csv = $state<string | null>(null);
@@ -65,6 +74,7 @@ export class TrainingState {
 export class WorkbenchState {
   readonly results = new ResultsState();
   readonly training = new TrainingState();
+  readonly update = new ModelUpdateState();
   view = $state<View>('design');
   elements = $state.raw<readonly ElementInfo[]>([]);
   molecularIons = $state.raw<readonly MolecularIonInfo[]>([]);
@@ -276,7 +286,43 @@ export class WorkbenchState {
     }
   }
 
+  /** Fine-tunes the screen's model on its imported results (with rehearsal) and makes it the screening model. */
+  async updateModel(screenId: number): Promise<void> {
+    const u = this.update;
+    u.error = null;
+    u.summary = null;
+    u.progress = null;
+    u.screenId = screenId;
+    try {
+      u.jobId = (await this.api.updateModel({ screenId, activate: true })).jobId;
+    } catch (e) {
+      u.error = (e as Error).message;
+    }
+  }
+
+  async cancelUpdate(): Promise<void> {
+    if (this.update.jobId !== null) await this.api.cancelTraining({ jobId: this.update.jobId });
+  }
+
+  /** Screens a screen's space again with the (updated) screening model and shows the new screen. */
+  async screenAgain(screenId: number): Promise<void> {
+    try {
+      this.screenId = (await this.api.screenAgain({ screenId })).screenId;
+      await this.refreshScreens();
+    } catch (e) {
+      this.update.error = (e as Error).message;
+    }
+  }
+
   private onEvent(e: WorkbenchEvent): void {
+    const u = this.update;
+    if (e.type === 'train-progress' && e.jobId === u.jobId) u.progress = { member: e.member, epoch: e.epoch, epochs: e.epochs, etaSeconds: e.etaSeconds };
+    if (e.type === 'train-finished' && e.jobId === u.jobId) {
+      void this.api.training({ jobId: e.jobId }).then(async (s) => {
+        u.summary = s;
+        if (s.status === 'done') this.model = await this.api.model({}); // the updated model screens now
+      });
+    }
     const t = this.training;
     if (e.type === 'train-progress' && e.jobId === t.jobId) {
       const next = t.curves.map((c) => [...c]);

@@ -79,6 +79,10 @@ describe("a model trained on a column named 'gap'", () => {
     expect(imported.stdout).toMatch(/columns not imported \(not a target of the screen's model\): band_gap/);
     expect(imported.stdout).toMatch(/not imported: line 3 \(formula\): no candidate of screen 1 has the composition of 'BaTiO3'/);
     expect(pdw('query', '--screen', '1', '--library', library).stdout).toMatch(/SrTiO3 .* gap 3\.2 \(HSE06, my group\)/);
+    // updating this model would forget: it was trained on an uploaded CSV, so there is nothing to rehearse
+    const update = pdw('update-model', '--screen', '1', '--library', library, '--out', join(dir, 'updated'), '--quiet');
+    expect(update.code).toBe(1);
+    expect(update.stderr).toMatch(/^pdw: error: model .* was trained on .*tiny\.csv.*, not a bundled dataset: there is nothing to rehearse, so updating it would forget/);
   });
 
   it('a model whose gap target is named explicitly must have that target', () => {

@@ -11,6 +11,9 @@ import { loadElementTable } from '../../../src-main/data/elements/load.js';
 import { initBackend } from '../../../src-main/engine/backend.js';
 import { defaultModelDir } from '../../../src-main/services/models.js';
 import { Workbench } from '../../../src-main/services/workbench.js';
+import { Library } from '../../../src-main/library/index.js';
+import { updateModel } from '../../../src-main/services/model-update.js';
+import { TrainingService } from '../../../src-main/services/training.js';
 
 const space: Space = {
   sites: { A: ['Cs', 'MA'], B: ['Pb', 'Sn'], X: ['I', 'Br'] }, mixing: { X: 0.5 }, double: false, maxElements: 6, oxidationStates: 'common',
@@ -88,6 +91,24 @@ describe('importing results', () => {
     expect(rows.find((x) => x['formula'] === 'CsPbI3')!['imported_results']).toBe('band_gap = 1.73 eV (PBE, my group; dft.csv line 2) | stable = 1 (PBE, my group; dft.csv line 2) | band_gap = 1.5 eV (experiment (PL); pl.csv line 2)');
     expect(rows.find((x) => x['formula'] === 'CsSnI3')!['imported_results']).toBe('');
   });
+
+  it('updates the model with the imported values and rehearsal: it fits them better, and says how it does on its own data', async () => {
+    const library = Library.openReadonly(join(dir, 'library.sqlite'));
+    try {
+      const outDir = join(dir, 'updated');
+      const r = await updateModel({ library, table: loadElementTable(), models: workbench.models, training: new TrainingService(loadElementTable(), 'wasm') }, { screenId, outDir, members: 1, epochs: 3, rehearsal: 200, seed: 1 });
+      expect(r).toMatchObject({ importedRows: 4, rehearsalRows: 200, referenceRows: 300, gapTarget: 'band_gap', repeats: 13 });
+      expect(r.before.imported.rows).toBe(4);
+      expect(r.after.imported.mae!).toBeLessThan(r.before.imported.mae!); // the update took
+      expect(Number.isFinite(r.after.reference.mae)).toBe(true);
+      expect(r.card.pretrainedFrom?.name).toBe('default'); // fine-tuned from the screen's model
+      expect(r.card.data.source).toMatch(/^mp_abx3 .*\(rehearsal sample\) \+ results imported for screen \d+/);
+      // the updated model screens: its card keeps the band-gap meaning of the model it came from
+      expect(workbench.models.card(outDir).targets['band_gap']).toBe(workbench.models.card(defaultModelDir()).targets['band_gap']);
+    } finally {
+      library.close();
+    }
+  }, 120_000);
 
   it('refuses a file without a target column, an unknown screen and an empty source, naming what is wrong', async () => {
     await expect(workbench.handle('importResults', { screenId, csv: 'formula,gap_eV\nCsPbI3,1\n', fileName: 'x.csv', source: 's' })).rejects.toThrow(/x\.csv: no column names a target of the screen's model \(band_gap, stable\); columns: formula, gap_eV/);

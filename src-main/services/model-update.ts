@@ -1,0 +1,133 @@
+/**
+ * Update a screen's model with the results imported for it, without forgetting: fine-tune the model's
+ * own weights on the imported values mixed with a seeded sample of the data it was trained on
+ * (rehearsal), and report the band-gap error before and after on the imported rows and on a fixed
+ * reference set of its training data (what a drop in skill there would show: forgetting).
+ *
+ * The imported rows are repeated so that they make up about a fifth of each epoch (at most 50 times
+ * each): with a thousand rehearsal rows and three new ones, the new ones would otherwise not move the
+ * model. Several values of one target for one candidate (two sources) are averaged.
+ */
+import type { GapError, ImportedResult, ModelUpdateSummary } from '../../shared/api/types.js';
+import type { SiteComposition } from '../../shared/index.js';
+import { compositionKey } from '../../shared/composition/key.js';
+import type { ElementTable } from '../data/elements/load.js';
+import { isNamedDataset, loadNamedDataset } from '../data/datasets/index.js';
+import { readModelCard } from '../engine/model/bundle.js';
+import type { ModelCard } from '../engine/model/card.js';
+import { modelRoles } from '../engine/model/roles.js';
+import type { EnsemblePredictor } from '../engine/model/predictor.js';
+import type { Example } from '../engine/train/data.js';
+import { onePerFormula } from '../engine/train/protocols.js';
+import { Rng } from '../engine/random.js';
+import type { ReadableLibrary } from '../library/index.js';
+import { compositionOfSites } from './candidates.js';
+import { trainingSettingsFor } from './model-recipe.js';
+import type { ModelStore } from './models.js';
+import { TrainingError, type TrainingService, type TrainProgress } from './training.js';
+
+export interface ModelUpdateRequest {
+  readonly screenId: number;
+  /** Where the updated model is written. */
+  readonly outDir: string;
+  readonly name?: string;
+  /** Rows of the model's own training data mixed in (rehearsal). */
+  readonly rehearsal?: number;
+  readonly epochs?: number;
+  /** Ensemble members (default: as many as the model has). */
+  readonly members?: number;
+  readonly parallel?: number;
+  readonly seed?: number;
+  readonly onProgress?: (member: number, progress: TrainProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+
+/** The summary the views show (shared/api/types.ts), with the model written. */
+export interface ModelUpdateResult extends ModelUpdateSummary {
+  readonly modelDir: string;
+  readonly card: ModelCard;
+  readonly baseModelDir: string;
+}
+
+/** The imported values of a screen as training examples: one per candidate, values of a target averaged over sources. */
+export function importedExamples(library: ReadableLibrary, table: ElementTable, screenId: number, targets: readonly string[]): Example[] {
+  const out: Example[] = [];
+  for (const c of library.candidatesWithImports(screenId)) {
+    const values: Record<string, number | null> = Object.fromEntries(targets.map((t) => [t, null]));
+    for (const t of targets) {
+      const of = c.imported.filter((r: ImportedResult) => r.target === t).map((r) => r.value);
+      if (of.length) values[t] = of.reduce((a, b) => a + b, 0) / of.length;
+    }
+    if (Object.values(values).some((v) => v !== null)) out.push({ formula: c.formula, composition: compositionOfSites(JSON.parse(c.sitesJson) as SiteComposition, table), targets: values });
+  }
+  return out;
+}
+
+function gapError(predictor: EnsemblePredictor, rows: readonly Example[], target: string): GapError {
+  const labelled = rows.filter((r) => r.targets[target] !== null && r.targets[target] !== undefined);
+  if (!labelled.length) return { rows: 0, mae: null };
+  const predicted = predictor.predict(labelled.map((r) => r.composition));
+  const mae = labelled.reduce((s, r, i) => s + Math.abs(predicted[i]!.regression[target]!.value - r.targets[target]!), 0) / labelled.length;
+  return { rows: labelled.length, mae };
+}
+
+export async function updateModel(deps: { library: ReadableLibrary; table: ElementTable; models: ModelStore; training: TrainingService }, req: ModelUpdateRequest): Promise<ModelUpdateResult> {
+  const { library, table, models, training } = deps;
+  const screen = library.screen(req.screenId);
+  const baseDir = screen.inputs.modelDir;
+  const base = readModelCard(baseDir);
+  const gapTarget = modelRoles(base).bandGap?.target;
+  if (!gapTarget) throw new TrainingError(`model ${base.name} has no band-gap target to update`);
+  const targets = [...base.config.regressionTargets, ...(base.config.classificationTarget ? [base.config.classificationTarget] : [])];
+  const imported = importedExamples(library, table, req.screenId, targets);
+  if (!imported.length) throw new TrainingError(`screen ${req.screenId} has no imported values of ${targets.join(', ')}; import results first`);
+
+  // rehearsal: the base model's own training data (a bundled dataset named on its card)
+  const dataName = base.data.source.split(' ')[0]!;
+  if (!isNamedDataset(dataName)) throw new TrainingError(`model ${base.name} was trained on ${base.data.source}, not a bundled dataset: there is nothing to rehearse, so updating it would forget`);
+  // the model's rows of the imported compositions give way to the new values
+  const importedKeys = new Set(imported.map((e) => compositionKey(e.composition)));
+  const own = onePerFormula(loadNamedDataset(dataName))
+    .filter((e) => !importedKeys.has(compositionKey(e.composition)))
+    .map((e): Example => ({ ...e, targets: Object.fromEntries(targets.map((t) => [t, e.targets[t] ?? null])) }));
+  const seed = req.seed ?? 1;
+  const order = new Rng(seed).shuffle(own.map((_, i) => i));
+  const referenceRows = Math.min(300, Math.floor(own.length / 4));
+  const reference = order.slice(0, referenceRows).map((i) => own[i]!);
+  const rehearsal = order.slice(referenceRows, referenceRows + (req.rehearsal ?? 1000)).map((i) => own[i]!);
+  const repeats = Math.max(1, Math.min(50, Math.ceil((0.25 * rehearsal.length) / imported.length)));
+  const train = [...rehearsal, ...Array.from({ length: repeats }, () => imported).flat()];
+
+  const basePredictor = models.predictor(baseDir);
+  const before = { imported: gapError(basePredictor, imported, gapTarget), reference: gapError(basePredictor, reference, gapTarget) };
+  const initFrom = training.loadPretrained(baseDir, base.config);
+  const members = req.members ?? base.ensemble.members;
+  const { result, card } = await training.fitAndSave(
+    {
+      training: {
+        split: { name: `update of ${base.name} with ${imported.length} imported rows + ${rehearsal.length} rehearsal rows`, train, val: reference, test: [] },
+        source: `${base.data.source} (rehearsal sample) + results imported for screen ${req.screenId} of ${library.file}`,
+        sha256: base.data.sha256,
+        dataset: loadNamedDataset(dataName),
+        classificationTarget: base.config.classificationTarget,
+        targetsMeaning: Object.fromEntries(targets.map((t) => [t, base.targets[t] ?? t])),
+      },
+      config: base.config,
+      // fine-tuning: a tenth of the default rate, a short warm-up and early stopping on the reference rows
+      settings: trainingSettingsFor({ epochs: req.epochs ?? 20, lr: 2e-4, warmup: 1, seed }),
+      members,
+      parallel: req.parallel ?? 2,
+      name: req.name ?? `${base.name}-updated`,
+      bandGapTarget: gapTarget,
+      initFrom,
+      ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+    },
+    req.outDir,
+  );
+  result.predictor.dispose();
+  const updated = models.predictor(req.outDir);
+  const after = { imported: gapError(updated, imported, gapTarget), reference: gapError(updated, reference, gapTarget) };
+  return { screenId: req.screenId, baseModel: base.name, modelDir: req.outDir, card, baseModelDir: baseDir, importedRows: imported.length, rehearsalRows: rehearsal.length, repeats, gapTarget, before, after, referenceRows: reference.length };
+}
