@@ -37,11 +37,19 @@ supercell) lets the structure find them. Magnetic order and spin states are not 
   (e.g. ATAT's mcsqs or icet) or average over several arrangements. The cell's exact composition is in
   the POSCAR's first line and the CIF's comment.
 
-Not written: A3B2X9, mixed double perovskites, and molecular ions (no agreed starting geometry; place
-and orient the molecule by hand).
+- Molecular A-site cations are written as molecules, one standard geometry and one orientation each,
+  centred on the A site (the lattice parameter still comes from rB + rX):
+  MA as CH3NH3, C-N 1.47 A along [100], C-H 1.09 A, N-H 1.03 A, staggered;
+  FA as HC(NH2)2, planar in (001), C-N 1.32 A, N-C-N 124 deg, C-H along [010];
+  NH4 as a tetrahedron, N-H 1.03 A along <111>.
+  In the cubic phase these cations rotate: the orientation is a choice, not a result. Relax the
+  structure (and compare a few orientations) before trusting energies or gaps.
+
+Not written: A3B2X9, mixed double perovskites, and molecular ions other than MA, FA and NH4 (no
+standard geometry here; place and orient them by hand).
 
 Files: <formula>.vasp (POSCAR, VASP 5) and <formula>.cif (P1).
-Written (${written.length}): ${written.map((s) => `${s.formula} (${s.supercell ? `${s.supercell.repeats.join('x')} supercell holding ${s.supercell.composition}, ` : ''}a = ${s.a.toFixed(4)} A)`).join(', ') || 'none'}
+Written (${written.length}): ${written.map((s) => `${s.formula} (${s.supercell ? `${s.supercell.repeats.join('x')} supercell holding ${s.supercell.composition}, ` : ''}a = ${s.a.toFixed(4)} A${s.molecules ? '; molecules as above' : ''})`).join(', ') || 'none'}
 Skipped (${skipped.length}): ${skipped.map((s) => `${s.formula}: ${s.reason}`).join('; ') || 'none'}
 `;
 

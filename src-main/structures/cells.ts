@@ -6,13 +6,16 @@
  *   A2BB'X6:  a = 2 (rB + rX) + 2 (rB' + rX)        (two B-X-B' links along the edge)
  *   A2BX6:    a from rB + rX and rA + rX: X at (x,0,0) with x = (rB + rX) / a, and the A-X contact
  *             |(1/4,1/4,1/4) - (x,1/2,1/2)| a = rA + rX, solved for a.
- * Candidates that a single ordered cell cannot represent exactly (site-mixed, A3B2X9, molecular ions)
- * are refused with the reason, never written as a wrong structure.
+ * Site-mixed ABX3 candidates are written as supercells (below); molecular A-site cations (MA, FA, NH4)
+ * as molecules in one standard orientation (molecules.ts). What no cell here represents (A3B2X9,
+ * mixed double perovskites, molecules without a geometry) is refused with the reason, never written
+ * as a wrong structure.
  */
 import type { SiteComposition } from '../../shared/index.js';
 import type { ElementSymbol } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { shannonRadius, SITE_COORDINATION } from '../enumerate/geometry.js';
+import { moleculeGeometry, type MoleculeGeometry } from './molecules.js';
 
 export type Vector = readonly [number, number, number];
 
@@ -28,6 +31,8 @@ export interface Structure {
   /** For a site-mixed candidate: the supercell that realises its fractions and how the species were placed. */
   readonly supercell?: { readonly repeats: Vector; readonly composition: string; readonly arrangement: string };
   readonly species: readonly ElementSymbol[];
+  /** How molecular ions were written (geometry, orientation, the caveat), when there are any. */
+  readonly molecules?: string;
   /** Fractional coordinates, one per species entry. */
   readonly positions: readonly Vector[];
 }
@@ -58,10 +63,53 @@ function ordered(sites: SiteComposition): { A: { el: string; n: number }; B: { e
 }
 
 export function structureOf(c: CandidateSites, table: ElementTable): Structure | Refusal {
-  if (c.sites.some((s) => s.species.some((sp) => table.molecules.has(sp.element)))) {
-    return { formula: c.formula, reason: 'a molecular ion has no agreed starting geometry here; build it with the molecule placed and oriented by hand' };
+  const molecules = [...new Set(c.sites.flatMap((s) => s.species.map((sp) => sp.element)).filter((el) => table.molecules.has(el)))];
+  const geometries = new Map(molecules.map((m) => [m, moleculeGeometry(m)] as const));
+  const missing = molecules.filter((m) => geometries.get(m) === null);
+  if (missing.length) {
+    return { formula: c.formula, reason: `${missing.join(', ')} has no standard starting geometry here (MA, FA and NH4 have); build it with the molecule placed and oriented by hand` };
   }
+  const built = latticeOf(c, table);
+  return 'reason' in built || molecules.length === 0 ? built : withMolecules(built, geometries as Map<string, MoleculeGeometry>);
+}
+
+/**
+ * The structure with each molecular species entry replaced by its atoms, placed by its standard
+ * geometry around the site (molecules.ts); the supercell's composition is restated in atoms.
+ */
+function withMolecules(s: Structure, geometries: ReadonlyMap<string, MoleculeGeometry>): Structure {
+  const species: ElementSymbol[] = [];
+  const positions: Vector[] = [];
+  s.species.forEach((sp, i) => {
+    const p = s.positions[i]!;
+    const g = geometries.get(sp);
+    if (!g) {
+      species.push(sp);
+      positions.push(p);
+      return;
+    }
+    for (const atom of g.atoms) {
+      species.push(atom.element);
+      const wrap = (f: number): number => ((f % 1) + 1) % 1;
+      positions.push([wrap(p[0] + atom.at[0] / s.cell[0]), wrap(p[1] + atom.at[1] / s.cell[1]), wrap(p[2] + atom.at[2] / s.cell[2])]);
+    }
+  });
+  const counts = new Map<string, number>();
+  for (const el of species) counts.set(el, (counts.get(el) ?? 0) + 1);
+  return {
+    ...s,
+    species,
+    positions,
+    molecules: [...geometries.values()].map((g) => g.placement).join('; ') + '. One orientation of many: relax the structure (or sample orientations) before trusting energies.',
+    ...(s.supercell ? { supercell: { ...s.supercell, composition: [...counts].map(([el, n]) => `${el}${n}`).join('') } } : {}),
+  };
+}
+
+/** The ordered prototype or the mixed supercell, molecular ions still as one species each (on their site). */
+function latticeOf(c: CandidateSites, table: ElementTable): Structure | Refusal {
   const radius = (el: string, site: 'A' | 'B' | 'X'): number => {
+    const molecule = table.molecules.get(el);
+    if (molecule) return molecule.radius;
     const state = c.oxidationStates[el];
     const r = state === undefined ? null : shannonRadius(table, el as ElementSymbol, state, SITE_COORDINATION[site]);
     if (!r) throw new Error(`${c.formula}: no radius for ${el}`);

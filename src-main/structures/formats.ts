@@ -13,7 +13,7 @@ function grouped(s: Structure): { species: string[]; counts: number[]; order: nu
 export function toPoscar(s: Structure): string {
   const g = grouped(s);
   return [
-    `${s.formula}${s.supercell ? ` (cell: ${s.supercell.composition})` : ''} ${s.prototype}; ${s.latticeRule} (Perovskite Workbench starting structure)`,
+    `${s.formula}${s.supercell ? ` (cell: ${s.supercell.composition})` : ''} ${s.prototype}; ${s.latticeRule}${s.molecules ? '; molecular cations in one standard orientation (README.txt)' : ''} (Perovskite Workbench starting structure)`,
     '1.0',
     `  ${f(s.cell[0])} 0.00000000 0.00000000`,
     `  0.00000000 ${f(s.cell[1])} 0.00000000`,
@@ -33,6 +33,7 @@ export function toCif(s: Structure): string {
     `_chemical_formula_sum '${s.formula}'`,
     `# ${s.prototype}; ${s.latticeRule}; Perovskite Workbench starting structure`,
     ...(s.supercell ? [`# the cell holds ${s.supercell.composition}; ${s.supercell.arrangement}`] : []),
+    ...(s.molecules ? [`# ${s.molecules}`] : []),
     `_cell_length_a ${f(s.cell[0])}`,
     `_cell_length_b ${f(s.cell[1])}`,
     `_cell_length_c ${f(s.cell[2])}`,

@@ -1,6 +1,5 @@
 // DFT starting structures, checked by an independent reader: ASE (Debian's python3-ase) reads every
 // POSCAR and CIF written and reports composition, cell and the shortest interatomic distance.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,40 +9,11 @@ import { enumerateCandidates } from '../../../src-main/enumerate/enumerate.js';
 import type { EnumerationOptions } from '../../../src-main/enumerate/types.js';
 import { structureOf, type Structure } from '../../../src-main/structures/cells.js';
 import { toCif, toPoscar } from '../../../src-main/structures/formats.js';
+import { readWithAse } from '../../ase.js';
 
 const table = loadElementTable();
 const dir = mkdtempSync(join(tmpdir(), 'pdw-structures-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const PYTHON = '/usr/bin/python3';
-
-interface AseReading {
-  formula: string;
-  cell: number[];
-  natoms: number;
-  dmin: number;
-}
-
-/** Reads files with ASE: the reduced formula, cell lengths, atom count and shortest periodic distance. */
-function readWithAse(files: string[]): AseReading[] {
-  const check = spawnSync(PYTHON, ['-c', 'import ase'], { encoding: 'utf8' });
-  if (check.status !== 0) throw new Error(`these tests read the files with ASE: install Debian's python3-ase (sudo apt-get install python3-ase; .ci/run does). ${check.stderr.trim().split('\n').at(-1)}`);
-  const script = `
-import json, sys
-from ase.io import read
-out = []
-for f in sys.argv[1:]:
-    a = read(f)
-    d = a.get_all_distances(mic=True)
-    n = len(a)
-    dmin = min(d[i][j] for i in range(n) for j in range(n) if i != j) if n > 1 else 0.0
-    out.append({"formula": a.get_chemical_formula(mode="hill", empirical=True), "cell": [float(x) for x in a.cell.lengths()], "natoms": n, "dmin": float(dmin)})
-print(json.dumps(out))
-`;
-  const r = spawnSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ASE could not read the files: ${r.stderr}`);
-  return JSON.parse(r.stdout) as AseReading[];
-}
-
 const base: EnumerationOptions = { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } };
 const first = (o: EnumerationOptions, formula: string) => [...enumerateCandidates(table, o)].find((c) => c.formula === formula)!;
 
@@ -82,8 +52,62 @@ describe('starting structures', () => {
   });
 
   it('refuses what it cannot represent, with the reason', () => {
-    const hybrid = first({ ...base, sites: { A: ['MA'], B: ['Pb'], X: ['I'] } }, 'MAPbI3');
-    expect(structureOf(hybrid, table)).toMatchObject({ reason: expect.stringMatching(/molecular ion/) });
+    const guanidinium = first({ ...base, sites: { A: ['GA'], B: ['Pb'], X: ['I'] } }, 'GAPbI3');
+    expect(structureOf(guanidinium, table)).toMatchObject({ reason: expect.stringMatching(/GA has no standard starting geometry here \(MA, FA and NH4 have\)/) });
+  });
+});
+
+/** The shortest periodic distance between an atom of `from` and one of `to` (angstrom). */
+function shortest(s: Structure, from: (el: string) => boolean, to: (el: string) => boolean): number {
+  let best = Infinity;
+  s.positions.forEach((p, i) => {
+    if (!from(s.species[i]!)) return;
+    s.positions.forEach((q, j) => {
+      if (i === j || !to(s.species[j]!)) return;
+      best = Math.min(best, Math.hypot(...p.map((v, k) => { const d = v - q[k]!; return (d - Math.round(d)) * s.cell[k]!; })));
+    });
+  });
+  return best;
+}
+
+describe('molecular A-site cations, written as molecules', () => {
+  const hybrid: [string, EnumerationOptions, string, number, number, number][] = [
+    // formula, options, ASE's reduced formula, atoms, shortest distance (the N-H bond), cells
+    ['MAPbI3', { ...base, sites: { A: ['MA'], B: ['Pb'], X: ['I'] } }, 'CH6I3NPb', 12, 1.03, 1],
+    ['FAPbBr3', { ...base, sites: { A: ['FA'], B: ['Pb'], X: ['Br'] } }, 'CH5Br3N2Pb', 12, 1.01, 1],
+    ['NH4SnCl3', { ...base, sites: { A: ['NH4'], B: ['Sn'], X: ['Cl'] } }, 'H4Cl3NSn', 9, 1.03, 1],
+    ['(MA0.5FA0.5)PbI3', { ...base, sites: { A: ['MA', 'FA'], B: ['Pb'], X: ['I'] }, mixing: { A: 0.5 } }, 'C2H11I6N3Pb2', 24, 1.01, 2],
+  ];
+
+  it.each(hybrid)('%s: ASE reads the molecule with the right atoms and bonds, clear of the framework', (formula, options, aseFormula, atoms, bond, cells) => {
+    const candidate = [...enumerateCandidates(table, options)].find((c) => c.formula === formula);
+    expect(candidate, `${formula} is enumerated`).toBeDefined();
+    const s = structureOf(candidate!, table) as Structure;
+    expect('reason' in s).toBe(false);
+    expect(s.molecules).toMatch(/One orientation of many: relax the structure/);
+    if (cells > 1) expect(s.supercell?.composition).toBe('C2N3H11Pb2I6'); // restated in atoms
+    const name = formula.replace(/[()]/g, '_');
+    const poscar = join(dir, `${name}.vasp`);
+    const cif = join(dir, `${name}.cif`);
+    writeFileSync(poscar, toPoscar(s));
+    writeFileSync(cif, toCif(s));
+    for (const r of readWithAse([poscar, cif])) {
+      expect(r.formula).toBe(aseFormula);
+      expect(r.natoms).toBe(atoms);
+      expect(r.dmin).toBeCloseTo(bond, 2); // the shortest distance is an N-H bond inside a molecule
+    }
+    // the molecule sits clear of the framework: no H closer than 2.2 A to a halide, no C or N closer than 3 A to anything outside it
+    const molecular = (el: string): boolean => el === 'C' || el === 'N' || el === 'H';
+    expect(shortest(s, (el) => el === 'H', (el) => !molecular(el))).toBeGreaterThan(2.2);
+    expect(shortest(s, (el) => el === 'C' || el === 'N', (el) => !molecular(el))).toBeGreaterThan(3);
+  });
+
+  it('MA keeps its bond lengths and tetrahedral angles', () => {
+    const s = structureOf(first({ ...base, sites: { A: ['MA'], B: ['Pb'], X: ['I'] } }, 'MAPbI3'), table) as Structure;
+    expect(shortest(s, (el) => el === 'C', (el) => el === 'N')).toBeCloseTo(1.47, 6);
+    expect(shortest(s, (el) => el === 'C', (el) => el === 'H')).toBeCloseTo(1.09, 6);
+    // the closest hydrogens are those of the NH3 end (N-H 1.03 A, shorter than C-H)
+    expect(shortest(s, (el) => el === 'H', (el) => el === 'H')).toBeCloseTo(2 * 1.03 * Math.sin((109.47 * Math.PI) / 180) * Math.sin(Math.PI / 3), 3);
   });
 });
 
