@@ -42,8 +42,8 @@ export interface CurveSeries {
   readonly color: string;
 }
 
-/** Line plot of per-epoch series (e.g. validation MAE of each ensemble member). */
-export function lineChartSvg(title: string, series: readonly CurveSeries[], yLabel: string): string {
+/** Line plot of series over steps 0, 1, ... (per-epoch validation MAE of each member; hits per campaign round). */
+export function lineChartSvg(title: string, series: readonly CurveSeries[], yLabel: string, xLabel = 'epoch', legendLeft = false): string {
   const n = max(series, (s) => s.values.length) ?? 1;
   const [lo, hi] = extent(series.flatMap((s) => s.values)) as [number | undefined, number | undefined];
   const x = scaleLinear().domain([0, Math.max(1, n - 1)]).range([M.left, W - M.right]);
@@ -52,8 +52,9 @@ export function lineChartSvg(title: string, series: readonly CurveSeries[], yLab
     const d = s.values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
     return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`;
   });
-  const legend = series.map((s, i) => `<rect x="${W - M.right - 120}" y="${M.top + 4 + i * 14}" width="10" height="3" fill="${s.color}"/><text x="${W - M.right - 106}" y="${M.top + 9 + i * 14}">${esc(s.label)}</text>`);
-  return frame(title, [axes(x, y, x.ticks(6), y.ticks(6), 'epoch', yLabel), ...lines, ...legend].join('\n'));
+  const lx = legendLeft ? M.left + 10 : W - M.right - 120;
+  const legend = series.map((s, i) => `<rect x="${lx}" y="${M.top + 4 + i * 14}" width="10" height="3" fill="${s.color}"/><text x="${lx + 14}" y="${M.top + 9 + i * 14}">${esc(s.label)}</text>`);
+  return frame(title, [axes(x, y, x.ticks(6), y.ticks(6), xLabel, yLabel), ...lines, ...legend].join('\n'));
 }
 
 /**
