@@ -4,7 +4,7 @@ import { enumerateCandidates, type EnumeratedCandidate } from '../enumerate/enum
 import type { EnumerationOptions } from '../enumerate/types.js';
 import type { Composition } from '../../shared/index.js';
 import { candidateRecord, type CandidateRecord } from '../library/index.js';
-import { loadKnownCompounds } from '../data/known/known-compounds.js';
+import { loadKnownMasks } from '../data/known/known-compounds.js';
 import { packCompositions, type CandidateBatch, type Shard } from './protocol.js';
 
 export interface BatchPlan {
@@ -33,7 +33,7 @@ export function* candidateBatches(table: ElementTable, plan: BatchPlan): Generat
   for (let skipped = 0; skipped < plan.skip; skipped += 1) if (source.next().done) return;
   let records: CandidateRecord[] = [];
   let compositions: Composition[] = [];
-  const known = loadKnownCompounds();
+  const known = loadKnownMasks();
   for (const c of source) {
     records.push(candidateRecord(c, known ? known.maskOf(c.composition) : null));
     compositions.push(c.composition);

@@ -32,6 +32,11 @@ export function knownCompoundsPath(): string {
   return join(resourcesDir(), 'known', 'known-compounds.json');
 }
 
+/** The sources' mask by composition key alone (about a tenth of the records' size): what the screen's enumeration workers load. */
+export function knownMasksPath(): string {
+  return join(resourcesDir(), 'known', 'known-masks.json');
+}
+
 /** Each source as one bit of the mask stored per candidate (mp_abx3 = 1, mp_gap = 2, expt_gap = 4). */
 export function sourceMask(sources: Iterable<KnownSource>): number {
   let mask = 0;
@@ -79,13 +84,36 @@ export function buildKnownCompounds(root?: string): KnownFile {
   return { format: KNOWN_FORMAT, createdAt: new Date().toISOString(), rows, compounds };
 }
 
-export function writeKnownCompounds(file: KnownFile, out = knownCompoundsPath()): void {
+export function writeKnownCompounds(file: KnownFile, out = knownCompoundsPath(), masksOut = knownMasksPath()): void {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(file)}\n`);
+  const masks = Object.fromEntries(Object.entries(file.compounds).map(([key, records]) => [key, sourceMask(records.map((r) => r.source))]));
+  writeFileSync(masksOut, `${JSON.stringify({ format: KNOWN_FORMAT, createdAt: file.createdAt, masks })}\n`);
+}
+
+/** Sources by composition: the masks only (the enumeration workers need no records). */
+export interface KnownMasks {
+  maskOf(composition: Composition): number;
+}
+
+let cachedMasks: { path: string; masks: KnownMasks | null } | undefined;
+
+/** The masks written at setup; null where setup did not make them (candidates are then stored as not checked). */
+export function loadKnownMasks(path = knownMasksPath()): KnownMasks | null {
+  if (cachedMasks?.path === path) return cachedMasks.masks;
+  let masks: KnownMasks | null = null;
+  if (existsSync(path)) {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; masks: Record<string, number> };
+    if (file.format !== KNOWN_FORMAT) throw new Error(`${path} has format '${String(file.format)}', expected '${KNOWN_FORMAT}'; run 'npm run setup'`);
+    const byKey = new Map(Object.entries(file.masks));
+    masks = { maskOf: (composition) => byKey.get(compositionKey(composition)) ?? 0 };
+  }
+  cachedMasks = { path, masks };
+  return masks;
 }
 
 /** The index, answering by composition. */
-export class KnownCompounds {
+export class KnownCompounds implements KnownMasks {
   readonly #masks = new Map<string, number>();
 
   constructor(private readonly file: KnownFile) {
