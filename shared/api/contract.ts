@@ -51,6 +51,8 @@ export const filtersSchema = z.object({
   ids: z.array(z.number().int().positive()).max(100_000).optional(),
   /** Only candidates whose composition no bundled dataset records (mp_abx3, mp_gap, expt_gap). */
   novelOnly: z.boolean().optional(),
+  /** Only predictions within the model's calibrated applicability domain (extrapolations hidden). */
+  inDomainOnly: z.boolean().optional(),
 });
 
 export { designSchema, shortlistSchema, type Design, type ShortlistEntry } from './workspace.js';

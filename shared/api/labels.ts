@@ -44,3 +44,9 @@ export function importedResultText(r: ImportedResult): string {
   const unit = /gap/i.test(r.target) ? ' eV' : /hull|formation|energy/i.test(r.target) ? ' eV/atom' : '';
   return `${r.target} = ${Number(r.value.toPrecision(6))}${unit} (${r.source}; ${r.file} line ${r.line})`;
 }
+
+/** A prediction's applicability domain in a few characters: "in (0.12)", "EXTRAPOLATION (0.45)", "-" without a calibrated domain. */
+export function domainText(domain: { readonly distance: number; readonly inDomain: boolean } | null | undefined): string {
+  if (!domain) return '-';
+  return `${domain.inDomain ? 'in' : 'EXTRAPOLATION'} (${domain.distance.toFixed(2)})`;
+}

@@ -54,6 +54,7 @@ const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
   pStable: finite.nullable(), pStableSpread: finite.nullable(), stable: z.boolean().nullable(), score: finite.optional(),
   known: z.array(z.enum(KNOWN_SOURCES)).nullable().optional(),
   imported: z.array(z.lazy(() => importedResult)).optional(),
+  domain: z.object({ distance: finite, inDomain: z.boolean() }).nullable().optional(),
 });
 const importedResult: z.ZodType<T.ImportedResult> = z.object({
   target: z.string(), value: finite, source: z.string(), formula: z.string(), file: z.string(), line: z.number().int().positive(), importedAt: z.string(),
@@ -75,9 +76,9 @@ const nextBatch: z.ZodType<T.NextBatch> = z.object({
 const candidatePage: z.ZodType<T.CandidatePage> = z.object({ total: count, exact: z.boolean(), rows: z.array(candidateSummary) });
 const histogram: z.ZodType<T.Histogram> = z.object({ edges: z.array(finite), counts: z.array(count) }).refine((h) => h.edges.length === h.counts.length + 1, 'edges must be one longer than counts');
 const scatter: z.ZodType<T.ScatterData> = z
-  .object({ ids: z.array(z.number().int()), gap: z.array(finite), pStable: z.array(finite), tau: z.array(finite.nullable()), formulas: z.array(z.string()), pareto: z.array(z.number().int()), total: count,
+  .object({ ids: z.array(z.number().int()), gap: z.array(finite), pStable: z.array(finite), tau: z.array(finite.nullable()), formulas: z.array(z.string()), inDomain: z.array(z.boolean().nullable()), pareto: z.array(z.number().int()), total: count,
     imported: z.object({ ids: z.array(z.number().int()), gap: z.array(finite), pStable: z.array(finite), formulas: z.array(z.string()), sources: z.array(z.string()) }) })
-  .refine((s) => [s.gap, s.pStable, s.tau, s.formulas].every((a) => a.length === s.ids.length), 'scatter columns must have one entry per point');
+  .refine((s) => [s.gap, s.pStable, s.tau, s.formulas, s.inDomain].every((a) => a.length === s.ids.length), 'scatter columns must have one entry per point');
 const matrix = z.array(z.array(finite));
 const detail: z.ZodType<T.CandidateDetail> = z.object({
   candidate: candidateSummary,

@@ -91,6 +91,11 @@ export interface CandidateSummary {
   readonly known?: readonly KnownSource[] | null;
   /** Values the user imported for this candidate (computed or measured), beside the predictions. */
   readonly imported?: readonly ImportedResult[];
+  /**
+   * The applicability domain: latent distance to the nearest of the model's training compositions and
+   * whether it is within the calibrated threshold; null where the model has no calibrated domain.
+   */
+  readonly domain?: { readonly distance: number; readonly inDomain: boolean } | null;
 }
 
 /** A computed or measured value imported for a candidate (never replacing its prediction). */
@@ -177,6 +182,8 @@ export interface ScatterData {
   readonly pStable: readonly number[];
   readonly tau: readonly (number | null)[];
   readonly formulas: readonly string[];
+  /** Per point: within the model's applicability domain (null: no calibrated domain). */
+  readonly inDomain: readonly (boolean | null)[];
   /** Pareto front (gap-window probability vs P(stable)) among the plotted points: ids on front 1. */
   readonly pareto: readonly number[];
   readonly total: number;

@@ -7,6 +7,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
 import { registerUpdateModel } from './commands/update-model.js';
+import { registerCalibrateDomain } from './commands/calibrate-domain.js';
 import { registerScreening } from './commands/screen.js';
 import { registerServe } from './commands/serve.js';
 import { CliError } from './errors.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerTrain(program);
   registerUpdateModel(program);
+  registerCalibrateDomain(program);
   registerEvaluate(program);
   registerPredict(program);
   registerScreening(program);

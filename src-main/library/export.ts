@@ -20,7 +20,7 @@ import { resultsOf, screenHasResults } from './results.js';
 export const EXPORT_COLUMNS = [
   'screen_id', 'seq', 'formula', 'site_A', 'site_B', 'site_X', 'oxidation_states', 't', 'mu', 'tau',
   'band_gap_eV', 'band_gap_sigma_eV', 'p_stable', 'p_stable_spread', 'stable', 'other_predictions', 'model_id', 'model_name', 'model_created',
-  'band_gap_meaning', 'stable_meaning', 'known_in', 'known_records', 'imported_results',
+  'band_gap_meaning', 'stable_meaning', 'known_in', 'known_records', 'imported_results', 'domain_distance', 'in_domain',
 ] as const;
 
 /**
@@ -81,6 +81,7 @@ export async function writeCsv(db: Database.Database, filters: CandidateFilters,
       r.known == null ? 'not checked' : r.known.join(';'),
       text(r.known?.length && model.knownRecords ? model.knownRecords(r).map(knownRecordText).join(' | ') : ''),
       text((imported.get(r.id) ?? []).map(importedResultText).join(' | ')),
+      r.domain ? r.domain.distance : '', r.domain ? (r.domain.inDomain ? 'true' : 'false') : '',
       ...(withNotes ? [text(notes[String(r.id)] ?? '')] : []),
     ];
     if (!csv.write(record)) await once(csv, 'drain');

@@ -278,7 +278,7 @@ export class Library implements ReadableLibrary {
       'INSERT INTO candidates (screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertPrediction = this.#db.prepare(
-      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2, known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2, known, domain_distance, in_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const advance = this.#db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
     const insertBlock = this.#db.prepare('INSERT INTO prediction_blocks (screen_id, first_candidate_id, rows, data) VALUES (?, ?, ?, ?)');
@@ -299,6 +299,8 @@ export class Library implements ReadableLibrary {
           screenId,
           ...elementMask(c.elements),
           c.known,
+          p.domain?.distance ?? null,
+          p.domain ? (p.domain.inDomain ? 1 : 0) : null,
         );
         block.set(i, Number(r.lastInsertRowid), p);
       });

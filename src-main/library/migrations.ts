@@ -181,6 +181,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX results_screen ON results (screen_id, candidate_id);
   `,
+  // 11: the applicability domain of each prediction (the model's latent distance to its training
+  // compositions, and the flag at the model's calibrated threshold); NULL: the model had no domain
+  `
+  ALTER TABLE predictions ADD COLUMN domain_distance REAL;
+  ALTER TABLE predictions ADD COLUMN in_domain INTEGER;
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

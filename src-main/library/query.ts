@@ -29,7 +29,7 @@ export interface QueryResult {
 }
 
 export const CANDIDATE_SELECT = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau,
-  p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, p.known`;
+  p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, p.known, p.domain_distance, p.in_domain`;
 
 export interface WhereClause {
   readonly sql: string;
@@ -76,6 +76,8 @@ export function whereClause(q: CandidateFilters): WhereClause {
   }
   // novel: no bundled dataset records the composition (unchecked rows are not called novel)
   if (q.novelOnly) parts.push('p.known = 0');
+  // in the model's applicability domain (rows of a model without one are not called in domain)
+  if (q.inDomainOnly) parts.push('p.in_domain = 1');
   if (q.ids) {
     // ids are validated integers; inlined because SQLite has no array parameters
     parts.push(`p.candidate_id IN (${q.ids.map((id) => Math.trunc(Number(id))).join(',') || 'NULL'})`);

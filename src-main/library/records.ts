@@ -24,6 +24,8 @@ export interface StoredPrediction {
   readonly bandGap: { readonly value: number; readonly sigma: number } | null;
   readonly stability: { readonly probability: number; readonly spread: number; readonly decision: boolean } | null;
   readonly other: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
+  /** Latent distance to the model's training compositions and the extrapolation flag; null without a calibrated domain. */
+  readonly domain?: { readonly distance: number; readonly inDomain: boolean } | null;
 }
 
 /** A stored candidate with its predictions: the contract's CandidateSummary plus the other targets. */
@@ -69,6 +71,8 @@ export interface RawCandidateRow {
   stable: number | null;
   other_json: string | null;
   known: number | null;
+  domain_distance: number | null;
+  in_domain: number | null;
   score?: number;
 }
 
@@ -89,6 +93,7 @@ export function rowFromRaw(r: RawCandidateRow): CandidateRow {
     stable: r.stable === null ? null : r.stable === 1,
     other: r.other_json ? (JSON.parse(r.other_json) as Record<string, { value: number; sigma: number }>) : {},
     known: r.known === null ? null : sourcesOfMask(r.known),
+    domain: r.domain_distance === null || r.in_domain === null ? null : { distance: r.domain_distance, inDomain: r.in_domain === 1 },
     ...(r.score !== undefined ? { score: r.score } : {}),
   };
 }

@@ -45,11 +45,11 @@ export function scatterSample(db: Database.Database, filters: CandidateFilters, 
   // only the sampled rows for their formula and tau
   const rows = db
     .prepare(
-      `SELECT c.id, c.formula, c.tau, s.band_gap, s.band_gap_sigma, s.p_stable
-       FROM (SELECT p.candidate_id, p.band_gap, p.band_gap_sigma, p.p_stable FROM ${source(clause)} WHERE ${where} AND (p.candidate_id % @stride) = 0 AND p.band_gap IS NOT NULL) s
+      `SELECT c.id, c.formula, c.tau, s.band_gap, s.band_gap_sigma, s.p_stable, s.in_domain
+       FROM (SELECT p.candidate_id, p.band_gap, p.band_gap_sigma, p.p_stable, p.in_domain FROM ${source(clause)} WHERE ${where} AND (p.candidate_id % @stride) = 0 AND p.band_gap IS NOT NULL) s
        JOIN candidates c ON c.id = s.candidate_id`,
     )
-    .all({ ...params, stride }) as { id: number; formula: string; tau: number | null; band_gap: number; band_gap_sigma: number | null; p_stable: number | null }[];
+    .all({ ...params, stride }) as { id: number; formula: string; tau: number | null; band_gap: number; band_gap_sigma: number | null; p_stable: number | null; in_domain: number | null }[];
   const fronts = paretoFronts(
     rows.map((r) => windowProbability(r.band_gap, r.band_gap_sigma ?? 0, window[0], window[1])),
     rows.map((r) => r.p_stable ?? 0),
@@ -60,6 +60,7 @@ export function scatterSample(db: Database.Database, filters: CandidateFilters, 
     pStable: rows.map((r) => r.p_stable ?? 0),
     tau: rows.map((r) => r.tau),
     formulas: rows.map((r) => r.formula),
+    inDomain: rows.map((r) => (r.in_domain === null ? null : r.in_domain === 1)),
     pareto: rows.filter((_, i) => fronts[i] === 1).map((r) => r.id),
     total,
   };

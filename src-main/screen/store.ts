@@ -11,5 +11,6 @@ export function storedPrediction(p: Prediction, roles: CardRoles): StoredPredict
     bandGap: gap ? { value: gap.value, sigma: gap.sigma } : null,
     stability: c && c.target === roles.stability ? { probability: c.probability, spread: c.spread, decision: c.decision } : null,
     other,
+    domain: p.domain ? { distance: p.domain.distance, inDomain: p.domain.inDomain } : null,
   };
 }

@@ -44,6 +44,11 @@ export class ModelStore {
     return this.active;
   }
 
+  /** A model folder, absolute (default: the active one). */
+  dirOf(dir: string = this.active): string {
+    return resolve(dir);
+  }
+
   /** The card of a model folder (default: the active model); ModelLoadError when there is none. */
   card(dir: string = this.active): ModelCard {
     return readModelCard(dir);

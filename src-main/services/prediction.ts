@@ -1,4 +1,6 @@
 /** Predictions for formulas with a chosen model: every target with its uncertainty, by role, attention on demand. */
+import { readDomainFile } from '../engine/domain/file.js';
+import type { DomainFile } from '../engine/domain/index.js';
 import type { KnownRecord } from '../../shared/api/types.js';
 import { loadKnownCompounds } from '../data/known/known-compounds.js';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -22,6 +24,8 @@ export interface ModelInfo {
   readonly threshold: number | null;
   readonly roles: ModelRoles;
   readonly targets: Readonly<Record<string, string>>;
+  /** Its calibrated applicability domain (domain.json), or null. */
+  readonly domain: DomainFile | null;
 }
 
 export class PredictionService {
@@ -39,6 +43,7 @@ export class PredictionService {
       threshold: card.ensemble.threshold,
       roles: modelRoles(card),
       targets: card.targets,
+      domain: readDomainFile(this.models.dirOf(dir)),
     };
   }
 
@@ -63,6 +68,8 @@ export function predictionJson(formula: string, p: Prediction): Record<string, u
   if (p.classification) {
     out[p.classification.target] = { probability: p.classification.probability, spread: p.classification.spread, decision: p.classification.decision };
   }
+  // the applicability domain: latent distance to the nearest training composition, and the flag
+  out['domain'] = p.domain ? { distance: p.domain.distance, inDomain: p.domain.inDomain, nearest: p.domain.nearest } : null;
   return out;
 }
 

@@ -30,6 +30,8 @@ export class ResultsState {
   excludeText = $state('');
   /** Hide compositions that a bundled dataset records (known compounds). */
   novelOnly = $state(false);
+  /** Hide predictions outside the model's applicability domain. */
+  inDomainOnly = $state(false);
   targetText = $state('1.2:1.8');
   rank = $state<'none' | 'window' | 'ucb' | 'pareto'>('none');
   sort = $state<{ column: string; descending: boolean } | null>(null);

@@ -41,6 +41,25 @@ describe('closing the loop', () => {
     await page.click('nav button:has-text("Results")');
     await page.waitForSelector('[data-testid="results-table"] .link');
 
+    // the model's applicability domain: double perovskites are extrapolations for the ABX3-trained model
+    const screened = workbench.candidates.query({ screenId: 1, limit: 30, offset: 0 }).rows;
+    const outside = screened.filter((r) => r.domain?.inDomain === false);
+    expect(screened.find((r) => r.formula === 'CsPbBr3')!.domain).toMatchObject({ inDomain: true });
+    expect(screened.find((r) => r.formula === 'Cs2AgBiBr6')!.domain).toMatchObject({ inDomain: false });
+    const badge = page.locator('[data-testid="results-table"] [role="row"]', { has: page.locator('.link', { hasText: /^Cs2AgBiBr6$/ }) }).locator('[data-testid="extrapolation-badge"]');
+    expect(await badge.getAttribute('title')).toMatch(/outside the model's applicability domain: latent distance \d\.\d\d/);
+    await page.check('[data-testid="in-domain-only"]');
+    await page.waitForFunction((n) => (document.querySelector('[data-testid="row-count"]')?.textContent ?? '').startsWith(`${n} rows`), 30 - outside.length);
+    expect(await page.locator('[data-testid="extrapolation-badge"]').count()).toBe(0);
+    await page.uncheck('[data-testid="in-domain-only"]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="row-count"]')?.textContent ?? '').startsWith('30 rows'));
+    await page.waitForSelector('[data-testid="extrapolation-legend"]'); // hollow points on the scatter
+    await page.locator('[data-testid="results-table"] .link', { hasText: /^Cs2AgBiBr6$/ }).click();
+    expect(await page.textContent('[data-testid="domain"]')).toMatch(/^extrapolation \(distance \d\.\d\d, beyond the threshold\)/);
+    await page.screenshot({ path: join(ARTIFACTS, '10a-loop-extrapolation-1440.png'), fullPage: true });
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+
     // 1. shortlist five and download their starting structures
     for (const f of SHORTLIST) await page.check(`input[aria-label="select ${f}"]`);
     await page.click('button:has-text("Add to shortlist")');

@@ -49,6 +49,7 @@ function tableRows(info: ModelInfo, items: readonly { formula: string; predictio
     formula,
     ...info.regressionTargets.map((r) => `${num(p.regression[r]!.value, 3)} ± ${num(p.regression[r]!.sigma, 2)}`),
     ...(p.classification ? [`${num(p.classification.probability, 3)} ± ${num(p.classification.spread, 2)}`, p.classification.decision ? info.classificationTarget! : `not ${info.classificationTarget}`] : []),
+    p.domain ? `${p.domain.inDomain ? 'in' : 'EXTRAPOLATION'} (${num(p.domain.distance, 2)})` : '-',
     knownCell(known),
   ]);
 }
@@ -100,7 +101,7 @@ export function registerPredict(program: Command): void {
       }
       for (const line of bad) process.stderr.write(`pdw: skipped ${line}\n`);
       const unit = (t: string): string => (info.roles.bandGap?.target === t ? ' (eV)' : '');
-      const header = ['formula', ...info.regressionTargets.map((r) => `${r}${unit(r)} ± sigma`), ...(info.classificationTarget ? [`P(${info.classificationTarget}) ± spread`, 'decision'] : []), 'recorded in'];
+      const header = ['formula', ...info.regressionTargets.map((r) => `${r}${unit(r)} ± sigma`), ...(info.classificationTarget ? [`P(${info.classificationTarget}) ± spread`, 'decision'] : []), 'domain (distance)', 'recorded in'];
       const recorded: string[] = [];
       if (opts.json) process.stdout.write('[');
       for (let from = 0; from < good.length; from += BATCH) {
@@ -124,6 +125,7 @@ export function registerPredict(program: Command): void {
       if (!opts.json && !opts.jsonl) {
         for (const t of [...info.regressionTargets, ...(info.classificationTarget ? [info.classificationTarget] : [])]) if (info.targets[t]) console.log(`${t}: ${info.targets[t]}`);
         if (info.classificationTarget) console.log(`decision threshold ${info.threshold ?? 0.5} (chosen on validation); model ${info.id}`);
+        console.log(info.domain ? `domain: latent distance to the nearest of the model's ${info.domain.reference.rows} training compositions (${info.domain.reference.dataset}); EXTRAPOLATION beyond ${num(info.domain.threshold, 3)} (${info.domain.report})` : 'domain: - (this model has no calibrated applicability domain)');
         if (recorded.length) console.log(`recorded values (bundled data, not predictions):\n  ${recorded.slice(0, 100).join('\n  ')}${recorded.length > 100 ? `\n  ... and ${recorded.length - 100} more (--json lists them all)` : ''}`);
         if (good.length && service.recorded(good[0]!.composition) === null) console.log("recorded in: '?' = not checked (no known-compound index; run 'npm run setup')");
         if (opts.attention) good.forEach((g) => printAttention(g.formula, service.attention(g.composition)));

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { knownSourcesText } from '../../../shared/api/labels.js';
+import { domainText, knownSourcesText } from '../../../shared/api/labels.js';
 import { contract, filtersSchema, queryRequestSchema, spaceSchema, SORT_COLUMNS, RANK_MODES, type CandidateFilters, type Space } from '../../../shared/api/contract.js';
 import type { ElementSymbol, SiteLabel } from '../../../shared/index.js';
 import { loadElementTable } from '../../data/elements/load.js';
@@ -169,7 +169,8 @@ export function registerScreening(program: Command): void {
       .option('--sigma-max <eV>', 'maximum band-gap sigma (eV)', positiveNumber)
       .option('--include <elements>', 'candidates must contain all of these', elementList)
       .option('--exclude <elements>', 'candidates must contain none of these', elementList)
-      .option('--novel-only', 'only compositions that no bundled dataset records (mp_abx3, mp_gap, expt_gap)');
+      .option('--novel-only', 'only compositions that no bundled dataset records (mp_abx3, mp_gap, expt_gap)')
+      .option('--in-domain-only', "only predictions within the model's calibrated applicability domain (no extrapolations)");
 
   const reader = (file: string) => {
     const table = loadElementTable();
@@ -210,13 +211,15 @@ export function registerScreening(program: Command): void {
       }
       console.log(`${result.exact ? '' : 'more than '}${result.exact ? result.total : result.total - 1} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}; gap: ${gap.meaning}`);
       const withImports = result.rows.some((r) => r.imported?.length);
-      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', 'recorded in', ...(withImports ? ['imported (not predicted)'] : []), ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
+      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', 'domain', 'recorded in', ...(withImports ? ['imported (not predicted)'] : []), ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
         r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
         r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
+        domainText(r.domain),
         knownSourcesText(r.known),
         ...(withImports ? [(r.imported ?? []).map((v) => `${v.target} ${Number(v.value.toPrecision(4))} (${v.source})`).join('; ')] : []),
         ...(r.score !== undefined ? [num(r.score, 4)] : []),
       ])));
+      console.log("domain: 'in' or 'EXTRAPOLATION' with the latent distance to the model's nearest training composition ('-': the model has no calibrated domain)");
       console.log("recorded in: the bundled datasets that record the composition (MP ABX3 = Materials Project seed set, MP gap = Matbench mp_gap, expt = Matbench expt_gap; '-' none, '?' not checked); `pdw predict FORMULA` lists their values");
     });
 
@@ -234,9 +237,9 @@ export function registerScreening(program: Command): void {
         if (opts.json) return printJson(batch);
         const gap = library.candidates.gapLabel(request.screenId);
         console.log(`${batch.rows.length} candidates to compute next, chosen from the best ${batch.pool.toLocaleString('en')} by: ${batch.method}; gap: ${gap.meaning}`);
-        console.log(formatTable(['pick', 'seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 'acquisition', 'when picked', 'rank by acquisition', 'distance to earlier picks'], batch.rows.map((r, i) => [
+        console.log(formatTable(['pick', 'seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 'domain', 'acquisition', 'when picked', 'rank by acquisition', 'distance to earlier picks'], batch.rows.map((r, i) => [
           i + 1, r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
-          r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.acquisition, 4), num(r.penalized, 4), r.poolRank, r.nearestPick === null ? '-' : num(r.nearestPick, 3),
+          r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, domainText(r.domain), num(r.acquisition, 4), num(r.penalized, 4), r.poolRank, r.nearestPick === null ? '-' : num(r.nearestPick, 3),
         ])));
       } finally {
         library.close();
@@ -337,6 +340,7 @@ interface QueryCliOptions {
   include?: string[];
   exclude?: string[];
   novelOnly?: boolean;
+  inDomainOnly?: boolean;
 }
 
 function filtersFrom(o: QueryCliOptions): CandidateFilters {
@@ -351,6 +355,7 @@ function filtersFrom(o: QueryCliOptions): CandidateFilters {
     ...(o.include ? { include: o.include } : {}),
     ...(o.exclude ? { exclude: o.exclude } : {}),
     ...(o.novelOnly ? { novelOnly: true } : {}),
+    ...(o.inDomainOnly ? { inDomainOnly: true } : {}),
   });
 }
 

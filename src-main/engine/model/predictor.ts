@@ -11,6 +11,10 @@ import { Featurizer, type DistinctRowBatch, type EdmMatrix } from '../featurize/
 import { loadModel, type ModelBundle } from './bundle.js';
 import type { ModelCard } from './card.js';
 import { forward } from './transformer.js';
+import { readDomainFile } from '../domain/file.js';
+import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
+import { loadNamedDataset } from '../../data/datasets/index.js';
+import { onePerFormula } from '../train/protocols.js';
 
 export interface ValueWithSigma {
   readonly value: number;
@@ -27,6 +31,18 @@ export interface ClassPrediction {
 export interface Prediction {
   readonly regression: Readonly<Record<string, ValueWithSigma>>;
   readonly classification: ClassPrediction | null;
+  /** Distance to the training data and the extrapolation flag; absent for a model without domain.json. */
+  readonly domain?: DomainScore;
+}
+
+/** The reference side of the domain: training compositions embedded once, and the threshold. */
+interface LoadedDomain {
+  readonly file: DomainFile;
+  readonly formulas: readonly string[];
+  /** [trunk, N]: the reference embeddings, transposed for one matMul per batch. */
+  readonly referenceT: tf.Tensor2D;
+  /** [N]: their squared norms. */
+  readonly referenceNorms: tf.Tensor1D;
 }
 
 export interface AttentionMaps {
@@ -54,6 +70,7 @@ const NON_NEGATIVE = new Set(['band_gap', 'energy_above_hull', 'density', 'volum
 
 export class EnsemblePredictor {
   readonly featurizer: Featurizer;
+  #domain: LoadedDomain | null = null;
 
   constructor(
     readonly bundle: ModelBundle,
@@ -64,7 +81,50 @@ export class EnsemblePredictor {
   }
 
   static load(dir: string, table: ElementTable): EnsemblePredictor {
-    return new EnsemblePredictor(loadModel(dir), table);
+    const predictor = new EnsemblePredictor(loadModel(dir), table);
+    const domain = readDomainFile(dir);
+    if (domain) {
+      try {
+        predictor.setDomain(domain, onePerFormula(loadNamedDataset(domain.reference.dataset)));
+      } catch {
+        // no data bundle: predictions carry no domain score rather than failing
+      }
+    }
+    return predictor;
+  }
+
+  /** The applicability domain in use (null: none; predictions then carry no domain score). */
+  get domain(): DomainFile | null {
+    return this.#domain?.file ?? null;
+  }
+
+  /** Uses `file`'s threshold with `references` (the training compositions) as the domain. */
+  setDomain(file: DomainFile, references: readonly DomainReference[]): void {
+    this.#domain?.referenceT.dispose();
+    this.#domain?.referenceNorms.dispose();
+    const embedded = this.embed(references.map((r) => r.composition));
+    const referenceT = tf.tidy(() => tf.transpose(embedded) as tf.Tensor2D);
+    const referenceNorms = tf.tidy(() => tf.sum(tf.square(embedded), 1) as tf.Tensor1D);
+    embedded.dispose();
+    this.#domain = { file, formulas: references.map((r) => r.formula), referenceT, referenceNorms };
+  }
+
+  /** [n, trunk]: the shared trunk's output of member 0 for each composition (the domain's space). */
+  embed(compositions: readonly Composition[]): tf.Tensor2D {
+    const parts: tf.Tensor2D[] = [];
+    for (let start = 0; start < compositions.length; start += 1024) {
+      const part = compositions.slice(start, start + 1024);
+      const rows = Math.max(1, ...part.map((c) => c.elements.length));
+      const batch = this.featurizer.featurizeDistinctRows(part, rows);
+      parts.push(tf.tidy(() => {
+        const distinct = tf.tensor2d(batch.features, [batch.distinctRows, batch.width]);
+        const mask = tf.tensor2d(batch.mask, [batch.count, batch.rows]);
+        return forward(this.bundle.members[0]!, this.card.config, { distinct, index: batch.index, mask }, { training: false, embedding: true }).embedding!;
+      }));
+    }
+    const all = tf.concat(parts, 0) as tf.Tensor2D;
+    tf.dispose(parts);
+    return all;
   }
 
   get card(): ModelCard {
@@ -79,15 +139,24 @@ export class EnsemblePredictor {
     const K = this.bundle.members.length;
     const reg = new Float32Array(K * n * nReg);
     const prob = new Float32Array(K * n);
+    const domain = this.#domain;
+    let nearestDistance: Float32Array | null = null;
+    let nearestIndex: Int32Array | null = null;
     const distinct = tf.tensor2d(batch.features, [batch.distinctRows, batch.width]);
     const index = batch.index;
     const mask = tf.tensor2d(batch.mask, [n, batch.rows]);
     // one tidy per member: keeping every member's intermediates until the end multiplies peak memory by K
     this.bundle.members.forEach((params, k) => {
       tf.tidy(() => {
-        const out = forward(params, config, { distinct, index, mask }, { training: false });
+        const out = forward(params, config, { distinct, index, mask }, { training: false, embedding: k === 0 && domain !== null });
         if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
         if (out.logits) prob.set(tf.sigmoid(out.logits).dataSync(), k * n);
+        if (out.embedding && domain) {
+          // squared distances |q|^2 - 2 q.r + |r|^2 to every reference, then the nearest per row
+          const squared = tf.add(tf.sub(tf.sum(tf.square(out.embedding), 1, true), tf.mul(2, tf.matMul(out.embedding, domain.referenceT))), domain.referenceNorms);
+          nearestDistance = tf.sqrt(tf.relu(tf.min(squared, 1))).dataSync() as Float32Array;
+          nearestIndex = tf.argMin(squared, 1).dataSync() as Int32Array;
+        }
       });
     });
     tf.dispose([distinct, mask]);
@@ -104,7 +173,10 @@ export class EnsemblePredictor {
         const { mean, std } = meanStd(Array.from({ length: K }, (_, k) => prob[k * n + i]!));
         classification = { target: config.classificationTarget, probability: mean, spread: std, decision: mean >= (ensemble.threshold ?? 0.5) };
       }
-      predictions.push({ regression, classification });
+      if (domain && nearestDistance && nearestIndex) {
+        const distance = nearestDistance[i]!;
+        predictions.push({ regression, classification, domain: { distance, inDomain: distance <= domain.file.threshold, nearest: domain.formulas[nearestIndex[i]!]! } });
+      } else predictions.push({ regression, classification });
     }
     return predictions;
   }
@@ -162,6 +234,8 @@ export class EnsemblePredictor {
   }
 
   dispose(): void {
+    this.#domain?.referenceT.dispose();
+    this.#domain?.referenceNorms.dispose();
     for (const p of this.bundle.members) p.dispose();
   }
 }

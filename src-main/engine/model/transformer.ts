@@ -36,6 +36,8 @@ export interface ForwardOptions {
   readonly dropoutSeed?: number;
   /** Also return attention weights. */
   readonly attention?: boolean;
+  /** Also return the shared trunk's output (the representation every head reads). */
+  readonly embedding?: boolean;
   /** Use tfjs's stock matMul gradient instead of ours (for the before/after benchmark). */
   readonly stockMatMul?: boolean;
 }
@@ -49,6 +51,8 @@ export interface ForwardOutput {
   readonly layerAttention?: tf.Tensor4D[];
   /** [B, R, H] attention-pooling weights over the element tokens. */
   readonly poolingAttention?: tf.Tensor3D;
+  /** [B, trunk]: the shared trunk's output, when asked for. */
+  readonly embedding?: tf.Tensor2D;
 }
 
 export function forward(params: Params, config: ModelConfig, input: ForwardInput | DistinctRowInput, options: ForwardOptions): ForwardOutput {
@@ -127,7 +131,7 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
     : null;
   const target = config.classificationTarget;
   const logits = target === null ? null : (tf.reshape(layer(`head.${target}`, trunk), [B]) as tf.Tensor1D);
-  return options.attention ? { regression, logits, layerAttention, poolingAttention } : { regression, logits };
+  return { regression, logits, ...(options.attention ? { layerAttention, poolingAttention } : {}), ...(options.embedding ? { embedding: trunk as tf.Tensor2D } : {}) };
 }
 
 /**

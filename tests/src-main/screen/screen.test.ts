@@ -25,10 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Row = { seq: number; formula: string; band_gap: number | null; p_stable: number | null };
+type Row = { seq: number; formula: string; band_gap: number | null; p_stable: number | null; known: unknown; domain: unknown };
 function rows(file: string, screenId = 1): Row[] {
   const lib = Library.openReadonly(file);
-  const out = lib.query({ screenId, limit: 5000, exactTotal: true }).rows.map((r) => ({ seq: r.seq, formula: r.formula, band_gap: r.bandGap, p_stable: r.pStable }));
+  const out = lib.query({ screenId, limit: 5000, exactTotal: true }).rows.map((r) => ({ seq: r.seq, formula: r.formula, band_gap: r.bandGap, p_stable: r.pStable, known: r.known, domain: r.domain }));
   lib.close();
   return out;
 }

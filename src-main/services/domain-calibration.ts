@@ -1,0 +1,166 @@
+/**
+ * Calibrating a model's applicability domain (engine/domain): the latent distance beyond which its
+ * predictions are flagged as extrapolations, chosen on held-out compositions and checked on others.
+ *
+ * Held-out rows: Matbench mp_gap entries whose composition is not among the model's training
+ * compositions (for the default model: every mp_gap composition outside mp_abx3, which its fine-tuning
+ * never saw; its pretrained encoder did see them, so the errors here are if anything optimistic). They
+ * are split into 5 folds by composition; the threshold is chosen on folds 0-3 and the numbers reported
+ * on fold 4. Rule: sort the calibration rows by distance into 20 equal bins; the threshold is the
+ * lower edge of the first bin whose band-gap MAE exceeds twice the model's own validation MAE.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { compositionKey } from '../../shared/composition/key.js';
+import { isNamedDataset, loadNamedDataset } from '../data/datasets/index.js';
+import type { ElementTable } from '../data/elements/load.js';
+import { projectRoot } from '../data/paths.js';
+import { writeDomainFile } from '../engine/domain/file.js';
+import { DOMAIN_FORMAT, type DomainFile } from '../engine/domain/index.js';
+import { lineChartSvg } from '../engine/evaluate/plots.js';
+import { readModelCard } from '../engine/model/bundle.js';
+import { EnsemblePredictor } from '../engine/model/predictor.js';
+import { modelRoles } from '../engine/model/roles.js';
+import { onePerFormula } from '../engine/train/protocols.js';
+import { TrainingError } from './training.js';
+
+const BINS = 20;
+
+export interface DomainGroup {
+  readonly rows: number;
+  readonly mae: number | null;
+  readonly within1: number | null;
+  readonly within2: number | null;
+}
+
+export interface DomainCalibration {
+  readonly file: DomainFile;
+  readonly validationMae: number;
+  readonly calibrationRows: number;
+  /** Fold 4: in the domain, flagged, and all. */
+  readonly test: { readonly inDomain: DomainGroup; readonly extrapolation: DomainGroup; readonly all: DomainGroup };
+  /** Fold 4 by distance, 20 equal bins: upper edge and MAE. */
+  readonly bins: readonly { readonly upTo: number; readonly rows: number; readonly mae: number }[];
+  /** Fold 4's double-perovskite-like rows (2:1:1:6 and 2:1:6): how many are flagged, and the MAE of each group. */
+  readonly doubles: { readonly inDomain: DomainGroup; readonly extrapolation: DomainGroup };
+}
+
+interface Scored {
+  readonly distance: number;
+  readonly error: number;
+  readonly sigma: number;
+  readonly double: boolean;
+}
+
+function group(rows: readonly Scored[]): DomainGroup {
+  if (!rows.length) return { rows: 0, mae: null, within1: null, within2: null };
+  const share = (f: (r: Scored) => boolean): number => rows.filter(f).length / rows.length;
+  return { rows: rows.length, mae: rows.reduce((s, r) => s + r.error, 0) / rows.length, within1: share((r) => r.error <= r.sigma), within2: share((r) => r.error <= 2 * r.sigma) };
+}
+
+/** Fold 0-4 of a composition (sha1 of its key), so every entry of one composition lands in one fold. */
+function foldOf(key: string): number {
+  return createHash('sha1').update(key).digest()[0]! % 5;
+}
+
+/** Atom counts 2:1:1:6 (A2BB'X6) or 2:1:6 (A2BX6), in any order: a double perovskite's stoichiometry. */
+function doubleLike(amounts: readonly number[]): boolean {
+  const min = Math.min(...amounts);
+  const pattern = amounts.map((a) => Math.round((a / min) * 1000) / 1000).sort((a, b) => a - b).join(':');
+  return pattern === '1:1:2:6' || pattern === '1:2:6';
+}
+
+export function calibrateDomain(modelDir: string, table: ElementTable, reportDir: string): DomainCalibration {
+  const card = readModelCard(modelDir);
+  const dataset = card.data.source.split(' ')[0]!;
+  if (!isNamedDataset(dataset)) throw new TrainingError(`model ${card.name} was trained on ${card.data.source}, not a bundled dataset: its training compositions cannot be rebuilt, so it gets no domain`);
+  const gap = modelRoles(card).bandGap?.target;
+  if (!gap) throw new TrainingError(`model ${card.name} has no band-gap target to calibrate the domain on`);
+  const validationMae = (card.metrics as { validation?: { regression?: Record<string, { mae: number }> } }).validation?.regression?.[gap]?.mae;
+  if (validationMae === undefined) throw new TrainingError(`model ${card.name} has no validation MAE of ${gap} on its card`);
+  const references = onePerFormula(loadNamedDataset(dataset));
+  const referenceKeys = new Set(references.map((r) => compositionKey(r.composition)));
+  const heldOut = loadNamedDataset('mp_gap').rows.filter((r) => r.composition.elements.length <= card.featurizer.maxElements && !referenceKeys.has(compositionKey(r.composition)));
+
+  const predictor = EnsemblePredictor.load(modelDir, table);
+  try {
+    const reportRel = relative(projectRoot(), join(reportDir, 'summary.md'));
+    const provisional: DomainFile = { format: DOMAIN_FORMAT, reference: { dataset, rows: references.length }, space: "ensemble member 0's trunk output (Euclidean)", threshold: Infinity, rule: '', calibratedAt: new Date().toISOString(), report: reportRel };
+    predictor.setDomain(provisional, references);
+    const predicted = predictor.predict(heldOut.map((r) => r.composition));
+    const scored = heldOut.map((r, i): Scored & { fold: number } => ({
+      distance: predicted[i]!.domain!.distance,
+      error: Math.abs(predicted[i]!.regression[gap]!.value - r.targets['band_gap']!),
+      sigma: predicted[i]!.regression[gap]!.sigma,
+      double: doubleLike(r.composition.elements.map((e) => e.amount)),
+      fold: foldOf(compositionKey(r.composition)),
+    }));
+    const binned = (rows: readonly Scored[]): { upTo: number; from: number; rows: number; mae: number }[] => {
+      const sorted = [...rows].sort((a, b) => a.distance - b.distance);
+      return Array.from({ length: BINS }, (_, b) => {
+        const part = sorted.slice(Math.floor((b * sorted.length) / BINS), Math.floor(((b + 1) * sorted.length) / BINS));
+        return { from: part[0]?.distance ?? 0, upTo: part.at(-1)?.distance ?? 0, rows: part.length, mae: part.reduce((s, r) => s + r.error, 0) / Math.max(1, part.length) };
+      });
+    };
+    const calibration = scored.filter((r) => r.fold !== 4);
+    const test = scored.filter((r) => r.fold === 4);
+    const firstBad = binned(calibration).find((b) => b.mae > 2 * validationMae);
+    const threshold = firstBad ? firstBad.from : Math.max(...calibration.map((r) => r.distance));
+    const rule = `the lower edge of the first of ${BINS} equal bins of held-out compositions (mp_gap entries outside ${dataset}, folds 0-3 by composition) whose ${gap} MAE exceeds twice the model's validation MAE (2 x ${validationMae.toFixed(3)} eV)`;
+    const file: DomainFile = { ...provisional, threshold, rule };
+    const inside = (r: Scored): boolean => r.distance <= threshold;
+    const result: DomainCalibration = {
+      file,
+      validationMae,
+      calibrationRows: calibration.length,
+      test: { inDomain: group(test.filter(inside)), extrapolation: group(test.filter((r) => !inside(r))), all: group(test) },
+      bins: binned(test).map(({ upTo, rows, mae }) => ({ upTo, rows, mae })),
+      doubles: { inDomain: group(test.filter((r) => r.double && inside(r))), extrapolation: group(test.filter((r) => r.double && !inside(r))) },
+    };
+    writeDomainFile(modelDir, file);
+    writeReport(reportDir, card.name, result);
+    return result;
+  } finally {
+    predictor.dispose();
+  }
+}
+
+function writeReport(dir: string, model: string, c: DomainCalibration): void {
+  mkdirSync(dir, { recursive: true });
+  const f = (x: number | null, digits = 3): string => (x === null ? '-' : x.toFixed(digits));
+  const row = (label: string, g: DomainGroup): string => `| ${label} | ${g.rows} | ${f(g.mae)} | ${f(g.within1, 2)} | ${f(g.within2, 2)} |`;
+  const flagged = c.test.extrapolation.rows / Math.max(1, c.test.all.rows);
+  writeFileSync(join(dir, 'mae-by-distance.svg'), lineChartSvg(`${model}: PBE gap MAE by latent distance (held-out fold 4)`, [
+    { label: 'MAE per bin (eV)', values: c.bins.map((b) => b.mae), color: '#2f5bd3' },
+    { label: '2 x validation MAE', values: c.bins.map(() => 2 * c.validationMae), color: '#d73027' },
+  ], 'band-gap MAE (eV)', `bins of ${c.bins[0]?.rows ?? 0} rows by distance to the nearest training composition (threshold ${c.file.threshold.toFixed(3)})`, true));
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(c, null, 1)}\n`);
+  writeFileSync(join(dir, 'summary.md'), `# Applicability domain of ${model}
+
+Command: \`pdw calibrate-domain resources/models/default --out reports/domain\`; written ${c.file.calibratedAt}.
+
+Distance: in the model's latent space (${c.file.space}) from a composition to the nearest of its
+${c.file.reference.rows} training compositions (${c.file.reference.dataset}, one row per formula). Threshold
+**${c.file.threshold.toFixed(4)}**: ${c.file.rule}. Chosen on ${c.calibrationRows} calibration rows; the
+numbers below are for fold 4, which took no part in the choice. The model's encoder was pretrained on
+mp_gap, so these rows are held out of its fine-tuning only: if anything the errors are optimistic.
+
+| fold 4 (held out) | rows | PBE gap MAE (eV) | within 1 sigma | within 2 sigma |
+|---|---|---|---|---|
+${row('in domain', c.test.inDomain)}
+${row('extrapolation (flagged)', c.test.extrapolation)}
+${row('all', c.test.all)}
+${row("double-perovskite stoichiometry, in domain", c.doubles.inDomain)}
+${row("double-perovskite stoichiometry, flagged", c.doubles.extrapolation)}
+
+${(100 * flagged).toFixed(0)}% of the held-out rows are flagged; their MAE is ${c.test.extrapolation.mae !== null && c.test.inDomain.mae ? (c.test.extrapolation.mae / c.test.inDomain.mae).toFixed(1) : '-'} times that of the rows in the domain.
+The model's validation MAE (its own training data's held-out rows): ${c.validationMae.toFixed(3)} eV.
+
+MAE by distance (fold 4, ${BINS} equal bins): ![MAE by distance](mae-by-distance.svg)
+
+| bin | up to distance | rows | MAE (eV) |
+|---|---|---|---|
+${c.bins.map((b, i) => `| ${i + 1} | ${b.upTo.toFixed(3)} | ${b.rows} | ${b.mae.toFixed(3)} |`).join('\n')}
+`);
+}
