@@ -67,7 +67,7 @@ try {
   const lib = Library.open(join(dir, 'insert.sqlite'));
   lib.upsertModel({ ...card, id: 'none' }, modelDir);
   const screenId = lib.createScreen({ options: space, modelDir, shard: null }, 'none', null, null);
-  const fake = Array.from({ length: 10_000 }, (_, i) => candidateRecord({ seq: i, formula: 'CaTiO3', sites: [{ site: 'A' as const, species: [{ element: 'Ca' as const, amount: 1 }] }], oxidationStates: { Ca: 2 }, tolerance: 1, octahedral: 0.4, tau: 3.9, radii: [] }));
+  const fake = Array.from({ length: 10_000 }, (_, i) => candidateRecord({ seq: i, formula: 'CaTiO3', sites: [{ site: 'A' as const, species: [{ element: 'Ca' as const, amount: 1 }] }], oxidationStates: { Ca: 2 }, tolerance: 1, octahedral: 0.4, tau: 3.9, radii: [] }, 0)); // known 0: checked, as a screen writes it
   const preds = fake.map(() => ({ bandGap: { value: 1, sigma: 0.1 }, stability: { probability: 0.5, spread: 0.1, decision: true }, other: {} }));
   const ti = performance.now();
   for (let k = 0; k < 10; k += 1) lib.writeBatch(screenId, 'none', fake.map((c) => ({ ...c, seq: c.seq + k * 10_000 })), preds, (k + 1) * 10_000);

@@ -39,10 +39,12 @@ export interface Prediction {
 interface LoadedDomain {
   readonly file: DomainFile;
   readonly formulas: readonly string[];
-  /** [trunk, N]: the reference embeddings, transposed for one matMul per batch. */
-  readonly referenceT: tf.Tensor2D;
-  /** [N]: their squared norms. */
-  readonly referenceNorms: tf.Tensor1D;
+  /**
+   * [trunk + 1, N]: -2 x the reference embeddings, transposed, over a last row of their squared norms,
+   * so that [q, 1] x this = |r|^2 - 2 q.r, whose minimum over r plus |q|^2 is the squared distance to
+   * the nearest reference: one matMul and one argMin per batch.
+   */
+  readonly references: tf.Tensor2D;
 }
 
 export interface AttentionMaps {
@@ -100,13 +102,11 @@ export class EnsemblePredictor {
 
   /** Uses `file`'s threshold with `references` (the training compositions) as the domain. */
   setDomain(file: DomainFile, references: readonly DomainReference[]): void {
-    this.#domain?.referenceT.dispose();
-    this.#domain?.referenceNorms.dispose();
+    this.#domain?.references.dispose();
     const embedded = this.embed(references.map((r) => r.composition));
-    const referenceT = tf.tidy(() => tf.transpose(embedded) as tf.Tensor2D);
-    const referenceNorms = tf.tidy(() => tf.sum(tf.square(embedded), 1) as tf.Tensor1D);
+    const augmented = tf.tidy(() => tf.concat([tf.mul(-2, tf.transpose(embedded)), tf.reshape(tf.sum(tf.square(embedded), 1), [1, -1])], 0) as tf.Tensor2D);
     embedded.dispose();
-    this.#domain = { file, formulas: references.map((r) => r.formula), referenceT, referenceNorms };
+    this.#domain = { file, formulas: references.map((r) => r.formula), references: augmented };
   }
 
   /** [n, trunk]: the shared trunk's output of member 0 for each composition (the domain's space). */
@@ -152,10 +152,13 @@ export class EnsemblePredictor {
         if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
         if (out.logits) prob.set(tf.sigmoid(out.logits).dataSync(), k * n);
         if (out.embedding && domain) {
-          // squared distances |q|^2 - 2 q.r + |r|^2 to every reference, then the nearest per row
-          const squared = tf.add(tf.sub(tf.sum(tf.square(out.embedding), 1, true), tf.mul(2, tf.matMul(out.embedding, domain.referenceT))), domain.referenceNorms);
-          nearestDistance = tf.sqrt(tf.relu(tf.min(squared, 1))).dataSync() as Float32Array;
-          nearestIndex = tf.argMin(squared, 1).dataSync() as Int32Array;
+          const q = out.embedding;
+          const partial = tf.matMul(tf.concat([q, tf.ones([n, 1])], 1), domain.references); // |r|^2 - 2 q.r
+          const nearest = tf.argMin(partial, 1);
+          const N = domain.formulas.length;
+          const atNearest = tf.gather(tf.reshape(partial, [-1]), tf.add(nearest, tf.range(0, n * N, N, 'int32')));
+          nearestDistance = tf.sqrt(tf.relu(tf.add(atNearest, tf.sum(tf.square(q), 1)))).dataSync() as Float32Array;
+          nearestIndex = nearest.dataSync() as Int32Array;
         }
       });
     });
@@ -234,8 +237,7 @@ export class EnsemblePredictor {
   }
 
   dispose(): void {
-    this.#domain?.referenceT.dispose();
-    this.#domain?.referenceNorms.dispose();
+    this.#domain?.references.dispose();
     for (const p of this.bundle.members) p.dispose();
   }
 }
