@@ -19,6 +19,7 @@ import { projectRoot } from '../data/paths.js';
 import { writeDomainFile } from '../engine/domain/file.js';
 import { DOMAIN_FORMAT, type DomainFile } from '../engine/domain/index.js';
 import { lineChartSvg } from '../engine/evaluate/plots.js';
+import { domainGroup, type DomainGroup } from '../engine/evaluate/report.js';
 import { readModelCard } from '../engine/model/bundle.js';
 import { EnsemblePredictor } from '../engine/model/predictor.js';
 import { modelRoles } from '../engine/model/roles.js';
@@ -26,13 +27,6 @@ import { onePerFormula } from '../engine/train/protocols.js';
 import { TrainingError } from './training.js';
 
 const BINS = 20;
-
-export interface DomainGroup {
-  readonly rows: number;
-  readonly mae: number | null;
-  readonly within1: number | null;
-  readonly within2: number | null;
-}
 
 export interface DomainCalibration {
   readonly file: DomainFile;
@@ -53,11 +47,6 @@ interface Scored {
   readonly double: boolean;
 }
 
-function group(rows: readonly Scored[]): DomainGroup {
-  if (!rows.length) return { rows: 0, mae: null, within1: null, within2: null };
-  const share = (f: (r: Scored) => boolean): number => rows.filter(f).length / rows.length;
-  return { rows: rows.length, mae: rows.reduce((s, r) => s + r.error, 0) / rows.length, within1: share((r) => r.error <= r.sigma), within2: share((r) => r.error <= 2 * r.sigma) };
-}
 
 /** Fold 0-4 of a composition (sha1 of its key), so every entry of one composition lands in one fold. */
 function foldOf(key: string): number {
@@ -114,9 +103,9 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
       file,
       validationMae,
       calibrationRows: calibration.length,
-      test: { inDomain: group(test.filter(inside)), extrapolation: group(test.filter((r) => !inside(r))), all: group(test) },
+      test: { inDomain: domainGroup(test.filter(inside)), extrapolation: domainGroup(test.filter((r) => !inside(r))), all: domainGroup(test) },
       bins: binned(test).map(({ upTo, rows, mae }) => ({ upTo, rows, mae })),
-      doubles: { inDomain: group(test.filter((r) => r.double && inside(r))), extrapolation: group(test.filter((r) => r.double && !inside(r))) },
+      doubles: { inDomain: domainGroup(test.filter((r) => r.double && inside(r))), extrapolation: domainGroup(test.filter((r) => r.double && !inside(r))) },
     };
     writeDomainFile(modelDir, file);
     writeReport(reportDir, card.name, result);

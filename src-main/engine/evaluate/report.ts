@@ -19,6 +19,35 @@ export interface FoldResult {
   readonly polymorphs?: PolymorphSplit;
   /** Split of rows: the classifier with the hull's uniqueness applied (see polymorphs.ts). */
   readonly hullRule?: HullRuleResult;
+  /** The band gap split by the model's applicability flag (a model with a calibrated domain). */
+  readonly domain?: DomainSplit;
+}
+
+/** One group of test rows by the applicability flag: band-gap MAE and the share within 1 and 2 sigma. */
+export interface DomainGroup {
+  readonly rows: number;
+  readonly mae: number | null;
+  readonly within1: number | null;
+  readonly within2: number | null;
+}
+
+export interface DomainSplit {
+  readonly target: string;
+  readonly threshold: number;
+  readonly inDomain: DomainGroup;
+  readonly extrapolation: DomainGroup;
+}
+
+/** MAE and the shares within 1 and 2 sigma of rows given as absolute error and sigma. */
+export function domainGroup(rows: readonly { readonly error: number; readonly sigma: number }[]): DomainGroup {
+  if (!rows.length) return { rows: 0, mae: null, within1: null, within2: null };
+  const share = (k: number): number => rows.filter((r) => r.error <= k * r.sigma).length / rows.length;
+  return { rows: rows.length, mae: rows.reduce((s, r) => s + r.error, 0) / rows.length, within1: share(1), within2: share(2) };
+}
+
+/** Test rows (absolute error, sigma and flag) grouped by the flag. */
+export function domainSplit(target: string, threshold: number, rows: readonly { error: number; sigma: number; inDomain: boolean }[]): DomainSplit {
+  return { target, threshold, inDomain: domainGroup(rows.filter((r) => r.inDomain)), extrapolation: domainGroup(rows.filter((r) => !r.inDomain)) };
 }
 
 /** The headline numbers of one fold. */
@@ -76,7 +105,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     ...meta,
     createdAt: new Date().toISOString(),
     summary,
-    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}) })),
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: f.domain } : {}) })),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   folds.forEach((f, i) => {
@@ -115,6 +144,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     '',
     ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
     ...folds.flatMap((f) => (f.hullRule ? hullRuleLines(f.hullRule) : [])),
+    ...folds.flatMap((f) => (f.domain ? domainLines(f.domain) : [])),
   ];
   writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
   return summary;
@@ -136,6 +166,22 @@ function polymorphLines(p: PolymorphSplit): string[] {
     '',
     `Floor for all ${n} rows, even if every new-composition row were predicted exactly and each seen one by its`,
     `training polymorphs (median for MAE, mean for R2): **MAE ${p.floor.mae.toFixed(4)}, R2 ${p.floor.r2.toFixed(4)}**.`,
+    '',
+  ];
+}
+
+function domainLines(d: DomainSplit): string[] {
+  const f = (x: number | null, digits: number): string => (x === null ? '-' : x.toFixed(digits));
+  const row = (name: string, g: DomainGroup): string => `| ${name} | ${g.rows} | ${f(g.mae, 4)} | ${f(g.within1, 3)} | ${f(g.within2, 3)} |`;
+  return [
+    `## ${d.target} by the applicability flag`,
+    '',
+    `The model's calibrated domain (latent distance to its training compositions, threshold ${d.threshold.toFixed(4)}; see reports/domain).`,
+    '',
+    `| test rows | rows | MAE | within 1 sigma | within 2 sigma |`,
+    '|---|---|---|---|---|',
+    row('in domain', d.inDomain),
+    row('extrapolation', d.extrapolation),
     '',
   ];
 }
