@@ -9,7 +9,6 @@
  * on fold 4. Rule: sort the calibration rows by distance into 20 equal bins; the threshold is the
  * lower edge of the first bin whose band-gap MAE exceeds twice the model's own validation MAE.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compositionKey } from '../../shared/composition/key.js';
@@ -25,6 +24,7 @@ import { EnsemblePredictor } from '../engine/model/predictor.js';
 import { modelRoles } from '../engine/model/roles.js';
 import { onePerFormula } from '../engine/train/protocols.js';
 import { TrainingError } from './training.js';
+import { compositionFold, doubleLike } from './stoichiometry.js';
 
 const BINS = 20;
 
@@ -48,17 +48,6 @@ interface Scored {
 }
 
 
-/** Fold 0-4 of a composition (sha1 of its key), so every entry of one composition lands in one fold. */
-function foldOf(key: string): number {
-  return createHash('sha1').update(key).digest()[0]! % 5;
-}
-
-/** Atom counts 2:1:1:6 (A2BB'X6) or 2:1:6 (A2BX6), in any order: a double perovskite's stoichiometry. */
-function doubleLike(amounts: readonly number[]): boolean {
-  const min = Math.min(...amounts);
-  const pattern = amounts.map((a) => Math.round((a / min) * 1000) / 1000).sort((a, b) => a - b).join(':');
-  return pattern === '1:1:2:6' || pattern === '1:2:6';
-}
 
 export function calibrateDomain(modelDir: string, table: ElementTable, reportDir: string): DomainCalibration {
   const card = readModelCard(modelDir);
@@ -82,8 +71,8 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
       distance: predicted[i]!.domain!.distance,
       error: Math.abs(predicted[i]!.regression[gap]!.value - r.targets['band_gap']!),
       sigma: predicted[i]!.regression[gap]!.sigma,
-      double: doubleLike(r.composition.elements.map((e) => e.amount)),
-      fold: foldOf(compositionKey(r.composition)),
+      double: doubleLike(r.composition),
+      fold: compositionFold(r.composition),
     }));
     const binned = (rows: readonly Scored[]): { upTo: number; from: number; rows: number; mae: number }[] => {
       const sorted = [...rows].sort((a, b) => a.distance - b.distance);

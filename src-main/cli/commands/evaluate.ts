@@ -22,14 +22,14 @@ export function registerEvaluate(program: Command): void {
     .command('evaluate')
     .description('evaluate a model on protocol R or H, or cross-validate the training recipe on protocol G or expt_gap')
     .argument('[model]', 'model folder (protocol R: evaluated on the test rows; G / expt_gap: its config and settings are reused)')
-    .requiredOption('--protocol <p>', 'R | G | expt_gap | H (H: hybrid halides of the bundle, scored with a trained model)')
-    .option('--folds <list>', 'folds for G / expt_gap', foldList, [0, 1, 2, 3, 4])
+    .requiredOption('--protocol <p>', 'R | G | expt_gap | H | D (H: hybrid halides of the bundle; D: double perovskites by fold; both scored with a trained model)')
+    .option('--folds <list>', 'folds for G / expt_gap / D', foldList, [0, 1, 2, 3, 4])
     .option('--out <dir>', 'report folder (default reports/<protocol>)')
     .option('--init-from <model>', 'G / expt_gap: fine-tune every fold from this pretrained model (its data must exclude the test formulas)')
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (modelDir: string | undefined, opts: EvaluateOptions) => {
     const protocol = opts.protocol;
-    if (!isEvaluationProtocol(protocol)) throw new CliError(`unknown protocol '${protocol}' (choose R, G, expt_gap or H)`);
+    if (!isEvaluationProtocol(protocol)) throw new CliError(`unknown protocol '${protocol}' (choose R, G, expt_gap, H or D)`);
     const out = opts.out ?? join('reports', protocol);
     const ctx = await cliContext(opts.backend);
     const evaluation = new EvaluationService(ctx.models, new TrainingService(ctx.table, ctx.backend.name), ctx.backend.name);

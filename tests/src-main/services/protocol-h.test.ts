@@ -31,3 +31,16 @@ describe('protocol H', () => {
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/## band_gap by the applicability flag/);
   }, 60_000);
 });
+
+describe('protocol D, the baseline: a trained model on the double-perovskite folds', () => {
+  it('partitions the A2BB\'X6 / A2BX6 entries of mp_gap into 5 folds by reduced formula and scores each', () => {
+    const out = join(dir, 'D');
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'pdw.js'), 'evaluate', join(root, 'resources', 'models', 'default'), '--protocol', 'D', '--out', out], { encoding: 'utf8', env: { ...process.env, PDW_BACKEND: 'wasm' } });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { model: { rows: number }; folds: { name: string; rows: { test: number }; domain: { inDomain: { rows: number }; extrapolation: { rows: number } } }[]; summary: Record<string, { mean: number; std: number }> };
+    expect(report.folds.map((f) => f.name)).toEqual(['fold0', 'fold1', 'fold2', 'fold3', 'fold4']);
+    expect(report.folds.reduce((n, f) => n + f.rows.test, 0)).toBe(report.model.rows);
+    for (const f of report.folds) expect(f.domain.inDomain.rows + f.domain.extrapolation.rows).toBe(f.rows.test);
+    expect(report.summary['band_gap.mae']!.std).toBeGreaterThan(0); // a mean over real folds
+  }, 60_000);
+});
