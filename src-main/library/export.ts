@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify';
 import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { SiteComposition } from '../../shared/index.js';
-import { CANDIDATE_JOIN, CANDIDATE_SELECT, whereClause } from './query.js';
+import { CANDIDATE_JOIN, candidateSelect, whereClause } from './query.js';
 import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
 import type { ImportedResult, KnownRecord } from '../../shared/api/types.js';
 import { importedResultText, knownRecordText } from '../../shared/api/labels.js';
@@ -60,7 +60,7 @@ export interface ExportModel {
 /** Writes the matches as CSV to `out` (which is ended); resolves to the number of rows written. */
 export async function writeCsv(db: Database.Database, filters: CandidateFilters, model: ExportModel, out: Writable, notes: Readonly<Record<string, string>> = {}): Promise<number> {
   const { sql: where, params } = whereClause(filters);
-  const stmt = db.prepare(`${CANDIDATE_SELECT} FROM ${CANDIDATE_JOIN} WHERE ${where} AND c.screen_id = @screenId ORDER BY c.seq`);
+  const stmt = db.prepare(`${candidateSelect(db)} FROM ${CANDIDATE_JOIN} WHERE ${where} AND c.screen_id = @screenId ORDER BY c.seq`);
   const withNotes = Object.keys(notes).length > 0;
   const csv = stringify({ header: true, columns: withNotes ? [...EXPORT_COLUMNS, 'note'] : [...EXPORT_COLUMNS] });
   const finished = once(out, 'finish');

@@ -20,7 +20,7 @@ import { modelRoles } from '../engine/model/roles.js';
 import { writeCsv, type ExportModel } from './export.js';
 import { mergeInto, type MergeResult } from './merge.js';
 import { elementMask, MIGRATIONS } from './migrations.js';
-import { CANDIDATE_JOIN, CANDIDATE_SELECT, queryCandidates, type CandidateQuery, type QueryResult } from './query.js';
+import { CANDIDATE_JOIN, candidateSelect, queryCandidates, type CandidateQuery, type QueryResult } from './query.js';
 import { PredictionBlock, RankColumns } from './rank-columns.js';
 import { rowFromRaw, type CandidateRecord, type RawCandidateRow, type StoredCandidate, type StoredPrediction } from './records.js';
 import { gapHistogram, scatterSample } from './statistics.js';
@@ -309,16 +309,16 @@ export class Library implements ReadableLibrary {
     })();
   }
 
-  /**
-   * Marks the candidates not checked against the known compounds yet (screened before migration 9, or
-   * without the index): `maskOf` gets a candidate's sites as stored and answers its sources' mask.
-   * Works in chunks, each its own transaction; answers how many rows it marked.
-   */
   /** Whether any candidate awaits the known-compound check (an index lookup: the partial index holds only those). */
   hasUncheckedKnown(): boolean {
     return this.#db.prepare('SELECT 1 FROM predictions INDEXED BY predictions_known_unchecked WHERE known IS NULL LIMIT 1').get() !== undefined;
   }
 
+  /**
+   * Marks the candidates not checked against the known compounds yet (screened before migration 9, or
+   * without the index): `maskOf` gets a candidate's sites as stored and answers its sources' mask.
+   * Works in chunks, each its own transaction; answers how many rows it marked.
+   */
   fillKnown(maskOf: (sitesJson: string) => number): number {
     const next = this.#db.prepare('SELECT p.candidate_id AS id, c.sites_json AS sites FROM predictions p INDEXED BY predictions_known_unchecked JOIN candidates c ON c.id = p.candidate_id WHERE p.known IS NULL LIMIT 5000');
     const mark = this.#db.prepare('UPDATE predictions SET known = ? WHERE candidate_id = ?');
@@ -403,7 +403,7 @@ export class Library implements ReadableLibrary {
   }
 
   candidate(id: number): StoredCandidate | null {
-    const raw = this.#db.prepare(`${CANDIDATE_SELECT}, c.screen_id FROM ${CANDIDATE_JOIN} WHERE c.id = ?`).get(id) as (RawCandidateRow & { screen_id: number }) | undefined;
+    const raw = this.#db.prepare(`${candidateSelect(this.#db)}, c.screen_id FROM ${CANDIDATE_JOIN} WHERE c.id = ?`).get(id) as (RawCandidateRow & { screen_id: number }) | undefined;
     if (!raw) return null;
     const { screen_id: screenId, ...row } = raw;
     return { screenId, row: rowFromRaw(row) };

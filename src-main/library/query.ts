@@ -28,8 +28,22 @@ export interface QueryResult {
   readonly rows: CandidateRow[];
 }
 
-export const CANDIDATE_SELECT = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau,
-  p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, p.known, p.domain_distance, p.in_domain`;
+/** Columns added by later migrations: a file opened read-only from before them reads them as NULL. */
+const LATER_COLUMNS = ['known', 'domain_distance', 'in_domain'] as const;
+const selects = new WeakMap<Database.Database, string>();
+
+/** The candidate SELECT for this file (its predictions' columns checked once per connection). */
+export function candidateSelect(db: Database.Database): string {
+  let select = selects.get(db);
+  if (select === undefined) {
+    const columns = new Set((db.prepare('PRAGMA table_info(predictions)').all() as { name: string }[]).map((c) => c.name));
+    const later = LATER_COLUMNS.map((c) => (columns.has(c) ? `p.${c}` : `NULL AS ${c}`)).join(', ');
+    select = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau,
+  p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, ${later}`;
+    selects.set(db, select);
+  }
+  return select;
+}
 
 export interface WhereClause {
   readonly sql: string;
@@ -138,7 +152,7 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
   const id = table === 'c' ? 'c.id' : 'p.candidate_id';
   const screenOnC = table === 'c' ? ' AND c.screen_id = @screenId' : '';
   const select = (extra: string, order: string, params: Record<string, unknown>): RawCandidateRow[] =>
-    db.prepare(`${CANDIDATE_SELECT} ${from} WHERE ${where}${screenOnC}${extra} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as RawCandidateRow[];
+    db.prepare(`${candidateSelect(db)} ${from} WHERE ${where}${screenOnC}${extra} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as RawCandidateRow[];
   const sorted = `${column} ${direction}, ${id} ${direction}`;
   if (!q.after && offset <= DEEP_OFFSET) return { total, exact: totalIsExact, rows: select('', sorted, page).map(rowFromRaw) };
   if (!q.after) {
@@ -178,6 +192,6 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
 
 /** The rows of a page found by its ids, in that order (one prepared statement for the page). */
 function candidatesByIds(db: Database.Database, ids: readonly number[]): CandidateRow[] {
-  const byId = db.prepare(`${CANDIDATE_SELECT} FROM ${CANDIDATE_JOIN} WHERE c.id = ?`);
+  const byId = db.prepare(`${candidateSelect(db)} FROM ${CANDIDATE_JOIN} WHERE c.id = ?`);
   return ids.map((id) => rowFromRaw(byId.get(id) as RawCandidateRow));
 }

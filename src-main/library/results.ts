@@ -56,6 +56,8 @@ export function resultsOf(db: Database.Database, candidateIds: readonly number[]
 
 /** Whether a screen has any imported value (pages of screens without any skip the lookup). */
 export function screenHasResults(db: Database.Database, screenId: number): boolean {
+  // a file opened read-only from before migration 10 has no results table: nothing imported
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'results'").get() === undefined) return false;
   return db.prepare('SELECT 1 FROM results WHERE screen_id = ? LIMIT 1').get(screenId) !== undefined;
 }
 

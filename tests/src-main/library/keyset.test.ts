@@ -127,11 +127,14 @@ describe('the packed prediction blocks', () => {
     without.close();
     // a file from before the blocks table, opened read-only (not migrated), ranks too
     const old = new Database(file);
-    old.exec('DROP TABLE prediction_blocks');
+    old.exec('DROP TABLE prediction_blocks; DROP TABLE results; DROP INDEX predictions_known_unchecked; ALTER TABLE predictions DROP COLUMN known; ALTER TABLE predictions DROP COLUMN domain_distance; ALTER TABLE predictions DROP COLUMN in_domain');
     old.pragma('user_version = 7');
     old.close();
     const readOnly = Library.openReadonly(file);
-    expect(readOnly.query({ screenId: 1, rank, limit: 40, offset: 10 }).rows.map((r) => [r.id, r.score])).toEqual(fromBlocks);
+    const page = readOnly.query({ screenId: 1, rank, limit: 40, offset: 10 }).rows;
+    expect(page.map((r) => [r.id, r.score])).toEqual(fromBlocks);
+    expect(page.every((r) => r.known === null && r.domain === null && r.imported === undefined)).toBe(true); // columns it lacks read as not checked
+    expect(readOnly.candidate(page[0]!.id)?.row.formula).toBe(page[0]!.formula);
     readOnly.close();
   });
 });
