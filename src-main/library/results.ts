@@ -8,16 +8,10 @@ import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { ImportedResult, ScatterData } from '../../shared/api/types.js';
 import { whereClause } from './query.js';
 
-/** One value to store, already matched to its candidate. */
-export interface ResultRecord {
+/** One value to store, already matched to its candidate (the time of import is the library's). */
+export interface ResultRecord extends Omit<ImportedResult, 'importedAt'> {
   readonly candidateId: number;
   readonly screenId: number;
-  readonly target: string;
-  readonly value: number;
-  readonly source: string;
-  readonly formula: string;
-  readonly file: string;
-  readonly line: number;
 }
 
 interface RawResult {

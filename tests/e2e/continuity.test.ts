@@ -3,17 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, defaultModel, openSession, type Session } from './session.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, suiteSession } from './session.js';
 
-let session: Session;
-
-beforeAll(async () => {
-  session = await openSession(defaultModel);
-}, 120_000);
-afterAll(async () => {
-  await session?.close();
-});
+const session = suiteSession();
 
 describe('continuity', () => {
   it('keeps the design and the shortlist with notes across a reload and in a second tab; Back and Forward move between views', async () => {

@@ -3,17 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS as artifacts, defaultModel, openSession, type Session } from './session.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS as artifacts, suiteSession } from './session.js';
 
-let session: Session;
-
-beforeAll(async () => {
-  session = await openSession(defaultModel);
-}, 120_000);
-afterAll(async () => {
-  await session?.close();
-});
+const session = suiteSession();
 
 describe('a hybrid perovskite screen', () => {
   it('picks MA, FA, Cs / Pb, Sn / I, Br, screens with A and X mixing, opens a hybrid and exports it', async () => {

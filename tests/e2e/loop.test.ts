@@ -5,18 +5,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readWithAse } from '../ase.js';
-import { ARTIFACTS, defaultModel, openSession, type Session } from './session.js';
+import { ARTIFACTS, suiteSession } from './session.js';
 
-let session: Session;
-
-beforeAll(async () => {
-  session = await openSession(defaultModel);
-}, 120_000);
-afterAll(async () => {
-  await session?.close();
-});
+const session = suiteSession();
 
 const SHORTLIST = ['CsPbBr3', 'CsSnBr3', 'Cs2AgBiBr6', 'Cs2AgInCl6', 'CsPb(Br0.5Cl0.5)3'];
 /** ASE's reduced formula of each written cell (the mixed one as its 2-cell supercell). */

@@ -3,17 +3,10 @@
 // PNG export, which gap), in Debian's chromium. Screenshots go to test-artifacts/ (look at them).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS as artifacts, defaultModel, openSession, type Session } from './session.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS as artifacts, suiteSession } from './session.js';
 
-let session: Session;
-
-beforeAll(async () => {
-  session = await openSession(defaultModel);
-}, 120_000);
-afterAll(async () => {
-  await session?.close();
-});
+const session = suiteSession();
 
 const focused = (): Promise<string | undefined> => session.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['symbol']);
 

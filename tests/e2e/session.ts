@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { loadElementTable } from '../../src-main/data/elements/load.js';
 import { projectRoot } from '../../src-main/data/paths.js';
 import { initBackend } from '../../src-main/engine/backend.js';
@@ -54,5 +55,31 @@ export async function openSession(modelDir: (workspace: string) => string): Prom
       await workbench.close();
       rmSync(workspace, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The session of a suite: opened before its tests (with `modelDir`), closed after them. The object
+ * answers for the session once it is open.
+ */
+export function suiteSession(modelDir: (workspace: string) => string = defaultModel): Session {
+  let opened: Session | undefined;
+  beforeAll(async () => {
+    opened = await openSession(modelDir);
+  }, 120_000);
+  afterAll(async () => {
+    await opened?.close();
+  });
+  const get = (): Session => {
+    if (!opened) throw new Error('the session opens before the suite\'s tests (beforeAll)');
+    return opened;
+  };
+  return {
+    get workspace() { return get().workspace; },
+    get server() { return get().server; },
+    get workbench() { return get().workbench; },
+    get browser() { return get().browser; },
+    get page() { return get().page; },
+    close: () => get().close(),
   };
 }

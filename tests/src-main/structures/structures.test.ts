@@ -14,6 +14,16 @@ import { readWithAse } from '../../ase.js';
 const table = loadElementTable();
 const dir = mkdtempSync(join(tmpdir(), 'pdw-structures-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Writes `s` as a POSCAR and a CIF named after `formula` and reads both back with ASE. */
+function writtenAndRead(s: Structure, formula: string) {
+  const name = formula.replace(/[()]/g, '_');
+  const poscar = join(dir, `${name}.vasp`);
+  const cif = join(dir, `${name}.cif`);
+  writeFileSync(poscar, toPoscar(s));
+  writeFileSync(cif, toCif(s));
+  return readWithAse([poscar, cif]);
+}
+
 const base: EnumerationOptions = { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } };
 const first = (o: EnumerationOptions, formula: string) => [...enumerateCandidates(table, o)].find((c) => c.formula === formula)!;
 
@@ -28,12 +38,7 @@ describe('starting structures', () => {
   it.each(cases)('%s: ASE reads the POSCAR and the CIF with the right composition, cell and distances', (formula, options, aseFormula, atoms, bond) => {
     const s = structureOf(first(options, formula), table) as Structure;
     expect('reason' in s).toBe(false);
-    const poscar = join(dir, `${formula}.vasp`);
-    const cif = join(dir, `${formula}.cif`);
-    writeFileSync(poscar, toPoscar(s));
-    writeFileSync(cif, toCif(s));
-    const readings = readWithAse([poscar, cif]);
-    for (const r of readings) {
+    for (const r of writtenAndRead(s, formula)) {
       expect(r.formula).toBe(aseFormula);
       expect(r.natoms).toBe(Number(atoms));
       for (const l of r.cell) expect(l).toBeCloseTo(s.a, 6);
@@ -86,12 +91,7 @@ describe('molecular A-site cations, written as molecules', () => {
     expect('reason' in s).toBe(false);
     expect(s.molecules).toMatch(/One orientation of many: relax the structure/);
     if (cells > 1) expect(s.supercell?.composition).toBe('C2N3H11Pb2I6'); // restated in atoms
-    const name = formula.replace(/[()]/g, '_');
-    const poscar = join(dir, `${name}.vasp`);
-    const cif = join(dir, `${name}.cif`);
-    writeFileSync(poscar, toPoscar(s));
-    writeFileSync(cif, toCif(s));
-    for (const r of readWithAse([poscar, cif])) {
+    for (const r of writtenAndRead(s, formula)) {
       expect(r.formula).toBe(aseFormula);
       expect(r.natoms).toBe(atoms);
       expect(r.dmin).toBeCloseTo(bond, 2); // the shortest distance is an N-H bond inside a molecule
@@ -125,12 +125,7 @@ describe('site-mixed candidates as supercells', () => {
     expect('reason' in s).toBe(false);
     expect(s.supercell?.repeats).toEqual(repeats);
     expect(s.a).toBeCloseTo(2 * bond, 6);
-    const name = formula.replace(/[()]/g, '_');
-    const poscar = join(dir, `${name}.vasp`);
-    const cif = join(dir, `${name}.cif`);
-    writeFileSync(poscar, toPoscar(s));
-    writeFileSync(cif, toCif(s));
-    for (const r of readWithAse([poscar, cif])) {
+    for (const r of writtenAndRead(s, formula)) {
       expect(r.formula).toBe(aseFormula);
       expect(r.natoms).toBe(atoms);
       r.cell.forEach((l, k) => expect(l).toBeCloseTo(s.a * repeats[k]!, 6));
