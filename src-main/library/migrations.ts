@@ -187,6 +187,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE predictions ADD COLUMN domain_distance REAL;
   ALTER TABLE predictions ADD COLUMN in_domain INTEGER;
   `,
+  // 12: the covering index the scatter sample and the rankings read holds the domain flag too, so the
+  // scatter can draw extrapolations without a row lookup per sampled point
+  `
+  DROP INDEX IF EXISTS predictions_screen_rank;
+  CREATE INDEX predictions_screen_rank ON predictions (screen_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, in_domain);
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

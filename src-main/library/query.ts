@@ -31,12 +31,23 @@ export interface QueryResult {
 /** Columns added by later migrations: a file opened read-only from before them reads them as NULL. */
 const LATER_COLUMNS = ['known', 'domain_distance', 'in_domain'] as const;
 const selects = new WeakMap<Database.Database, string>();
+const predictionColumnSets = new WeakMap<Database.Database, ReadonlySet<string>>();
+
+/** The predictions table's columns in this file (read once per connection). */
+export function predictionColumns(db: Database.Database): ReadonlySet<string> {
+  let columns = predictionColumnSets.get(db);
+  if (!columns) {
+    columns = new Set((db.prepare('PRAGMA table_info(predictions)').all() as { name: string }[]).map((c) => c.name));
+    predictionColumnSets.set(db, columns);
+  }
+  return columns;
+}
 
 /** The candidate SELECT for this file (its predictions' columns checked once per connection). */
 export function candidateSelect(db: Database.Database): string {
   let select = selects.get(db);
   if (select === undefined) {
-    const columns = new Set((db.prepare('PRAGMA table_info(predictions)').all() as { name: string }[]).map((c) => c.name));
+    const columns = predictionColumns(db);
     const later = LATER_COLUMNS.map((c) => (columns.has(c) ? `p.${c}` : `NULL AS ${c}`)).join(', ');
     select = `SELECT c.id, c.seq, c.formula, c.sites_json, c.oxidation_json, c.t, c.mu, c.tau,
   p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, ${later}`;

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { Histogram, ScatterData } from '../../shared/api/types.js';
-import { CANDIDATE_JOIN, whereClause, type WhereClause } from './query.js';
+import { CANDIDATE_JOIN, predictionColumns, whereClause, type WhereClause } from './query.js';
 
 /** The predictions table alone when no filter reads a candidate column (t, mu, tau): no join to pay for. */
 function source(where: WhereClause): string {
@@ -43,10 +43,12 @@ export function scatterSample(db: Database.Database, filters: CandidateFilters, 
   const stride = Math.max(1, Math.ceil(total / maxPoints));
   // sample on the predictions row (candidate ids run in enumeration order within a screen), then join
   // only the sampled rows for their formula and tau
+  // the domain flag is in the covering index the sample walks (migration 12); an older file read-only has none
+  const inDomain = predictionColumns(db).has('in_domain') ? 'p.in_domain' : 'NULL';
   const rows = db
     .prepare(
       `SELECT c.id, c.formula, c.tau, s.band_gap, s.band_gap_sigma, s.p_stable, s.in_domain
-       FROM (SELECT p.candidate_id, p.band_gap, p.band_gap_sigma, p.p_stable, p.in_domain FROM ${source(clause)} WHERE ${where} AND (p.candidate_id % @stride) = 0 AND p.band_gap IS NOT NULL) s
+       FROM (SELECT p.candidate_id, p.band_gap, p.band_gap_sigma, p.p_stable, ${inDomain} AS in_domain FROM ${source(clause)} WHERE ${where} AND (p.candidate_id % @stride) = 0 AND p.band_gap IS NOT NULL) s
        JOIN candidates c ON c.id = s.candidate_id`,
     )
     .all({ ...params, stride }) as { id: number; formula: string; tau: number | null; band_gap: number; band_gap_sigma: number | null; p_stable: number | null; in_domain: number | null }[];

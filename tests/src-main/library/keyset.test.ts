@@ -127,7 +127,9 @@ describe('the packed prediction blocks', () => {
     without.close();
     // a file from before the blocks table, opened read-only (not migrated), ranks too
     const old = new Database(file);
-    old.exec('DROP TABLE prediction_blocks; DROP TABLE results; DROP INDEX predictions_known_unchecked; ALTER TABLE predictions DROP COLUMN known; ALTER TABLE predictions DROP COLUMN domain_distance; ALTER TABLE predictions DROP COLUMN in_domain');
+    old.exec(`DROP TABLE prediction_blocks; DROP TABLE results; DROP INDEX predictions_known_unchecked; DROP INDEX predictions_screen_rank;
+      ALTER TABLE predictions DROP COLUMN known; ALTER TABLE predictions DROP COLUMN domain_distance; ALTER TABLE predictions DROP COLUMN in_domain;
+      CREATE INDEX predictions_screen_rank ON predictions (screen_id, band_gap, band_gap_sigma, p_stable, p_stable_spread);`);
     old.pragma('user_version = 7');
     old.close();
     const readOnly = Library.openReadonly(file);
@@ -135,6 +137,7 @@ describe('the packed prediction blocks', () => {
     expect(page.map((r) => [r.id, r.score])).toEqual(fromBlocks);
     expect(page.every((r) => r.known === null && r.domain === null && r.imported === undefined)).toBe(true); // columns it lacks read as not checked
     expect(readOnly.candidate(page[0]!.id)?.row.formula).toBe(page[0]!.formula);
+    expect(readOnly.scatter({ screenId: 1 }, 100, [1, 2]).inDomain.every((v) => v === null)).toBe(true);
     readOnly.close();
   });
 });
