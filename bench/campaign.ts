@@ -9,8 +9,10 @@
  * random labelled seed of 20 formulas and acquires k = 10 per round for 8 rounds; after each round
  * the model is trained again on everything labelled so far, fine-tuned from the pretrained encoder
  * (`resources/models/pretrained-mp-gap-d32`: mp_gap with every mp_abx3 and expt_gap composition left
- * out, so it has never seen a pool label) with rehearsal of its own pretraining data, as
- * `pdw update-model` does. Strategies, over 3 seeds (the same seed set for each strategy):
+ * out, so it has never seen a pool label) with rehearsal of 300 rows of its own pretraining data (a
+ * quarter of the labelled rows held for early stopping, the rest repeated up to the rehearsal's size,
+ * at most 20 times: not `pdw update-model`'s mix, which fine-tunes a screening model). Strategies, over
+ * 3 seeds (the same seed set for each strategy):
  *   random  k formulas drawn at random;
  *   greedy  the k best by the model's means alone: P(stable) x exp(-d / 0.1 eV), d the distance of
  *           the predicted gap to the window (0 inside);

@@ -13,9 +13,9 @@ import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { SiteComposition } from '../../shared/index.js';
 import { CANDIDATE_JOIN, candidateSelect, whereClause } from './query.js';
 import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
-import type { ImportedResult, KnownRecord } from '../../shared/api/types.js';
+import type { KnownRecord } from '../../shared/api/types.js';
 import { importedResultText, knownRecordText } from '../../shared/api/labels.js';
-import { resultsOf, screenHasResults } from './results.js';
+import { resultsOfScreen } from './results.js';
 
 export const EXPORT_COLUMNS = [
   'screen_id', 'seq', 'formula', 'site_A', 'site_B', 'site_X', 'oxidation_states', 't', 'mu', 'tau',
@@ -68,7 +68,7 @@ export async function writeCsv(db: Database.Database, filters: CandidateFilters,
   const text = (s: string): string => neutralizeCell(s);
   let n = 0;
   // every imported value of the screen (a few thousand at most; none for most screens), by candidate
-  const imported = screenHasResults(db, filters.screenId) ? resultsOf(db, db.prepare('SELECT DISTINCT candidate_id FROM results WHERE screen_id = ?').pluck().all(filters.screenId) as number[]) : new Map<number, ImportedResult[]>();
+  const imported = resultsOfScreen(db, filters.screenId);
   for (const raw of stmt.iterate(params)) {
     const r = rowFromRaw(raw as RawCandidateRow);
     const record = [

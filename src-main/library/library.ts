@@ -24,7 +24,7 @@ import { CANDIDATE_JOIN, candidateSelect, queryCandidates, type CandidateQuery, 
 import { PredictionBlock, RankColumns } from './rank-columns.js';
 import { rowFromRaw, type CandidateRecord, type RawCandidateRow, type StoredCandidate, type StoredPrediction } from './records.js';
 import { gapHistogram, scatterSample } from './statistics.js';
-import { addResults, importedPoints, resultsOf, screenHasResults, type ResultRecord } from './results.js';
+import { addResults, importedPoints, resultsOf, resultsOfScreen, screenHasResults, type ResultRecord } from './results.js';
 
 export interface ScreenRow {
   readonly id: number;
@@ -351,7 +351,7 @@ export class Library implements ReadableLibrary {
 
   candidatesWithImports(screenId: number): { id: number; formula: string; sitesJson: string; imported: ImportedResult[] }[] {
     const rows = this.#db.prepare('SELECT DISTINCT c.id, c.formula, c.sites_json AS sitesJson FROM results r JOIN candidates c ON c.id = r.candidate_id WHERE r.screen_id = ? ORDER BY c.id').all(screenId) as { id: number; formula: string; sitesJson: string }[];
-    const imported = resultsOf(this.#db, rows.map((r) => r.id));
+    const imported = resultsOfScreen(this.#db, screenId);
     return rows.map((r) => ({ ...r, imported: imported.get(r.id) ?? [] }));
   }
 

@@ -38,14 +38,23 @@ export function addResults(db: Database.Database, records: readonly ResultRecord
   return { added, duplicates: records.length - added };
 }
 
-/** The imported values of some candidates, by candidate id (one query for a page). */
-export function resultsOf(db: Database.Database, candidateIds: readonly number[]): Map<number, ImportedResult[]> {
+function byCandidate(rows: readonly RawResult[]): Map<number, ImportedResult[]> {
   const out = new Map<number, ImportedResult[]>();
-  if (!candidateIds.length) return out;
-  // ids are integers from the library; inlined because SQLite has no array parameters
-  const rows = db.prepare(`SELECT * FROM results WHERE candidate_id IN (${candidateIds.map((id) => Math.trunc(id)).join(',')}) ORDER BY id`).all() as RawResult[];
   for (const r of rows) (out.get(r.candidate_id) ?? out.set(r.candidate_id, []).get(r.candidate_id)!).push(fromRaw(r));
   return out;
+}
+
+/** The imported values of some candidates, by candidate id (one query for a page). */
+export function resultsOf(db: Database.Database, candidateIds: readonly number[]): Map<number, ImportedResult[]> {
+  if (!candidateIds.length) return new Map();
+  // ids are integers from the library; inlined because SQLite has no array parameters
+  return byCandidate(db.prepare(`SELECT * FROM results WHERE candidate_id IN (${candidateIds.map((id) => Math.trunc(id)).join(',')}) ORDER BY id`).all() as RawResult[]);
+}
+
+/** Every imported value of a screen, by candidate id, oldest first (none for a file from before migration 10). */
+export function resultsOfScreen(db: Database.Database, screenId: number): Map<number, ImportedResult[]> {
+  if (!screenHasResults(db, screenId)) return new Map();
+  return byCandidate(db.prepare('SELECT * FROM results WHERE screen_id = ? ORDER BY id').all(screenId) as RawResult[]);
 }
 
 /** Whether a screen has any imported value (pages of screens without any skip the lookup). */

@@ -12,14 +12,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compositionKey } from '../../shared/composition/key.js';
-import { isNamedDataset, loadNamedDataset } from '../data/datasets/index.js';
+import { loadNamedDataset } from '../data/datasets/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { projectRoot } from '../data/paths.js';
 import { writeDomainFile } from '../engine/domain/file.js';
 import { DOMAIN_FORMAT, type DomainFile } from '../engine/domain/index.js';
 import { lineChartSvg } from '../engine/evaluate/plots.js';
 import { domainGroup, type DomainGroup } from '../engine/evaluate/report.js';
-import { readModelCard } from '../engine/model/bundle.js';
+import { loadModel } from '../engine/model/bundle.js';
+import { bundledTrainingData } from '../engine/model/card.js';
 import { EnsemblePredictor } from '../engine/model/predictor.js';
 import { modelRoles } from '../engine/model/roles.js';
 import { onePerFormula } from '../engine/train/protocols.js';
@@ -47,12 +48,11 @@ interface Scored {
   readonly double: boolean;
 }
 
-
-
 export function calibrateDomain(modelDir: string, table: ElementTable, reportDir: string): DomainCalibration {
-  const card = readModelCard(modelDir);
-  const dataset = card.data.source.split(' ')[0]!;
-  if (!isNamedDataset(dataset)) throw new TrainingError(`model ${card.name} was trained on ${card.data.source}, not a bundled dataset: its training compositions cannot be rebuilt, so it gets no domain`);
+  const bundle = loadModel(modelDir);
+  const card = bundle.card;
+  const dataset = bundledTrainingData(card);
+  if (!dataset) throw new TrainingError(`model ${card.name} was trained on ${card.data.source}, not a bundled dataset: its training compositions cannot be rebuilt, so it gets no domain`);
   const gap = modelRoles(card).bandGap?.target;
   if (!gap) throw new TrainingError(`model ${card.name} has no band-gap target to calibrate the domain on`);
   const validationMae = (card.metrics as { validation?: { regression?: Record<string, { mae: number }> } }).validation?.regression?.[gap]?.mae;
@@ -61,7 +61,7 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
   const referenceKeys = new Set(references.map((r) => compositionKey(r.composition)));
   const heldOut = loadNamedDataset('mp_gap').rows.filter((r) => r.composition.elements.length <= card.featurizer.maxElements && !referenceKeys.has(compositionKey(r.composition)));
 
-  const predictor = EnsemblePredictor.load(modelDir, table);
+  const predictor = new EnsemblePredictor(bundle, table); // not load(): that would embed the references for the old domain.json too
   try {
     const reportRel = relative(projectRoot(), join(reportDir, 'summary.md'));
     const provisional: DomainFile = { format: DOMAIN_FORMAT, reference: { dataset, rows: references.length }, space: "ensemble member 0's trunk output (Euclidean)", threshold: Infinity, rule: '', calibratedAt: new Date().toISOString(), report: reportRel };

@@ -13,7 +13,7 @@ import { loadNamedDataset } from '../data/datasets/index.js';
 import { groupOf, isMetal } from '../data/elements/classify.js';
 import { modelRoles } from '../engine/model/roles.js';
 import { compositionFold, doubleLike } from './stoichiometry.js';
-import { ELEMENT_SYMBOLS } from '../../shared/index.js';
+import { atomicNumber } from '../../shared/elements/symbols.js';
 import type { ModelConfig } from '../engine/model/config.js';
 import type { Prediction } from '../engine/model/predictor.js';
 import { crossValidationSplit } from '../engine/train/sources.js';
@@ -38,7 +38,7 @@ const HALIDES = new Set(['F', 'Cl', 'Br', 'I']);
 
 /** Protocol H's rule: C, H and N (an organic cation), a halide, and a metal of groups 3-16 (a B-site metal, not an A-site alkali or alkaline earth). */
 export function isHybridHalide(elements: readonly string[]): boolean {
-  const z = (el: string): number => ELEMENT_SYMBOLS.indexOf(el as (typeof ELEMENT_SYMBOLS)[number]) + 1;
+  const z = (el: string): number => atomicNumber(el) ?? 0;
   return ['C', 'H', 'N'].every((e) => elements.includes(e)) && elements.some((e) => HALIDES.has(e)) && elements.some((e) => isMetal(z(e)) && groupOf(z(e)) >= 3);
 }
 
@@ -130,12 +130,12 @@ export class EvaluationService {
     const gap = modelRoles(card).bandGap?.target;
     if (!gap) throw new TrainingError(`model ${card.name} has no band-gap target to score on protocol ${protocol}`);
     const rows = loadNamedDataset('mp_gap').rows.filter((r) => r.composition.elements.length <= 8 && (protocol === 'H' ? isHybridHalide(r.composition.elements.map((e) => e.element)) : doubleLike(r.composition)));
+    const domain = predictor.domain;
     const sets = protocol === 'H' ? [{ name: 'hybrids', rows }] : req.folds.map((k) => ({ name: `fold${k}`, rows: rows.filter((r) => compositionFold(r.composition) === k) }));
     for (const set of sets) {
       const examples = set.rows.map((r) => ({ formula: r.formula, composition: r.composition, targets: { [gap]: r.targets['band_gap'] ?? null } }));
       const predictions = predictor.predict(examples.map((e) => e.composition));
       const report = evaluatePredictions(predictor, examples, predictions, 0);
-      const domain = predictor.domain;
       folds.push({
         name: set.name,
         test: report,

@@ -59,12 +59,21 @@ export function importResultsFile(file: string, table: ElementTable, req: Import
   }
 }
 
-/** Updates a screen's model with the results imported for it, reading the library file (model-update.ts). */
-export async function updateModelFromFile(file: string, deps: { table: ElementTable; models: ModelStore; training: TrainingService }, req: Omit<ModelUpdateRequest, 'members'> & { members?: number }): Promise<ModelUpdateResult> {
+/** The model folder a screen in a library file was screened with. */
+export function screenModelDir(file: string, screenId: number): string {
   const library = Library.openReadonly(file);
   try {
-    const members = req.members ?? deps.models.card(library.screen(req.screenId).inputs.modelDir).ensemble.members;
-    return await updateModel({ ...deps, library }, { ...req, members });
+    return library.screen(screenId).inputs.modelDir;
+  } finally {
+    library.close();
+  }
+}
+
+/** Updates a screen's model with the results imported for it, reading the library file (model-update.ts). */
+export async function updateModelFromFile(file: string, deps: { table: ElementTable; models: ModelStore; training: TrainingService }, req: ModelUpdateRequest): Promise<ModelUpdateResult> {
+  const library = Library.openReadonly(file);
+  try {
+    return await updateModel({ ...deps, library }, req);
   } finally {
     library.close();
   }

@@ -12,9 +12,9 @@ import type { GapError, ImportedResult, ModelUpdateSummary } from '../../shared/
 import type { SiteComposition } from '../../shared/index.js';
 import { compositionKey } from '../../shared/composition/key.js';
 import type { ElementTable } from '../data/elements/load.js';
-import { isNamedDataset, loadNamedDataset } from '../data/datasets/index.js';
+import { loadNamedDataset } from '../data/datasets/index.js';
 import { readModelCard } from '../engine/model/bundle.js';
-import type { ModelCard } from '../engine/model/card.js';
+import { bundledTrainingData, type ModelCard } from '../engine/model/card.js';
 import { modelRoles } from '../engine/model/roles.js';
 import type { EnsemblePredictor } from '../engine/model/predictor.js';
 import type { Example } from '../engine/train/data.js';
@@ -41,7 +41,6 @@ export interface ModelUpdateRequest {
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
 }
-
 
 /** The summary the views show (shared/api/types.ts), with the model written. */
 export interface ModelUpdateResult extends ModelUpdateSummary {
@@ -84,11 +83,12 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   if (!imported.length) throw new TrainingError(`screen ${req.screenId} has no imported values of ${targets.join(', ')}; import results first`);
 
   // rehearsal: the base model's own training data (a bundled dataset named on its card)
-  const dataName = base.data.source.split(' ')[0]!;
-  if (!isNamedDataset(dataName)) throw new TrainingError(`model ${base.name} was trained on ${base.data.source}, not a bundled dataset: there is nothing to rehearse, so updating it would forget`);
+  const dataName = bundledTrainingData(base);
+  if (!dataName) throw new TrainingError(`model ${base.name} was trained on ${base.data.source}, not a bundled dataset: there is nothing to rehearse, so updating it would forget`);
   // the model's rows of the imported compositions give way to the new values
   const importedKeys = new Set(imported.map((e) => compositionKey(e.composition)));
-  const own = onePerFormula(loadNamedDataset(dataName))
+  const dataset = loadNamedDataset(dataName);
+  const own = onePerFormula(dataset)
     .filter((e) => !importedKeys.has(compositionKey(e.composition)))
     .map((e): Example => ({ ...e, targets: Object.fromEntries(targets.map((t) => [t, e.targets[t] ?? null])) }));
   const seed = req.seed ?? 1;
@@ -109,7 +109,7 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
         split: { name: `update of ${base.name} with ${imported.length} imported rows + ${rehearsal.length} rehearsal rows`, train, val: reference, test: [] },
         source: `${base.data.source} (rehearsal sample) + results imported for screen ${req.screenId} of ${library.file}`,
         sha256: base.data.sha256,
-        dataset: loadNamedDataset(dataName),
+        dataset,
         classificationTarget: base.config.classificationTarget,
         targetsMeaning: Object.fromEntries(targets.map((t) => [t, base.targets[t] ?? t])),
       },

@@ -47,31 +47,48 @@ export class TrainingJobs {
   }
 
   /**
+   * Runs a job's work in the background: the summary takes what the work returns, as done, or the
+   * failure (cancelled, or failed with the rejected rows of bad data); then 'train-finished'.
+   */
+  private runJob(jobId: number, job: Job, work: () => Promise<Partial<TrainSummary>>): void {
+    void (async () => {
+      try {
+        job.summary = { ...job.summary, ...(await work()), status: 'done' };
+      } catch (e) {
+        job.summary = {
+          ...job.summary,
+          status: e instanceof TrainingCancelled ? 'cancelled' : 'failed',
+          message: (e as Error).message,
+          ...(e instanceof TrainingError && e.problems.length ? { problems: e.problems.slice(0, 200) } : {}),
+        };
+      }
+      this.emit({ type: 'train-finished', jobId, status: job.summary.status });
+    })();
+  }
+
+  /** Makes a saved model the screening model; the reason it could not, or null. */
+  private activationProblem(modelDir: string): string | null {
+    try {
+      this.models.activate(modelDir);
+      return null;
+    } catch (e) {
+      return `saved, but not made the screening model: ${(e as Error).message}`;
+    }
+  }
+
+  /**
    * Updates a screen's model with the results imported for it (model-update.ts) as a job with the
    * same progress events and cancel as training; the model is saved under the workspace and made the
    * screening model when asked.
    */
   startUpdate(screenId: number, activate: boolean, run: (outDir: string, onProgress: (member: number, p: TrainProgress) => void, signal: AbortSignal) => Promise<ModelUpdateResult>): { jobId: number } {
     const { jobId, job } = this.newJob();
-    void (async () => {
-      try {
-        const modelDir = join(this.workspaceModels, `updated-${screenId}-${jobId}`);
-        const r = await run(modelDir, this.progress(jobId), job.controller.signal);
-        const { modelDir: _dir, card: _card, baseModelDir: _base, ...update } = r;
-        let message: string | null = null;
-        if (activate) {
-          try {
-            this.models.activate(modelDir);
-          } catch (e) {
-            message = `saved, but not made the screening model: ${(e as Error).message}`;
-          }
-        }
-        job.summary = { ...job.summary, status: 'done', modelDir, startedFrom: r.baseModel, curveLabel: `validation MAE of ${r.gapTarget} (eV) on the reference rows`, update, message };
-      } catch (e) {
-        job.summary = { ...job.summary, status: e instanceof TrainingCancelled ? 'cancelled' : 'failed', message: (e as Error).message };
-      }
-      this.emit({ type: 'train-finished', jobId, status: job.summary.status });
-    })();
+    this.runJob(jobId, job, async () => {
+      const modelDir = join(this.workspaceModels, `updated-${screenId}-${jobId}`);
+      const r = await run(modelDir, this.progress(jobId), job.controller.signal);
+      const { modelDir: _dir, card: _card, baseModelDir: _base, ...update } = r;
+      return { modelDir, startedFrom: r.baseModel, curveLabel: `validation MAE of ${r.gapTarget} (eV) on the reference rows`, update, message: activate ? this.activationProblem(modelDir) : null };
+    });
     return { jobId };
   }
 
@@ -81,66 +98,51 @@ export class TrainingJobs {
     const update = (patch: Partial<TrainSummary>): void => {
       job.summary = { ...job.summary, ...patch };
     };
-    void (async () => {
-      try {
-        const data = this.training.loadData({ data: 'uploaded CSV', text: req.csv, targets: req.targets, protocol: req.protocol, formulaColumn: req.formulaColumn, testFold: 0, seed: 1, maxElements: 6 });
-        update({ rows: { train: data.split.train.length, val: data.split.val.length, test: data.split.test.length }, problems: data.dataset.problems.slice(0, 200) });
-        // fine-tuning starts from the screening model's weights, so its architecture is the screening model's
-        const base = req.startFrom === 'screening-model' ? this.models.card() : null;
-        const config = base ? modelConfigFor({}, req.targets, data.classificationTarget, base.config) : modelConfigFor({ dModel: req.dModel, layers: req.layers }, req.targets, data.classificationTarget);
-        const initFrom = base ? this.training.loadPretrained(this.models.activeDir, config) : undefined;
-        const curveTarget = config.regressionTargets[0];
-        const unitOf = (target: string): string => (target === req.bandGapTarget ? 'eV' : '');
-        update({
-          startedFrom: base?.name ?? null,
-          curveLabel: curveTarget === undefined ? 'training loss' : `validation MAE of ${curveTarget}${unitOf(curveTarget) ? ` (${unitOf(curveTarget)})` : ''}`,
-        });
-        const modelDir = join(this.workspaceModels, `trained-${jobId}`);
-        const { result } = await this.training.fitAndSave(
-          {
-            training: data,
-            config,
-            settings: trainingSettingsFor({ epochs: req.epochs, seed: 1 }),
-            members: req.members,
-            parallel: Math.max(1, availableParallelism()),
-            name: `trained-${jobId}`,
-            ...(req.bandGapTarget !== undefined ? { bandGapTarget: req.bandGapTarget } : {}),
-            ...(initFrom ? { initFrom } : {}),
-            signal: controller.signal,
-            onProgress: this.progress(jobId),
-          },
-          modelDir,
-        );
-        const comparison = this.compare(data.split.test, result);
-        result.predictor.dispose();
-        let message: string | null = null;
-        if (comparison && comparison.newMae >= comparison.baselineMae) {
-          message = `the new model does not beat predicting the training mean on the test rows (MAE ${comparison.newMae.toFixed(3)} against ${comparison.baselineMae.toFixed(3)} eV)`;
-        }
-        if (req.activate) {
-          try {
-            this.models.activate(modelDir);
-          } catch (e) {
-            message = `saved, but not made the screening model: ${(e as Error).message}`;
-          }
-        }
-        if (message === null && comparison?.currentMae != null && comparison.newMae > comparison.currentMae) {
-          message = `on these test rows the screening model (${comparison.currentModel}) is better: MAE ${comparison.currentMae.toFixed(3)} against ${comparison.newMae.toFixed(3)} eV`;
-        }
-        const report = result.test ?? result.validation;
-        const [firstTarget, firstReg] = Object.entries(report.regression)[0] ?? [];
-        const c = report.classification?.atChosenThreshold;
-        const parity = firstTarget !== undefined && firstReg ? { target: firstTarget, unit: unitOf(firstTarget), rows: result.test ? 'test rows' : 'validation rows', truth: firstReg.truth, predicted: firstReg.predicted } : null;
-        update({ status: 'done', message, modelDir, comparison, metrics: headline(report), parity, bestEpochs: result.ensemble.bestEpochs, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null });
-      } catch (e) {
-        update({
-          status: e instanceof TrainingCancelled ? 'cancelled' : 'failed',
-          message: (e as Error).message,
-          ...(e instanceof TrainingError && e.problems.length ? { problems: e.problems.slice(0, 200) } : {}),
-        });
+    this.runJob(jobId, job, async () => {
+      const data = this.training.loadData({ data: 'uploaded CSV', text: req.csv, targets: req.targets, protocol: req.protocol, formulaColumn: req.formulaColumn, testFold: 0, seed: 1, maxElements: 6 });
+      update({ rows: { train: data.split.train.length, val: data.split.val.length, test: data.split.test.length }, problems: data.dataset.problems.slice(0, 200) });
+      // fine-tuning starts from the screening model's weights, so its architecture is the screening model's
+      const base = req.startFrom === 'screening-model' ? this.models.card() : null;
+      const config = base ? modelConfigFor({}, req.targets, data.classificationTarget, base.config) : modelConfigFor({ dModel: req.dModel, layers: req.layers }, req.targets, data.classificationTarget);
+      const initFrom = base ? this.training.loadPretrained(this.models.activeDir, config) : undefined;
+      const curveTarget = config.regressionTargets[0];
+      const unitOf = (target: string): string => (target === req.bandGapTarget ? 'eV' : '');
+      update({
+        startedFrom: base?.name ?? null,
+        curveLabel: curveTarget === undefined ? 'training loss' : `validation MAE of ${curveTarget}${unitOf(curveTarget) ? ` (${unitOf(curveTarget)})` : ''}`,
+      });
+      const modelDir = join(this.workspaceModels, `trained-${jobId}`);
+      const { result } = await this.training.fitAndSave(
+        {
+          training: data,
+          config,
+          settings: trainingSettingsFor({ epochs: req.epochs, seed: 1 }),
+          members: req.members,
+          parallel: Math.max(1, availableParallelism()),
+          name: `trained-${jobId}`,
+          ...(req.bandGapTarget !== undefined ? { bandGapTarget: req.bandGapTarget } : {}),
+          ...(initFrom ? { initFrom } : {}),
+          signal: controller.signal,
+          onProgress: this.progress(jobId),
+        },
+        modelDir,
+      );
+      const comparison = this.compare(data.split.test, result);
+      result.predictor.dispose();
+      let message: string | null = null;
+      if (comparison && comparison.newMae >= comparison.baselineMae) {
+        message = `the new model does not beat predicting the training mean on the test rows (MAE ${comparison.newMae.toFixed(3)} against ${comparison.baselineMae.toFixed(3)} eV)`;
       }
-      this.emit({ type: 'train-finished', jobId, status: job.summary.status });
-    })();
+      if (req.activate) message = this.activationProblem(modelDir) ?? message;
+      if (message === null && comparison?.currentMae != null && comparison.newMae > comparison.currentMae) {
+        message = `on these test rows the screening model (${comparison.currentModel}) is better: MAE ${comparison.currentMae.toFixed(3)} against ${comparison.newMae.toFixed(3)} eV`;
+      }
+      const report = result.test ?? result.validation;
+      const [firstTarget, firstReg] = Object.entries(report.regression)[0] ?? [];
+      const c = report.classification?.atChosenThreshold;
+      const parity = firstTarget !== undefined && firstReg ? { target: firstTarget, unit: unitOf(firstTarget), rows: result.test ? 'test rows' : 'validation rows', truth: firstReg.truth, predicted: firstReg.predicted } : null;
+      return { message, modelDir, comparison, metrics: headline(report), parity, bestEpochs: result.ensemble.bestEpochs, confusion: c ? { tn: c.tn, fp: c.fp, fn: c.fn, tp: c.tp } : null };
+    });
     return { jobId };
   }
 

@@ -3,16 +3,15 @@
  * from a file or stdin (one per line, or a CSV column). Results stream out in batches; a formula the
  * model cannot take is reported with its line and the rest are predicted (`--strict`: all or nothing).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/text.js';
 import { parseFormula, type Composition } from '../../../shared/index.js';
 import { predictionJson, PredictionService, readFormulaList, type AttentionMaps, type FormulaInput, type ModelInfo, type Prediction } from '../../services/prediction.js';
 import { moleculeAbbreviations } from '../../data/elements/molecules.js';
-import type { KnownRecord } from '../../../shared/api/types.js';
-import { knownRecordText, knownSourcesText } from '../../../shared/api/labels.js';
+import type { KnownRecord, KnownSource } from '../../../shared/api/types.js';
+import { domainText, knownRecordText, knownSourcesText } from '../../../shared/api/labels.js';
 import { cliContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, readTextInput } from '../errors.js';
 import { formatTable, num } from '../output.js';
 
 function printAttention(formula: string, maps: AttentionMaps): void {
@@ -39,9 +38,9 @@ interface PredictOptions {
 
 const BATCH = 1024;
 
-/** The bundled datasets recording each formula's composition, by short name ("-": none; "?": no index). */
-function knownCell(records: readonly KnownRecord[] | null): string {
-  return knownSourcesText(records && [...new Set(records.map((r) => r.source))]);
+/** The datasets among the records, each once, in their order; null when the composition was not looked up. */
+function sourcesOf(records: readonly KnownRecord[] | null): KnownSource[] | null {
+  return records && [...new Set(records.map((r) => r.source))];
 }
 
 function tableRows(info: ModelInfo, items: readonly { formula: string; prediction: Prediction; known: readonly KnownRecord[] | null }[]): (string | number)[][] {
@@ -49,8 +48,8 @@ function tableRows(info: ModelInfo, items: readonly { formula: string; predictio
     formula,
     ...info.regressionTargets.map((r) => `${num(p.regression[r]!.value, 3)} ± ${num(p.regression[r]!.sigma, 2)}`),
     ...(p.classification ? [`${num(p.classification.probability, 3)} ± ${num(p.classification.spread, 2)}`, p.classification.decision ? info.classificationTarget! : `not ${info.classificationTarget}`] : []),
-    p.domain ? `${p.domain.inDomain ? 'in' : 'EXTRAPOLATION'} (${num(p.domain.distance, 2)})` : '-',
-    knownCell(known),
+    domainText(p.domain),
+    knownSourcesText(sourcesOf(known)),
   ]);
 }
 
@@ -71,12 +70,7 @@ export function registerPredict(program: Command): void {
     .action(async (formulas: string[], opts: PredictOptions) => {
       const inputs: FormulaInput[] = formulas.map((formula, i) => ({ line: i + 1, formula }));
       if (opts.file) {
-        let text: string;
-        try {
-          text = readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
-        } catch (e) {
-          throw new CliError(`cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
+        const text = readTextInput(opts.file);
         try {
           for (const input of readFormulaList(text, opts.column)) inputs.push(input); // no spread: a file may hold a million lines
         } catch (e) {
@@ -109,7 +103,7 @@ export function registerPredict(program: Command): void {
         const predictions = service.predict(batch.map((g) => g.composition));
         const items = batch.map((g, i) => ({ formula: g.formula, prediction: predictions[i]!, known: service.recorded(g.composition) }));
         if (opts.json || opts.jsonl) {
-          const objects = items.map((it, i) => JSON.stringify({ ...predictionJson(it.formula, it.prediction), known: it.known && [...new Set(it.known.map((r) => r.source))], ...(opts.recorded ? { recorded: it.known } : {}), ...(opts.attention ? { attention: service.attention(batch[i]!.composition) } : {}) }));
+          const objects = items.map((it, i) => JSON.stringify({ ...predictionJson(it.formula, it.prediction), known: sourcesOf(it.known), ...(opts.recorded ? { recorded: it.known } : {}), ...(opts.attention ? { attention: service.attention(batch[i]!.composition) } : {}) }));
           process.stdout.write(opts.json ? `${from > 0 ? ',' : ''}\n${objects.join(',\n')}` : `${objects.join('\n')}\n`);
         } else {
           const table = formatTable(header, tableRows(info, items)).split('\n');

@@ -1,5 +1,5 @@
 /** `pdw enumerate`, `pdw screen`, `pdw resume`, `pdw query`, `pdw export`, `pdw merge`, `pdw screens`: the screening workflow, headless. */
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
@@ -11,7 +11,7 @@ import { BARTEL_TAU_THRESHOLD, countSpaceExactly, firstCandidates, parseShard, v
 import { importResultsFile, mergeLibraryFiles, openCandidateReader, openScreening, type CandidateQuery, type ScreeningSession } from '../../services/library-files.js';
 import type { ScreenInputs } from '../../../shared/api/contract.js';
 import { cliContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, readTextInput } from '../errors.js';
 import { elementList, speciesList, finiteNumber, mixing, nonNegativeInt, positiveInt, positiveNumber, probability, range, stateOverrides } from '../options.js';
 import { formatTable, num, printJson } from '../output.js';
 import { interruptSignal, progressSink } from '../progress.js';
@@ -288,12 +288,7 @@ export function registerScreening(program: Command): void {
     .option('--library <file>', 'library file', DEFAULT_LIBRARY)
     .option('--json', 'print the summary as JSON')
     .action((opts: { screen: number; file: string; source: string; formulaColumn: string; library: string; json?: boolean }) => {
-      let csv: string;
-      try {
-        csv = readFileSync(opts.file, 'utf8');
-      } catch (e) {
-        throw new CliError(`cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      const csv = readTextInput(opts.file);
       if (!existsSync(opts.library)) throw new CliError(`no library at ${opts.library}`);
       const request = checked('the import', contract.importResults.request, { screenId: opts.screen, csv, fileName: basename(opts.file), source: opts.source, formulaColumn: opts.formulaColumn });
       const r = importResultsFile(opts.library, loadElementTable(), request);

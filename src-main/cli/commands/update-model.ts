@@ -1,7 +1,7 @@
 /** `pdw update-model`: fine-tune a screen's model on the results imported for it, with rehearsal (services/model-update.ts). */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { updateModelFromFile } from '../../services/library-files.js';
+import { screenModelDir, updateModelFromFile } from '../../services/library-files.js';
 import type { GapError } from '../../../shared/api/types.js';
 import { TrainingService } from '../../services/training.js';
 import { cliContext } from '../context.js';
@@ -45,10 +45,10 @@ export function registerUpdateModel(program: Command): void {
       const ctx = await cliContext(opts.backend);
       try {
         const training = new TrainingService(ctx.table, ctx.backend.name);
-        const r = await withTrainingProgress('update', opts.members ?? 4, opts.quiet ?? false, 'run the same command again to resume', (onProgress, signal) =>
+        const members = opts.members ?? ctx.models.card(screenModelDir(opts.library, opts.screen)).ensemble.members;
+        const r = await withTrainingProgress('update', members, opts.quiet ?? false, 'run the same command again to resume', (onProgress, signal) =>
           updateModelFromFile(opts.library, { table: ctx.table, models: ctx.models, training }, {
-            screenId: opts.screen, outDir: opts.out, rehearsal: opts.rehearsal, epochs: opts.epochs, seed: opts.seed, onProgress, signal,
-            ...(opts.members ? { members: opts.members } : {}),
+            screenId: opts.screen, outDir: opts.out, rehearsal: opts.rehearsal, epochs: opts.epochs, seed: opts.seed, members, onProgress, signal,
             ...(opts.name ? { name: opts.name } : {}),
           }),
         );

@@ -44,6 +44,19 @@ export function sourceMask(sources: Iterable<KnownSource>): number {
   return mask;
 }
 
+/** The mask of the sources of a composition's records. */
+function maskOfRecords(records: readonly KnownRecord[]): number {
+  return sourceMask(records.map((r) => r.source));
+}
+
+/** A generated file of this format; null where setup did not write it. */
+function readGenerated<T extends { readonly format: string }>(path: string): T | null {
+  if (!existsSync(path)) return null;
+  const file = JSON.parse(readFileSync(path, 'utf8')) as T;
+  if (file.format !== KNOWN_FORMAT) throw new Error(`${path} has format '${String(file.format)}', expected '${KNOWN_FORMAT}'; run 'npm run setup'`);
+  return file;
+}
+
 export function sourcesOfMask(mask: number): KnownSource[] {
   return KNOWN_SOURCES.filter((_, i) => (mask & (1 << i)) !== 0);
 }
@@ -87,7 +100,7 @@ export function buildKnownCompounds(root?: string): KnownFile {
 export function writeKnownCompounds(file: KnownFile, out = knownCompoundsPath(), masksOut = knownMasksPath()): void {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(file)}\n`);
-  const masks = Object.fromEntries(Object.entries(file.compounds).map(([key, records]) => [key, sourceMask(records.map((r) => r.source))]));
+  const masks = Object.fromEntries(Object.entries(file.compounds).map(([key, records]) => [key, maskOfRecords(records)]));
   writeFileSync(masksOut, `${JSON.stringify({ format: KNOWN_FORMAT, createdAt: file.createdAt, masks })}\n`);
 }
 
@@ -101,13 +114,9 @@ let cachedMasks: { path: string; masks: KnownMasks | null } | undefined;
 /** The masks written at setup; null where setup did not make them (candidates are then stored as not checked). */
 export function loadKnownMasks(path = knownMasksPath()): KnownMasks | null {
   if (cachedMasks?.path === path) return cachedMasks.masks;
-  let masks: KnownMasks | null = null;
-  if (existsSync(path)) {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; masks: Record<string, number> };
-    if (file.format !== KNOWN_FORMAT) throw new Error(`${path} has format '${String(file.format)}', expected '${KNOWN_FORMAT}'; run 'npm run setup'`);
-    const byKey = new Map(Object.entries(file.masks));
-    masks = { maskOf: (composition) => byKey.get(compositionKey(composition)) ?? 0 };
-  }
+  const file = readGenerated<{ format: string; masks: Record<string, number> }>(path);
+  const byKey = file && new Map(Object.entries(file.masks));
+  const masks: KnownMasks | null = byKey && { maskOf: (composition) => byKey.get(compositionKey(composition)) ?? 0 };
   cachedMasks = { path, masks };
   return masks;
 }
@@ -117,7 +126,7 @@ export class KnownCompounds implements KnownMasks {
   readonly #masks = new Map<string, number>();
 
   constructor(private readonly file: KnownFile) {
-    for (const [key, records] of Object.entries(file.compounds)) this.#masks.set(key, sourceMask(records.map((r) => r.source)));
+    for (const [key, records] of Object.entries(file.compounds)) this.#masks.set(key, maskOfRecords(records));
   }
 
   get size(): number {
@@ -142,12 +151,8 @@ let cached: { path: string; index: KnownCompounds | null } | undefined;
  */
 export function loadKnownCompounds(path = knownCompoundsPath()): KnownCompounds | null {
   if (cached?.path === path) return cached.index;
-  let index: KnownCompounds | null = null;
-  if (existsSync(path)) {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as KnownFile;
-    if (file.format !== KNOWN_FORMAT) throw new Error(`${path} has format '${String(file.format)}', expected '${KNOWN_FORMAT}'; run 'npm run setup'`);
-    index = new KnownCompounds(file);
-  }
+  const file = readGenerated<KnownFile>(path);
+  const index = file && new KnownCompounds(file);
   cached = { path, index };
   return index;
 }

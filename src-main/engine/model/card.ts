@@ -5,6 +5,7 @@ import type { FeaturizerSettings } from '../featurize/index.js';
 import type { TargetScaling } from '../train/data.js';
 import type { EpochRecord, TrainingSettings } from '../train/trainer.js';
 import type { ModelConfig } from './config.js';
+import { isNamedDataset } from '../../data/datasets/named.js';
 
 /** Target names by role; null: the model has no target in that role. */
 export interface CardRoles {
@@ -62,4 +63,10 @@ export interface ModelCard {
   readonly backend: BackendName;
   readonly trainingSeconds: number;
   readonly weights: { readonly file: string; readonly tensors: readonly TensorManifestEntry[] };
+}
+
+/** The bundled dataset a model was trained on (its card's data source names it first); null for anything else (an uploaded CSV). */
+export function bundledTrainingData(card: Pick<ModelCard, 'data'>): string | null {
+  const name = card.data.source.split(' ')[0]!;
+  return isNamedDataset(name) ? name : null;
 }

@@ -70,6 +70,15 @@ export const INFERENCE_MAX_ELEMENTS = 8;
 /** Targets that cannot be negative; their predicted means are clipped at 0. */
 const NON_NEGATIVE = new Set(['band_gap', 'energy_above_hull', 'density', 'volume']);
 
+/** A bundled dataset's compositions, one row per formula; null without the data bundle (predictions then carry no domain score). */
+function trainingCompositions(dataset: string): DomainReference[] | null {
+  try {
+    return onePerFormula(loadNamedDataset(dataset));
+  } catch {
+    return null;
+  }
+}
+
 export class EnsemblePredictor {
   readonly featurizer: Featurizer;
   #domain: LoadedDomain | null = null;
@@ -85,13 +94,8 @@ export class EnsemblePredictor {
   static load(dir: string, table: ElementTable): EnsemblePredictor {
     const predictor = new EnsemblePredictor(loadModel(dir), table);
     const domain = readDomainFile(dir);
-    if (domain) {
-      try {
-        predictor.setDomain(domain, onePerFormula(loadNamedDataset(domain.reference.dataset)));
-      } catch {
-        // no data bundle: predictions carry no domain score rather than failing
-      }
-    }
+    const references = domain ? trainingCompositions(domain.reference.dataset) : null;
+    if (domain && references) predictor.setDomain(domain, references);
     return predictor;
   }
 
