@@ -53,7 +53,8 @@ export class TrainingJobs {
   private runJob(jobId: number, job: Job, work: () => Promise<Partial<TrainSummary>>): void {
     void (async () => {
       try {
-        job.summary = { ...job.summary, ...(await work()), status: 'done' };
+        const patch = await work(); // before reading the summary: the work updates it as it goes
+        job.summary = { ...job.summary, ...patch, status: 'done' };
       } catch (e) {
         job.summary = {
           ...job.summary,
