@@ -53,11 +53,18 @@ export const filtersSchema = z.object({
   novelOnly: z.boolean().optional(),
   /** Only predictions within the model's calibrated applicability domain (extrapolations hidden). */
   inDomainOnly: z.boolean().optional(),
+  /**
+   * Which gap the gap window, the rankings, the histogram and the scatter read: the PBE head (default) or
+   * the experimental one (a model with that head).
+   */
+  gapKind: z.enum(['pbe', 'expt']).optional(),
+  /** Highest predicted energy above hull (eV/atom), e.g. 0.05 for "metastable within 50 meV/atom". */
+  eHullMax: z.number().min(0).max(10).optional(),
 });
 
 export { designSchema, shortlistSchema, type Design, type ShortlistEntry } from './workspace.js';
 
-export const SORT_COLUMNS = ['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 't', 'mu', 'tau', 'seq'] as const;
+export const SORT_COLUMNS = ['formula', 'band_gap', 'band_gap_sigma', 'p_stable', 'p_stable_spread', 'gap_expt', 'e_hull', 't', 'mu', 'tau', 'seq'] as const;
 export const RANK_MODES = ['window', 'ucb', 'pareto'] as const;
 
 /** Filters, then a sort or a ranking against a target gap window, then a page. */
@@ -90,6 +97,8 @@ export function sortValueOf(row: T.CandidateSummary, column: SortColumn): number
     case 'band_gap_sigma': return row.bandGapSigma;
     case 'p_stable': return row.pStable;
     case 'p_stable_spread': return row.pStableSpread;
+    case 'gap_expt': return row.gapExpt ?? null;
+    case 'e_hull': return row.eHull ?? null;
     case 't': return row.t;
     case 'mu': return row.mu;
     case 'tau': return row.tau;

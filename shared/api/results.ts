@@ -39,7 +39,7 @@ const elementInfo: z.ZodType<T.ElementInfo> = z.object({
 const modelSummary: z.ZodType<T.ModelSummary> = z.object({
   id: z.string(), name: z.string(), dir: z.string(), members: z.number().int().min(1),
   targets: z.record(z.string(), z.string()),
-  roles: z.object({ bandGap: targetRole.nullable(), stability: targetRole.nullable() }),
+  roles: z.object({ bandGap: targetRole.nullable(), stability: targetRole.nullable(), experimentalGap: targetRole.nullable().optional(), energyAboveHull: targetRole.nullable().optional() }),
   metrics: modelMetrics.nullable(), threshold: z.number().nullable(),
 });
 const spaceCounts: z.ZodType<T.SpaceCounts> = z.object({ combinations: count, chargeNeutral: count, candidates: count, rejected: z.record(z.string(), count), missingRadii: z.record(z.string(), count), notes: z.array(z.string()), exact: z.boolean() });
@@ -52,6 +52,7 @@ const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
   id: z.number().int().positive(), seq: count, formula: z.string(), sites, oxidationStates: z.record(z.string(), z.number()),
   t: finite, mu: finite, tau: finite.nullable(), bandGap: finite.nullable(), bandGapSigma: finite.nullable(),
   pStable: finite.nullable(), pStableSpread: finite.nullable(), stable: z.boolean().nullable(), score: finite.optional(),
+  gapExpt: finite.nullable().optional(), gapExptSigma: finite.nullable().optional(), eHull: finite.nullable().optional(), eHullSigma: finite.nullable().optional(),
   known: z.array(z.enum(KNOWN_SOURCES)).nullable().optional(),
   imported: z.array(z.lazy(() => importedResult)).optional(),
   domain: z.object({ distance: finite, inDomain: z.boolean() }).nullable().optional(),

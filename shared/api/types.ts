@@ -83,6 +83,14 @@ export interface CandidateSummary {
   readonly pStable: number | null;
   readonly pStableSpread: number | null;
   readonly stable: boolean | null;
+  /**
+   * The experimental-gap head (eV) and the energy-above-hull head (eV/atom), with their sigma; absent or
+   * null where the screen's model has no such head (or the library is from before migration 13).
+   */
+  readonly gapExpt?: number | null;
+  readonly gapExptSigma?: number | null;
+  readonly eHull?: number | null;
+  readonly eHullSigma?: number | null;
   readonly score?: number;
   /**
    * Bundled datasets that record this candidate's reduced composition (empty: novel to them); null
@@ -234,6 +242,10 @@ export interface TargetRole {
 export interface ModelRoles {
   readonly bandGap: TargetRole | null;
   readonly stability: TargetRole | null;
+  /** The experimental band gap (eV), beside the PBE one; null where the model has no such head. */
+  readonly experimentalGap?: TargetRole | null;
+  /** Energy above the convex hull (eV/atom); null where the model has no such head. */
+  readonly energyAboveHull?: TargetRole | null;
 }
 
 export interface ModelSummary {

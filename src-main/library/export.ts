@@ -21,6 +21,8 @@ export const EXPORT_COLUMNS = [
   'screen_id', 'seq', 'formula', 'site_A', 'site_B', 'site_X', 'oxidation_states', 't', 'mu', 'tau',
   'band_gap_eV', 'band_gap_sigma_eV', 'p_stable', 'p_stable_spread', 'stable', 'other_predictions', 'model_id', 'model_name', 'model_created',
   'band_gap_meaning', 'stable_meaning', 'known_in', 'known_records', 'imported_results', 'domain_distance', 'in_domain',
+  'band_gap_expt_eV', 'band_gap_expt_sigma_eV', 'band_gap_expt_meaning',
+  'energy_above_hull_eV_per_atom', 'energy_above_hull_sigma_eV_per_atom', 'energy_above_hull_meaning',
 ] as const;
 
 /**
@@ -53,6 +55,9 @@ export interface ExportModel {
   /** What the model's band gap and stability are (from its card): which gap, which hull. */
   readonly bandGapMeaning: string;
   readonly stableMeaning: string;
+  /** What the experimental-gap and energy-above-hull heads are, for a model that has them. */
+  readonly experimentalGapMeaning?: string;
+  readonly energyAboveHullMeaning?: string;
   /** The bundled records of a row's composition (known compounds); absent: the index is not available. */
   readonly knownRecords?: (row: CandidateRow) => readonly KnownRecord[];
 }
@@ -82,6 +87,8 @@ export async function writeCsv(db: Database.Database, filters: CandidateFilters,
       text(r.known?.length && model.knownRecords ? model.knownRecords(r).map(knownRecordText).join(' | ') : ''),
       text((imported.get(r.id) ?? []).map(importedResultText).join(' | ')),
       r.domain ? r.domain.distance : '', r.domain ? (r.domain.inDomain ? 'true' : 'false') : '',
+      r.gapExpt ?? '', r.gapExptSigma ?? '', r.gapExpt == null ? '' : text(model.experimentalGapMeaning ?? ''),
+      r.eHull ?? '', r.eHullSigma ?? '', r.eHull == null ? '' : text(model.energyAboveHullMeaning ?? ''),
       ...(withNotes ? [text(notes[String(r.id)] ?? '')] : []),
     ];
     if (!csv.write(record)) await once(csv, 'drain');

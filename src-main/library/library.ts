@@ -278,7 +278,7 @@ export class Library implements ReadableLibrary {
       'INSERT INTO candidates (screen_id, seq, formula, elements, sites_json, oxidation_json, t, mu, tau) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertPrediction = this.#db.prepare(
-      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2, known, domain_distance, in_domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO predictions (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2, known, domain_distance, in_domain, gap_expt, gap_expt_sigma, e_hull, e_hull_sigma) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const advance = this.#db.prepare("UPDATE screens SET done = ?, updated_at = ?, status = 'running' WHERE id = ?");
     const insertBlock = this.#db.prepare('INSERT INTO prediction_blocks (screen_id, first_candidate_id, rows, data) VALUES (?, ?, ?, ?)');
@@ -301,6 +301,10 @@ export class Library implements ReadableLibrary {
           c.known,
           p.domain?.distance ?? null,
           p.domain ? (p.domain.inDomain ? 1 : 0) : null,
+          p.experimentalGap?.value ?? null,
+          p.experimentalGap?.sigma ?? null,
+          p.energyAboveHull?.value ?? null,
+          p.energyAboveHull?.sigma ?? null,
         );
         block.set(i, Number(r.lastInsertRowid), p);
       });
@@ -418,7 +422,7 @@ export class Library implements ReadableLibrary {
       throw new LibraryError(`no screen ${filters.screenId} in ${this.file}`);
     }
     const roles = this.screenModelRoles(filters.screenId);
-    return writeCsv(this.#db, filters, { ...model, bandGapMeaning: roles.bandGap?.meaning ?? '', stableMeaning: roles.stability?.meaning ?? '', ...(knownRecords ? { knownRecords } : {}) }, out, notes);
+    return writeCsv(this.#db, filters, { ...model, bandGapMeaning: roles.bandGap?.meaning ?? '', stableMeaning: roles.stability?.meaning ?? '', experimentalGapMeaning: roles.experimentalGap?.meaning ?? '', energyAboveHullMeaning: roles.energyAboveHull?.meaning ?? '', ...(knownRecords ? { knownRecords } : {}) }, out, notes);
   }
 
   /** Merges other library files (e.g. the shards of a job array) into this one, without duplicates. */

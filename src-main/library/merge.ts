@@ -4,6 +4,7 @@
  * candidate present in two inputs is stored once.
  */
 import type Database from 'better-sqlite3';
+import { LATER_COLUMNS } from './query.js';
 
 interface SourceScreen {
   id: number;
@@ -34,7 +35,7 @@ export function mergeInto(db: Database.Database, createScreen: (inputs: unknown,
     try {
       // columns added by later migrations are copied when the source has them (an older file leaves them NULL: checked again after opening)
       const has = new Set((db.prepare(`PRAGMA ${alias}.table_info(predictions)`).all() as { name: string }[]).map((c) => c.name));
-      const later = ['known', 'domain_distance', 'in_domain'].map((c) => (has.has(c) ? `p.${c}` : 'NULL')).join(', ');
+      const later = LATER_COLUMNS.map((c) => (has.has(c) ? `p.${c}` : 'NULL')).join(', ');
       db.transaction(() => {
         db.exec(`INSERT OR IGNORE INTO models SELECT * FROM ${alias}.models`);
         for (const s of db.prepare(`SELECT id, inputs_json, model_id, status, total, done FROM ${alias}.screens`).all() as SourceScreen[]) {
@@ -52,7 +53,7 @@ export function mergeInto(db: Database.Database, createScreen: (inputs: unknown,
           added += r.changes;
           db.prepare(
             `INSERT OR IGNORE INTO predictions
-             (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2, known, domain_distance, in_domain)
+             (candidate_id, model_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, stable, other_json, screen_id, elements0, elements1, elements2, known, domain_distance, in_domain, gap_expt, gap_expt_sigma, e_hull, e_hull_sigma)
              SELECT c2.id, p.model_id, p.band_gap, p.band_gap_sigma, p.p_stable, p.p_stable_spread, p.stable, p.other_json, c2.screen_id, p.elements0, p.elements1, p.elements2, ${later}
              FROM ${alias}.predictions p JOIN ${alias}.candidates c ON c.id = p.candidate_id
              JOIN candidates c2 ON c2.screen_id = ? AND c2.seq = c.seq WHERE c.screen_id = ?`,

@@ -193,6 +193,17 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS predictions_screen_rank;
   CREATE INDEX predictions_screen_rank ON predictions (screen_id, band_gap, band_gap_sigma, p_stable, p_stable_spread, in_domain);
   `,
+  // 13: the experimental-gap (eV) and energy-above-hull (eV/atom) heads of a model that has them, each
+  // with its sigma, as columns to filter, sort and rank by (they were only in other_json before);
+  // NULL for models without them and for rows from before
+  `
+  ALTER TABLE predictions ADD COLUMN gap_expt REAL;
+  ALTER TABLE predictions ADD COLUMN gap_expt_sigma REAL;
+  ALTER TABLE predictions ADD COLUMN e_hull REAL;
+  ALTER TABLE predictions ADD COLUMN e_hull_sigma REAL;
+  CREATE INDEX predictions_screen_gap_expt ON predictions (screen_id, gap_expt);
+  CREATE INDEX predictions_screen_e_hull ON predictions (screen_id, e_hull);
+  `,
 ];
 
 /** The three mask values of a set of element symbols. */

@@ -29,7 +29,7 @@ export interface QueryResult {
 }
 
 /** Columns added by later migrations: a file opened read-only from before them reads them as NULL. */
-const LATER_COLUMNS = ['known', 'domain_distance', 'in_domain'] as const;
+export const LATER_COLUMNS = ['known', 'domain_distance', 'in_domain', 'gap_expt', 'gap_expt_sigma', 'e_hull', 'e_hull_sigma'] as const;
 const selects = new WeakMap<Database.Database, string>();
 const predictionColumnSets = new WeakMap<Database.Database, ReadonlySet<string>>();
 
@@ -56,6 +56,11 @@ export function candidateSelect(db: Database.Database): string {
   return select;
 }
 
+/** The value and sigma columns of the gap a query reads: the PBE head, or the experimental one (`gapKind`). */
+export function gapColumns(q: Pick<CandidateFilters, 'gapKind'>): { readonly value: string; readonly sigma: string } {
+  return q.gapKind === 'expt' ? { value: 'p.gap_expt', sigma: 'p.gap_expt_sigma' } : { value: 'p.band_gap', sigma: 'p.band_gap_sigma' };
+}
+
 export interface WhereClause {
   readonly sql: string;
   readonly params: Record<string, string | number>;
@@ -72,7 +77,8 @@ export function whereClause(q: CandidateFilters): WhereClause {
     params[`${name}Lo`] = r[0];
     params[`${name}Hi`] = r[1];
   };
-  range('p.band_gap', 'gap', q.gap);
+  const gap = gapColumns(q);
+  range(gap.value, 'gap', q.gap);
   range('c.t', 't', q.tolerance);
   range('c.mu', 'mu', q.octahedral);
   range('c.tau', 'tau', q.tau);
@@ -81,8 +87,12 @@ export function whereClause(q: CandidateFilters): WhereClause {
     params['stableMin'] = q.stableMin;
   }
   if (q.sigmaMax !== undefined) {
-    parts.push('p.band_gap_sigma <= @sigmaMax');
+    parts.push(`${gap.sigma} <= @sigmaMax`);
     params['sigmaMax'] = q.sigmaMax;
+  }
+  if (q.eHullMax !== undefined) {
+    parts.push('p.e_hull <= @eHullMax');
+    params['eHullMax'] = q.eHullMax;
   }
   // element filters test bitmasks stored on the predictions row (no join, no string search)
   if (q.include?.length) {
@@ -133,7 +143,8 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
   if (q.rank?.mode === 'pareto') {
     const [lo, hi] = q.rank.window;
     // the predictions' covering index alone, unless a filter reads the candidates table
-    const all = db.prepare(`SELECT p.candidate_id AS id, p.band_gap, p.band_gap_sigma, p.p_stable ${countFrom} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
+    const gap = gapColumns(q);
+    const all = db.prepare(`SELECT p.candidate_id AS id, ${gap.value} AS band_gap, ${gap.sigma} AS band_gap_sigma, p.p_stable ${countFrom} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
     const fronts = paretoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0));
     const ranked = all.map((r, i) => ({ id: r.id, front: fronts[i]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
     const rows = candidatesByIds(db, ranked.map((r) => r.id));
@@ -144,9 +155,10 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
     // then those candidates' rows
     const [lo, hi] = q.rank.window;
     Object.assign(page, { winLo: lo, winHi: hi, kappa: q.rank.kappa ?? 1 });
+    const gap = gapColumns(q);
     const score = q.rank.mode === 'window'
-      ? windowProbabilitySql('p.band_gap', 'p.band_gap_sigma', '@winLo', '@winHi')
-      : ucbScoreSql('p.band_gap', 'p.band_gap_sigma', 'p.p_stable', 'p.p_stable_spread', '@winLo', '@winHi', '@kappa');
+      ? windowProbabilitySql(gap.value, gap.sigma, '@winLo', '@winHi')
+      : ucbScoreSql(gap.value, gap.sigma, 'p.p_stable', 'p.p_stable_spread', '@winLo', '@winHi', '@kappa');
     const top = db.prepare(`SELECT p.candidate_id AS id, ${score} AS score ${countFrom} WHERE ${where} ORDER BY score DESC, p.candidate_id LIMIT @limit OFFSET @offset`).all(page) as { id: number; score: number }[];
     const rows = candidatesByIds(db, top.map((t) => t.id));
     return { total, exact: totalIsExact, rows: top.map((t, i) => ({ ...rows[i]!, score: t.score })) };

@@ -28,7 +28,8 @@ const COLUMN_FILTERS = new Set(['screenId', 'gap', 'stableMin', 'sigmaMax']);
 const PAGING = new Set(['rank', 'limit', 'offset', 'exactTotal', 'sort', 'after']);
 
 export function rankableFromColumns(q: CandidateQuery): boolean {
-  return q.rank !== undefined && Object.entries(q).every(([k, v]) => v === undefined || v === false || COLUMN_FILTERS.has(k) || PAGING.has(k));
+  // the cache holds the PBE gap's columns only: a ranking on the experimental gap goes to SQL
+  return q.rank !== undefined && Object.entries(q).every(([k, v]) => v === undefined || v === false || (k === 'gapKind' && v === 'pbe') || COLUMN_FILTERS.has(k) || PAGING.has(k));
 }
 
 /** One batch's prediction numbers as five float64 columns in one blob (NaN for a missing value). */

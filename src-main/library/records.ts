@@ -24,6 +24,9 @@ export interface StoredPrediction {
   readonly bandGap: { readonly value: number; readonly sigma: number } | null;
   readonly stability: { readonly probability: number; readonly spread: number; readonly decision: boolean } | null;
   readonly other: Readonly<Record<string, { readonly value: number; readonly sigma: number }>>;
+  /** The experimental-gap head (eV) and the energy-above-hull head (eV/atom) of a model that has them (also kept in `other`). */
+  readonly experimentalGap?: { readonly value: number; readonly sigma: number } | null;
+  readonly energyAboveHull?: { readonly value: number; readonly sigma: number } | null;
   /** Latent distance to the model's training compositions and the extrapolation flag; null without a calibrated domain. */
   readonly domain?: { readonly distance: number; readonly inDomain: boolean } | null;
 }
@@ -73,6 +76,10 @@ export interface RawCandidateRow {
   known: number | null;
   domain_distance: number | null;
   in_domain: number | null;
+  gap_expt: number | null;
+  gap_expt_sigma: number | null;
+  e_hull: number | null;
+  e_hull_sigma: number | null;
   score?: number;
 }
 
@@ -91,6 +98,10 @@ export function rowFromRaw(r: RawCandidateRow): CandidateRow {
     pStable: r.p_stable,
     pStableSpread: r.p_stable_spread,
     stable: r.stable === null ? null : r.stable === 1,
+    gapExpt: r.gap_expt,
+    gapExptSigma: r.gap_expt_sigma,
+    eHull: r.e_hull,
+    eHullSigma: r.e_hull_sigma,
     other: r.other_json ? (JSON.parse(r.other_json) as Record<string, { value: number; sigma: number }>) : {},
     known: r.known === null ? null : sourcesOfMask(r.known),
     domain: r.domain_distance === null || r.in_domain === null ? null : { distance: r.domain_distance, inDomain: r.in_domain === 1 },

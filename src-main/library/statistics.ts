@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { CandidateFilters } from '../../shared/api/contract.js';
 import type { Histogram, ScatterData } from '../../shared/api/types.js';
-import { CANDIDATE_JOIN, predictionColumns, whereClause, type WhereClause } from './query.js';
+import { CANDIDATE_JOIN, gapColumns, predictionColumns, whereClause, type WhereClause } from './query.js';
 
 /** The predictions table alone when no filter reads a candidate column (t, mu, tau): no join to pay for. */
 function source(where: WhereClause): string {
@@ -19,13 +19,14 @@ export function gapHistogram(db: Database.Database, filters: CandidateFilters, b
   const clause = whereClause(filters);
   const { sql: where, params } = clause;
   const from = source(clause);
-  const max = db.prepare(`SELECT max(p.band_gap) FROM ${from} WHERE ${where}`).pluck().get(params) as number | null;
+  const gap = gapColumns(filters).value;
+  const max = db.prepare(`SELECT max(${gap}) FROM ${from} WHERE ${where}`).pluck().get(params) as number | null;
   const hi = Math.max(1, Math.ceil(max ?? 0));
   const counts = new Array<number>(bins).fill(0);
   const grouped = db
     .prepare(
-      `SELECT min(@bins - 1, max(0, CAST(p.band_gap / @hi * @bins AS INTEGER))) AS bin, count(*) AS n
-       FROM ${from} WHERE ${where} AND p.band_gap IS NOT NULL GROUP BY bin`,
+      `SELECT min(@bins - 1, max(0, CAST(${gap} / @hi * @bins AS INTEGER))) AS bin, count(*) AS n
+       FROM ${from} WHERE ${where} AND ${gap} IS NOT NULL GROUP BY bin`,
     )
     .all({ ...params, bins, hi }) as { bin: number; n: number }[];
   for (const { bin, n } of grouped) counts[bin] = n;
@@ -45,10 +46,11 @@ export function scatterSample(db: Database.Database, filters: CandidateFilters, 
   // only the sampled rows for their formula and tau
   // the domain flag is in the covering index the sample walks (migration 12); an older file read-only has none
   const inDomain = predictionColumns(db).has('in_domain') ? 'p.in_domain' : 'NULL';
+  const gap = gapColumns(filters);
   const rows = db
     .prepare(
       `SELECT c.id, c.formula, c.tau, s.band_gap, s.band_gap_sigma, s.p_stable, s.in_domain
-       FROM (SELECT p.candidate_id, p.band_gap, p.band_gap_sigma, p.p_stable, ${inDomain} AS in_domain FROM ${source(clause)} WHERE ${where} AND (p.candidate_id % @stride) = 0 AND p.band_gap IS NOT NULL) s
+       FROM (SELECT p.candidate_id, ${gap.value} AS band_gap, ${gap.sigma} AS band_gap_sigma, p.p_stable, ${inDomain} AS in_domain FROM ${source(clause)} WHERE ${where} AND (p.candidate_id % @stride) = 0 AND ${gap.value} IS NOT NULL) s
        JOIN candidates c ON c.id = s.candidate_id`,
     )
     .all({ ...params, stride }) as { id: number; formula: string; tau: number | null; band_gap: number; band_gap_sigma: number | null; p_stable: number | null; in_domain: number | null }[];

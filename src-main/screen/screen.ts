@@ -113,7 +113,7 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
   const claim = library.claimRunner(screenId); // one runner per screen, across processes
   try {
     req.onStart?.(screenId);
-    return await runClaimed(req, screenId, inputs, card, total, { bandGap: roles.bandGap?.target ?? null, stability: roles.stability?.target ?? null });
+    return await runClaimed(req, screenId, inputs, card, total, { bandGap: roles.bandGap?.target ?? null, stability: roles.stability?.target ?? null, experimentalGap: roles.experimentalGap?.target ?? null, energyAboveHull: roles.energyAboveHull?.target ?? null });
   } finally {
     library.releaseRunner(screenId, claim);
   }

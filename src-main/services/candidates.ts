@@ -2,7 +2,7 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
-import type { CandidateDetail, Histogram, NextBatch, ScatterData } from '../../shared/api/types.js';
+import type { CandidateDetail, Histogram, ModelRoles, NextBatch, ScatterData } from '../../shared/api/types.js';
 import { compositionFromAmounts, type ElementSymbol, type SiteComposition } from '../../shared/index.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { CandidateQuery, Library, QueryResult, ReadableLibrary } from '../library/index.js';
@@ -59,6 +59,11 @@ export class CandidateService {
   nextBatch(req: NextBatchRequest): NextBatch {
     this.library.screen(req.screenId); // an unknown screen is refused (404) before any work
     return nextBatch(this.library, this.table, req);
+  }
+
+  /** What the screen's model's heads are (band gap, stability, experimental gap, energy above hull), with units. */
+  roles(screenId: number): ModelRoles {
+    return this.library.screenModelRoles(screenId);
   }
 
   /** The screen's band gap, named for a column header ("PBE gap (eV)"), and its full meaning. */

@@ -83,7 +83,7 @@ export function nextBatch(library: ReadableLibrary, table: ElementTable, req: Ne
     rows,
     pool: ranked.length,
     method:
-      `UCB acquisition (kappa ${kappa}: min(1, P(stable) + kappa x spread) x P(gap in ${window[0]}-${window[1]} eV, sigma widened by 1 + kappa)) over the best ${ranked.length.toLocaleString('en')} candidates, ` +
+      `UCB acquisition (kappa ${kappa}: min(1, P(stable) + kappa x spread) x P(${filters.gapKind === 'expt' ? 'experimental' : 'PBE'} gap in ${window[0]}-${window[1]} eV, sigma widened by 1 + kappa)) over the best ${ranked.length.toLocaleString('en')} candidates, ` +
       `then ${k} picks by local penalization (each pick multiplies the others' scores by 1 - exp(-d^2 / (2 x ${lengthScale}^2)), d = composition distance, half the L1 distance between atomic fractions)`,
   };
 }

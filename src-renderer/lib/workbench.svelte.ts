@@ -32,6 +32,10 @@ export class ResultsState {
   novelOnly = $state(false);
   /** Hide predictions outside the model's applicability domain. */
   inDomainOnly = $state(false);
+  /** Which predicted gap the gap filter, the target window, the rankings, the histogram and the scatter read. */
+  gapKind = $state<'pbe' | 'expt'>('pbe');
+  /** Highest predicted energy above hull, in meV/atom as typed ('' = no limit). */
+  eHullMax = $state('');
   targetText = $state('1.2:1.8');
   rank = $state<'none' | 'window' | 'ucb' | 'pareto'>('none');
   sort = $state<{ column: string; descending: boolean } | null>(null);

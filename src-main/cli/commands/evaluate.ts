@@ -1,4 +1,4 @@
-/** `pdw evaluate`: metrics on protocol R's test rows or protocol H's hybrid rows for a model, or cross-validation (G, expt_gap). */
+/** `pdw evaluate`: metrics on protocol R's test rows or protocol H's hybrid rows for a model, or cross-validation (G, expt_gap, J). */
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EvaluationService, isEvaluationProtocol } from '../../services/evaluation.js';
@@ -20,16 +20,16 @@ interface EvaluateOptions extends ModelOptions {
 export function registerEvaluate(program: Command): void {
   const cmd = program
     .command('evaluate')
-    .description('evaluate a model on protocol R or H, or cross-validate the training recipe on protocol G or expt_gap')
-    .argument('[model]', 'model folder (protocol R: evaluated on the test rows; G / expt_gap: its config and settings are reused)')
-    .requiredOption('--protocol <p>', 'R | G | expt_gap | H | D (H: hybrid halides of the bundle; D: double perovskites by fold; both scored with a trained model)')
+    .description('evaluate a model on protocol R or H, or cross-validate the training recipe on protocol G, expt_gap or J (the joint default recipe on the folds of G and expt_gap at once)')
+    .argument('[model]', 'model folder (protocol R: evaluated on the test rows; G / expt_gap / J: its config and settings are reused)')
+    .requiredOption('--protocol <p>', 'R | G | expt_gap | J | H | D (J: the joint recipe, every source at once, on G\'s and expt_gap\'s folds; H: hybrid halides of the bundle; D: double perovskites by fold; both scored with a trained model)')
     .option('--folds <list>', 'folds for G / expt_gap / D', foldList, [0, 1, 2, 3, 4])
     .option('--out <dir>', 'report folder (default reports/<protocol>)')
     .option('--init-from <model>', 'G / expt_gap: fine-tune every fold from this pretrained model (its data must exclude the test formulas)')
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (modelDir: string | undefined, opts: EvaluateOptions) => {
     const protocol = opts.protocol;
-    if (!isEvaluationProtocol(protocol)) throw new CliError(`unknown protocol '${protocol}' (choose R, G, expt_gap, H or D)`);
+    if (!isEvaluationProtocol(protocol)) throw new CliError(`unknown protocol '${protocol}' (choose R, G, expt_gap, J, H or D)`);
     const out = opts.out ?? join('reports', protocol);
     const ctx = await cliContext(opts.backend);
     const evaluation = new EvaluationService(ctx.models, new TrainingService(ctx.table, ctx.backend.name), ctx.backend.name);

@@ -170,7 +170,9 @@ export function registerScreening(program: Command): void {
       .option('--include <elements>', 'candidates must contain all of these', elementList)
       .option('--exclude <elements>', 'candidates must contain none of these', elementList)
       .option('--novel-only', 'only compositions that no bundled dataset records (mp_abx3, mp_gap, expt_gap)')
-      .option('--in-domain-only', "only predictions within the model's calibrated applicability domain (no extrapolations)");
+      .option('--in-domain-only', "only predictions within the model's calibrated applicability domain (no extrapolations)")
+      .option('--gap-kind <pbe|expt>', "which predicted gap --gap, --sigma-max, --target and the rankings read: pbe (the PBE head, default) or expt (the experimental-gap head, for a model that has one)")
+      .option('--e-hull-max <eV/atom>', 'highest predicted energy above hull (eV/atom), e.g. 0.05 for metastable within 50 meV/atom', finiteNumber);
 
   const reader = (file: string) => {
     const table = loadElementTable();
@@ -204,6 +206,7 @@ export function registerScreening(program: Command): void {
       const result = library.candidates.query(query);
       const ms = performance.now() - t0;
       const gap = library.candidates.gapLabel(request.screenId);
+      const roles = library.candidates.roles(request.screenId);
       library.close();
       if (opts.json) {
         printJson({ total: result.total, exact: result.exact, milliseconds: ms, rows: result.rows });
@@ -211,14 +214,21 @@ export function registerScreening(program: Command): void {
       }
       console.log(`${result.exact ? '' : 'more than '}${result.exact ? result.total : result.total - 1} candidates match (${ms.toFixed(0)} ms); showing ${result.rows.length} from ${opts.offset}; gap: ${gap.meaning}`);
       const withImports = result.rows.some((r) => r.imported?.length);
-      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 't', 'tau', 'domain', 'recorded in', ...(withImports ? ['imported (not predicted)'] : []), ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
-        r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
-        r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
+      const withExpt = result.rows.some((r) => r.gapExpt != null);
+      const withHull = result.rows.some((r) => r.eHull != null);
+      const plusMinus = (v: number | null | undefined, s: number | null | undefined, scale = 1, digits = 3): string => (v == null ? '-' : `${num(v * scale, digits)} ± ${num((s ?? 0) * scale, 2)}`);
+      console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, ...(withExpt ? ['expt gap (eV) ± σ'] : []), 'P(stable)', ...(withHull ? ['E_hull (meV/atom) ± σ'] : []), 't', 'tau', 'domain', 'recorded in', ...(withImports ? ['imported (not predicted)'] : []), ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
+        r.seq, r.formula, plusMinus(r.bandGap, r.bandGapSigma),
+        ...(withExpt ? [plusMinus(r.gapExpt, r.gapExptSigma)] : []),
+        r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`,
+        ...(withHull ? [plusMinus(r.eHull, r.eHullSigma, 1000, 0)] : []),
+        num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
         domainText(r.domain),
         knownSourcesText(r.known),
         ...(withImports ? [(r.imported ?? []).map((v) => `${v.target} ${Number(v.value.toPrecision(4))} (${v.source})`).join('; ')] : []),
         ...(r.score !== undefined ? [num(r.score, 4)] : []),
       ])));
+      if (withExpt || withHull) console.log(`${withExpt ? `expt gap: ${roles.experimentalGap?.meaning ?? 'experimental band gap'}. ` : ''}${withHull ? `E_hull: ${roles.energyAboveHull?.meaning ?? 'energy above hull'}, in meV/atom.` : ''}`);
       console.log("domain: 'in' or 'EXTRAPOLATION' with the latent distance to the model's nearest training composition ('-': the model has no calibrated domain)");
       console.log("recorded in: the bundled datasets that record the composition (MP ABX3 = Materials Project seed set, MP gap = Matbench mp_gap, expt = Matbench expt_gap; '-' none, '?' not checked); `pdw predict FORMULA` lists their values");
     });
@@ -336,6 +346,8 @@ interface QueryCliOptions {
   exclude?: string[];
   novelOnly?: boolean;
   inDomainOnly?: boolean;
+  gapKind?: string;
+  eHullMax?: number;
 }
 
 function filtersFrom(o: QueryCliOptions): CandidateFilters {
@@ -351,6 +363,8 @@ function filtersFrom(o: QueryCliOptions): CandidateFilters {
     ...(o.exclude ? { exclude: o.exclude } : {}),
     ...(o.novelOnly ? { novelOnly: true } : {}),
     ...(o.inDomainOnly ? { inDomainOnly: true } : {}),
+    ...(o.gapKind !== undefined ? { gapKind: o.gapKind } : {}),
+    ...(o.eHullMax !== undefined ? { eHullMax: o.eHullMax } : {}),
   });
 }
 

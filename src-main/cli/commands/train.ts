@@ -26,7 +26,7 @@ export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train a model (an ensemble of EDM transformers) on a dataset and save it as a model folder')
-    .requiredOption('--data <file-or-name>', 'a CSV, or a bundled dataset: mp_abx3, expt_gap, mp_gap')
+    .requiredOption('--data <file-or-name>', 'a CSV, a bundled dataset (mp_abx3, expt_gap, mp_gap), or joint: all of them at once, one example per composition, missing targets masked')
     .option('--targets <list>', 'comma-separated targets; a true/false column (e.g. stable) becomes the classification target', commaList, ['band_gap', 'stable'])
     .option('--gap-target <name>', 'the target screening stores as the band gap in eV (default: band_gap, or the one target named like *gap*)')
     .option('--protocol <p>', 'R (seed set row split), G (one row per formula), rows (every row); default G for mp_abx3, rows otherwise')

@@ -14,6 +14,8 @@ export interface RegressionReport {
   readonly metrics: RegressionMetrics;
   /** Predicting the training mean for every row. */
   readonly meanBaseline: RegressionMetrics;
+  /** Predicting the training median for every row (cross-validation reports add it). */
+  readonly medianBaseline?: RegressionMetrics;
   /** Share of errors within 1 and 2 predicted sigma. */
   readonly calibration: { readonly within1: number; readonly within2: number };
   readonly truth: number[];
@@ -98,10 +100,24 @@ export function evaluatePredictions(
   return { rows: examples.length, regression, classification };
 }
 
+/** The report with each regression target's training-median baseline (the median of its present values in `training`). */
+export function withMedianBaselines(r: EvaluationReport, training: readonly Example[]): EvaluationReport {
+  const regression = Object.fromEntries(
+    Object.entries(r.regression).map(([name, reg]) => {
+      const values = training.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined).sort((a, b) => a - b);
+      if (!values.length) return [name, reg];
+      const mid = Math.floor(values.length / 2);
+      const median = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+      return [name, { ...reg, medianBaseline: regressionMetrics(reg.truth, reg.truth.map(() => median)) }];
+    }),
+  );
+  return { ...r, regression };
+}
+
 /** The report without per-row arrays, for JSON summaries and model cards. */
 export function summarizeReport(r: EvaluationReport): ReportSummary {
   const regression = Object.fromEntries(
-    Object.entries(r.regression).map(([k, v]) => [k, { ...v.metrics, meanBaseline: v.meanBaseline, calibration: v.calibration }]),
+    Object.entries(r.regression).map(([k, v]) => [k, { ...v.metrics, meanBaseline: v.meanBaseline, ...(v.medianBaseline ? { medianBaseline: v.medianBaseline } : {}), calibration: v.calibration }]),
   );
   const c = r.classification;
   return {

@@ -60,6 +60,7 @@ export function headline(r: EvaluationReport): Record<string, number> {
     out[`${name}.within1sigma`] = reg.calibration.within1;
     out[`${name}.within2sigma`] = reg.calibration.within2;
     out[`${name}.baselineMae`] = reg.meanBaseline.mae;
+    if (reg.medianBaseline) out[`${name}.medianBaselineMae`] = reg.medianBaseline.mae;
   }
   const c = r.classification;
   if (c) {
@@ -111,7 +112,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
   folds.forEach((f, i) => {
     const tag = folds.length > 1 ? `-fold${i}` : '';
     for (const [name, reg] of Object.entries(f.test.regression)) {
-      writeFileSync(join(dir, `parity-${name}${tag}.svg`), paritySvg(`${meta.protocol} ${f.name}: ${name} (test, n=${reg.truth.length})`, reg.truth, reg.predicted, name === 'band_gap' ? 'eV' : ''));
+      writeFileSync(join(dir, `parity-${name}${tag}.svg`), paritySvg(`${meta.protocol} ${f.name}: ${name} (test, n=${reg.truth.length})`, reg.truth, reg.predicted, /gap/.test(name) ? 'eV' : /energy/.test(name) ? 'eV/atom' : ''));
     }
     if (f.test.classification) {
       writeFileSync(join(dir, `confusion${tag}.svg`), confusionSvg(`${meta.protocol} ${f.name}: ${f.test.classification.target} (test)`, f.test.classification.atChosenThreshold));

@@ -11,6 +11,10 @@ import { isNamedDataset } from '../../data/datasets/named.js';
 export interface CardRoles {
   readonly bandGap: string | null;
   readonly stability: string | null;
+  /** The experimental-gap target (eV), if the model has one (cards before it: inferred from the name). */
+  readonly experimentalGap?: string | null;
+  /** The energy-above-hull target (eV/atom), if any. */
+  readonly energyAboveHull?: string | null;
 }
 
 export const MODEL_FORMAT = 'pdw-model/1';

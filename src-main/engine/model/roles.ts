@@ -4,12 +4,21 @@
  * `Eg_eV`, ...); screening, the library and the views work with roles, so a model trained on a column
  * called `gap` screens like any other.
  */
-import type { ModelRoles } from '../../../shared/api/types.js';
+import type { ModelRoles, TargetRole } from '../../../shared/api/types.js';
 import type { CardRoles, ModelCard } from './card.js';
 import type { ModelConfig } from './config.js';
 
 export class ModelRoleError extends Error {
   override name = 'ModelRoleError';
+}
+
+/** Targets the auxiliary roles are recognised by (the joint default model's names). */
+export const EXPERIMENTAL_GAP_TARGET = 'band_gap_expt';
+export const ENERGY_ABOVE_HULL_TARGET = 'energy_above_hull';
+
+function auxiliaryRoles(config: Pick<ModelConfig, 'regressionTargets'>, bandGap: string | null): Pick<CardRoles, 'experimentalGap' | 'energyAboveHull'> {
+  const has = (t: string): string | null => (config.regressionTargets.includes(t) && t !== bandGap ? t : null);
+  return { experimentalGap: has(EXPERIMENTAL_GAP_TARGET), energyAboveHull: has(ENERGY_ABOVE_HULL_TARGET) };
 }
 
 /**
@@ -22,20 +31,23 @@ export function chooseRoles(config: Pick<ModelConfig, 'regressionTargets' | 'cla
     if (!config.regressionTargets.includes(bandGap)) {
       throw new ModelRoleError(`the band-gap target '${bandGap}' is not a regression target of the model (it has ${config.regressionTargets.join(', ') || 'none'})`);
     }
-    return { bandGap, stability: config.classificationTarget };
+    return { bandGap, stability: config.classificationTarget, ...auxiliaryRoles(config, bandGap) };
   }
-  if (bandGap === null) return { bandGap: null, stability: config.classificationTarget };
+  if (bandGap === null) return { bandGap: null, stability: config.classificationTarget, ...auxiliaryRoles(config, null) };
   const gapLike = config.regressionTargets.filter((t) => /gap/i.test(t));
   const inferred = config.regressionTargets.includes('band_gap') ? 'band_gap' : gapLike.length === 1 ? gapLike[0]! : null;
-  return { bandGap: inferred, stability: config.classificationTarget };
+  return { bandGap: inferred, stability: config.classificationTarget, ...auxiliaryRoles(config, inferred) };
 }
 
 /** The roles of a saved model, with their meaning and unit (cards without roles: inferred as above). */
 export function modelRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets'>): ModelRoles {
-  const roles = card.roles ?? chooseRoles(card.config);
+  const roles = { ...auxiliaryRoles(card.config, card.roles?.bandGap ?? null), ...(card.roles ?? chooseRoles(card.config)) };
+  const role = (target: string | null | undefined, unit: string): TargetRole | null => (target ? { target, unit, meaning: card.targets[target] ?? target } : null);
   return {
-    bandGap: roles.bandGap === null ? null : { target: roles.bandGap, unit: 'eV', meaning: card.targets[roles.bandGap] ?? roles.bandGap },
-    stability: roles.stability === null ? null : { target: roles.stability, unit: 'probability', meaning: card.targets[roles.stability] ?? roles.stability },
+    bandGap: role(roles.bandGap, 'eV'),
+    stability: role(roles.stability, 'probability'),
+    experimentalGap: role(roles.experimentalGap, 'eV'),
+    energyAboveHull: role(roles.energyAboveHull, 'eV/atom'),
   };
 }
 

@@ -18,6 +18,7 @@ import { dataDir } from '../../data/paths.js';
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
+import { JOINT_MEANING, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
 
 /** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
 export type TrainingProtocol = 'R' | 'G' | 'rows';
@@ -109,7 +110,38 @@ function withoutFormulasOf(dataset: Dataset, datasets: readonly string[]): { dat
   return { dataset: { ...dataset, rows }, rows: dataset.rows.length - rows.length };
 }
 
+/** The bundle's datasets together (joint.ts): the name `--data` takes for them. */
+export const JOINT_DATA = 'joint';
+/** mp_gap compositions in the joint set (perovskite stoichiometries and hybrids, then a seeded sample). */
+export const JOINT_MP_GAP_COMPOSITIONS = 16_000;
+
+function bundleSha256(): string {
+  const hash = createHash('sha256');
+  for (const name of ['mp_abx3', 'mp_gap', 'expt_gap']) hash.update(sha256File(namedDatasetPath(name)));
+  return hash.digest('hex');
+}
+
+/** The joint training set: every target masked where its source has no value; fold k of protocol J as the test set with `testFold`. */
+function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly counts: JointSet['counts'] } {
+  const unknown = req.targets.filter((t) => !JOINT_TARGETS.includes(t));
+  if (unknown.length) throw new Error(`the joint data has no target ${unknown.join(', ')} (it has ${JOINT_TARGETS.join(', ')})`);
+  if (req.protocol !== 'rows') throw new Error(`the joint data takes protocol rows (one example per composition); its test folds are protocol J of pdw evaluate`);
+  const settings = { seed: req.seed, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, maxElements: req.maxElements };
+  const { split, counts } = req.testFold === undefined ? jointSplit(settings) : jointFoldSplit(dataDir(), req.testFold, settings);
+  const rows = [...split.train, ...split.val].map((e, i) => ({ line: i + 2, id: null, formula: e.formula, composition: e.composition, targets: e.targets }));
+  return {
+    split,
+    source: `joint: mp_abx3 (one row per formula), expt_gap, ${counts['mp_gap kept']} of ${counts['mp_gap available']} mp_gap compositions (perovskite stoichiometries and hybrids, then a seeded sample), in the data bundle`,
+    sha256: bundleSha256(),
+    dataset: { source: JOINT_DATA, spec: { formulaColumn: 'formula', targets: [] }, rows, problems: [], rowsRead: rows.length },
+    classificationTarget: req.targets.includes('stable') ? 'stable' : null,
+    targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, JOINT_MEANING[t]!])),
+    counts,
+  };
+}
+
 export function loadTrainingData(req: TrainingDataRequest): TrainingData {
+  if (req.data === JOINT_DATA && req.text === undefined) return jointTrainingData(req);
   const loaded = loadDataset(req);
   const file = loaded.file;
   let dataset = loaded.dataset;

@@ -1,0 +1,151 @@
+/**
+ * The joint training set of the default model (issue 12): every bundled source at once, one example per
+ * reduced composition with every target the bundle records for it and the others masked, so no source
+ * is forgotten while another is learned:
+ * - `band_gap`: PBE gap (eV), Materials Project: the lowest-energy polymorph where the seed set
+ *   (mp_abx3) has the composition, else the mean of Matbench mp_gap's entries for it;
+ * - `band_gap_expt`: experimental gap (eV), Matbench expt_gap;
+ * - `energy_above_hull`, `formation_energy` (eV/atom) and `stable`: mp_abx3's lowest-energy polymorph
+ *   (stable if any polymorph is on the hull).
+ * mp_gap is sampled: every entry of perovskite stoichiometry (ABX3 1:1:3, A2BB'X6 2:1:1:6, A2BX6 2:1:6)
+ * and every hybrid, then a seeded sample of the rest, so an epoch stays short on two cores; the encoder
+ * the default model starts from was pretrained on all of mp_gap (outside mp_abx3 and expt_gap).
+ */
+import type { Composition } from '../../../shared/index.js';
+import { compositionKey } from '../../../shared/composition/key.js';
+import { loadNamedDataset, loadNamedSplit, type Dataset } from '../../data/datasets/index.js';
+import { Rng } from '../random.js';
+import type { Example } from './data.js';
+import { holdOut, onePerFormula, protocolExptGap, type Split } from './protocols.js';
+
+export const JOINT_REGRESSION_TARGETS = ['band_gap', 'band_gap_expt', 'energy_above_hull', 'formation_energy'] as const;
+export const JOINT_CLASSIFICATION_TARGET = 'stable';
+export const JOINT_TARGETS: readonly string[] = [...JOINT_REGRESSION_TARGETS, JOINT_CLASSIFICATION_TARGET];
+
+export const JOINT_MEANING: Readonly<Record<string, string>> = {
+  band_gap:
+    "PBE band gap (eV; Materials Project, GGA/GGA+U): the composition's lowest-energy polymorph where mp_abx3 records it, else the mean of Matbench mp_gap's entries",
+  band_gap_expt: 'experimental band gap (eV; Matbench expt_gap, measured, room temperature as reported)',
+  energy_above_hull: "energy above the Materials Project convex hull (eV/atom; PBE) of the composition's lowest-energy polymorph",
+  formation_energy: "formation energy (eV/atom; Materials Project, PBE) of the composition's lowest-energy polymorph",
+  stable: '1 if any polymorph of the composition is on the Materials Project convex hull (energy above hull 0)',
+};
+
+/** Atom-count pattern of a composition, smallest first, scaled so the smallest is 1: 'Cs2AgBiBr6' -> '1:1:2:6'. */
+function stoichiometryPattern(c: Composition): string {
+  const amounts = c.elements.map((e) => e.amount);
+  const min = Math.min(...amounts);
+  return amounts.map((a) => Math.round((a / min) * 1000) / 1000).sort((a, b) => a - b).join(':');
+}
+
+const PEROVSKITE_PATTERNS = new Set(['1:1:3', '1:1:2:6', '1:2:6']);
+const HALIDES = new Set(['F', 'Cl', 'Br', 'I']);
+
+/** mp_gap entries kept whatever the sample size: perovskite stoichiometries and hybrid halides. */
+export function alwaysKept(c: Composition): boolean {
+  const els = new Set(c.elements.map((e) => e.element));
+  const hybrid = els.has('C') && els.has('H') && els.has('N') && [...els].some((e) => HALIDES.has(e));
+  return hybrid || PEROVSKITE_PATTERNS.has(stoichiometryPattern(c));
+}
+
+export interface JointRequest {
+  readonly seed: number;
+  /** How many mp_gap compositions to keep in all (the always-kept ones first, then a seeded sample). */
+  readonly mpGapCompositions: number;
+  readonly maxElements: number;
+  /** Reduced-composition keys left out of every source (a test fold's compositions). */
+  readonly leaveOut?: ReadonlySet<string>;
+}
+
+export interface JointSet {
+  readonly examples: Example[];
+  /** Examples holding each target, and mp_gap compositions kept / available. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+interface Entry {
+  formula: string;
+  composition: Composition;
+  targets: Record<string, number | null>;
+}
+
+function emptyTargets(): Record<string, number | null> {
+  return Object.fromEntries(JOINT_TARGETS.map((t) => [t, null]));
+}
+
+/** Mean target value per reduced composition of a Matbench set (first formula spelling kept). */
+function meanByComposition(dataset: Dataset, maxElements: number): Map<string, { formula: string; composition: Composition; value: number }> {
+  const sums = new Map<string, { formula: string; composition: Composition; sum: number; n: number }>();
+  for (const row of dataset.rows) {
+    const v = row.targets['band_gap'];
+    if (v === null || v === undefined || row.composition.elements.length > maxElements) continue;
+    const key = compositionKey(row.composition);
+    const s = sums.get(key);
+    if (s) {
+      s.sum += v;
+      s.n += 1;
+    } else sums.set(key, { formula: row.formula, composition: row.composition, sum: v, n: 1 });
+  }
+  return new Map([...sums].map(([k, s]) => [k, { formula: s.formula, composition: s.composition, value: s.sum / s.n }]));
+}
+
+/** The joint examples, every composition in `leaveOut` removed from every source. */
+export function jointExamples(req: JointRequest): JointSet {
+  const leaveOut = req.leaveOut ?? new Set<string>();
+  const byKey = new Map<string, Entry>();
+  const entry = (formula: string, composition: Composition): Entry => {
+    const key = compositionKey(composition);
+    let e = byKey.get(key);
+    if (!e) {
+      e = { formula, composition, targets: emptyTargets() };
+      byKey.set(key, e);
+    }
+    return e;
+  };
+  for (const ex of onePerFormula(loadNamedDataset('mp_abx3'))) {
+    if (ex.composition.elements.length > req.maxElements || leaveOut.has(compositionKey(ex.composition))) continue;
+    const e = entry(ex.formula, ex.composition);
+    for (const t of ['band_gap', 'energy_above_hull', 'formation_energy', 'stable']) e.targets[t] = ex.targets[t] ?? null;
+  }
+  for (const [key, v] of meanByComposition(loadNamedDataset('expt_gap'), req.maxElements)) {
+    if (!leaveOut.has(key)) entry(v.formula, v.composition).targets['band_gap_expt'] = v.value;
+  }
+  const mpGap = [...meanByComposition(loadNamedDataset('mp_gap'), req.maxElements)].filter(([key]) => !leaveOut.has(key));
+  const kept = mpGap.filter(([, v]) => alwaysKept(v.composition));
+  const rest = mpGap.filter(([, v]) => !alwaysKept(v.composition));
+  const sampled = new Rng(req.seed).shuffle(rest).slice(0, Math.max(0, req.mpGapCompositions - kept.length));
+  for (const [key, v] of [...kept, ...sampled]) {
+    const e = byKey.get(key) ?? entry(v.formula, v.composition);
+    e.targets['band_gap'] ??= v.value; // mp_abx3's polymorph-resolved gap wins where both have the composition
+  }
+  const examples: Example[] = [...byKey.values()];
+  const counts: Record<string, number> = Object.fromEntries(JOINT_TARGETS.map((t) => [t, examples.filter((e) => e.targets[t] !== null).length]));
+  counts['mp_gap kept'] = kept.length + sampled.length;
+  counts['mp_gap available'] = mpGap.length;
+  return { examples, counts };
+}
+
+/** The default model's split: every joint example, a seeded 10% validating; no test set. */
+export function jointSplit(req: JointRequest): { split: Split; counts: JointSet['counts'] } {
+  const { examples, counts } = jointExamples(req);
+  const { train, val } = holdOut(examples, 0.1, req.seed);
+  return { split: { name: 'joint', train, val, test: [] }, counts };
+}
+
+/**
+ * Protocol J, fold k: G's fold k (mp_abx3 formulas: PBE gap, stable, E_hull) and expt_gap's fold k
+ * (Matbench's CrabNet files) are the test set at once; their compositions leave every training source.
+ */
+export function jointFoldSplit(dataDir: string, fold: number, req: Omit<JointRequest, 'leaveOut'>): { split: Split; counts: JointSet['counts'] } {
+  const folds = loadNamedSplit('mp_abx3_by_formula');
+  const gTest = onePerFormula(loadNamedDataset('mp_abx3')).filter((e) => Number(folds.get(e.formula)) === fold && e.composition.elements.length <= req.maxElements);
+  const exptTest = protocolExptGap(dataDir, fold).test.filter((e) => e.composition.elements.length <= req.maxElements);
+  const leaveOut = new Set([...gTest, ...exptTest].map((e) => compositionKey(e.composition)));
+  const { examples, counts } = jointExamples({ ...req, leaveOut });
+  const { train, val } = holdOut(examples, 0.1, req.seed + fold);
+  const test: Example[] = [
+    ...gTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap: e.targets['band_gap'] ?? null, energy_above_hull: e.targets['energy_above_hull'] ?? null, formation_energy: e.targets['formation_energy'] ?? null, stable: e.targets['stable'] ?? null } })),
+    ...exptTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap_expt: e.targets['band_gap'] ?? null } })),
+  ];
+  return { split: { name: `J/fold${fold}`, train, val, test }, counts: { ...counts, 'test G': gTest.length, 'test expt_gap': exptTest.length } };
+}

@@ -1,0 +1,46 @@
+/** The joint training set of the default model: every source at once, one example per composition, targets masked. */
+import { describe, expect, it } from 'vitest';
+import { compositionKey } from '../../../../shared/composition/key.js';
+import { loadNamedDataset } from '../../../../src-main/data/datasets/index.js';
+import { dataDir } from '../../../../src-main/data/paths.js';
+import { alwaysKept, jointExamples, jointFoldSplit, JOINT_TARGETS } from '../../../../src-main/engine/train/joint.js';
+import { onePerFormula } from '../../../../src-main/engine/train/protocols.js';
+
+describe('joint training data', () => {
+  const set = jointExamples({ seed: 1, mpGapCompositions: 9000, maxElements: 6 });
+  const byKey = new Map(set.examples.map((e) => [compositionKey(e.composition), e]));
+
+  it('has one example per composition, each with every target named and at least one known', () => {
+    expect(byKey.size).toBe(set.examples.length);
+    for (const e of set.examples) {
+      expect(Object.keys(e.targets).sort()).toEqual([...JOINT_TARGETS].sort());
+      expect(JOINT_TARGETS.some((t) => e.targets[t] !== null)).toBe(true);
+    }
+    expect(set.counts['stable']).toBe(onePerFormula(loadNamedDataset('mp_abx3')).length);
+    expect(set.counts['mp_gap kept']).toBe(9000);
+  });
+
+  it("takes the seed set's lowest-energy polymorph for the PBE gap, and merges a measured gap into the same composition", () => {
+    const seed = onePerFormula(loadNamedDataset('mp_abx3'));
+    for (const s of seed.slice(0, 200)) expect(byKey.get(compositionKey(s.composition))!.targets['band_gap']).toBe(s.targets['band_gap']);
+    const both = set.examples.filter((e) => e.targets['band_gap_expt'] !== null && e.targets['band_gap'] !== null);
+    expect(both.length).toBeGreaterThan(100); // compositions with a PBE and a measured gap train both heads at once
+  });
+
+  it('keeps every perovskite-stoichiometry and hybrid entry of mp_gap', () => {
+    const kept = loadNamedDataset('mp_gap').rows.filter((r) => r.composition.elements.length <= 6 && alwaysKept(r.composition));
+    expect(kept.length).toBeGreaterThan(5000);
+    for (const r of kept) expect(byKey.get(compositionKey(r.composition))?.targets['band_gap']).not.toBeNull();
+  });
+
+  it("protocol J's fold leaves its test compositions out of every source", () => {
+    const { split, counts } = jointFoldSplit(dataDir(), 2, { seed: 1, mpGapCompositions: 9000, maxElements: 6 });
+    const test = new Set(split.test.map((e) => compositionKey(e.composition)));
+    expect(counts['test G']! + counts['test expt_gap']!).toBe(split.test.length);
+    expect(counts['test G']).toBeGreaterThan(400);
+    expect(counts['test expt_gap']).toBeGreaterThan(800);
+    for (const e of [...split.train, ...split.val]) expect(test.has(compositionKey(e.composition))).toBe(false);
+    // a test row carries only its own source's targets: the G rows no measured gap, the expt_gap rows no PBE gap
+    for (const e of split.test) expect(e.targets['band_gap'] === null || e.targets['band_gap_expt'] === null).toBe(true);
+  });
+});
