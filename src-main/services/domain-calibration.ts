@@ -23,7 +23,7 @@ import { loadModel } from '../engine/model/bundle.js';
 import { bundledTrainingData } from '../engine/model/card.js';
 import { EnsemblePredictor } from '../engine/model/predictor.js';
 import { modelRoles } from '../engine/model/roles.js';
-import { onePerFormula } from '../engine/train/protocols.js';
+import { bundledTrainingExamples } from '../engine/train/bundled.js';
 import { TrainingError } from './training.js';
 import { compositionFold, doubleLike } from './stoichiometry.js';
 
@@ -57,7 +57,7 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
   if (!gap) throw new TrainingError(`model ${card.name} has no band-gap target to calibrate the domain on`);
   const validationMae = (card.metrics as { validation?: { regression?: Record<string, { mae: number }> } }).validation?.regression?.[gap]?.mae;
   if (validationMae === undefined) throw new TrainingError(`model ${card.name} has no validation MAE of ${gap} on its card`);
-  const references = onePerFormula(loadNamedDataset(dataset));
+  const references = bundledTrainingExamples(card)!;
   const referenceKeys = new Set(references.map((r) => compositionKey(r.composition)));
   const heldOut = loadNamedDataset('mp_gap').rows.filter((r) => r.composition.elements.length <= card.featurizer.maxElements && !referenceKeys.has(compositionKey(r.composition)));
 

@@ -12,13 +12,12 @@ import type { GapError, ImportedResult, ModelUpdateSummary } from '../../shared/
 import type { SiteComposition } from '../../shared/index.js';
 import { compositionKey } from '../../shared/composition/key.js';
 import type { ElementTable } from '../data/elements/load.js';
-import { loadNamedDataset } from '../data/datasets/index.js';
 import { readModelCard } from '../engine/model/bundle.js';
 import { bundledTrainingData, type ModelCard } from '../engine/model/card.js';
 import { modelRoles } from '../engine/model/roles.js';
 import type { EnsemblePredictor } from '../engine/model/predictor.js';
 import type { Example } from '../engine/train/data.js';
-import { onePerFormula } from '../engine/train/protocols.js';
+import { bundledTrainingExamples } from '../engine/train/bundled.js';
 import { Rng } from '../engine/random.js';
 import type { ReadableLibrary } from '../library/index.js';
 import { compositionOfSites } from './candidates.js';
@@ -87,8 +86,7 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   if (!dataName) throw new TrainingError(`model ${base.name} was trained on ${base.data.source}, not a bundled dataset: there is nothing to rehearse, so updating it would forget`);
   // the model's rows of the imported compositions give way to the new values
   const importedKeys = new Set(imported.map((e) => compositionKey(e.composition)));
-  const dataset = loadNamedDataset(dataName);
-  const own = onePerFormula(dataset)
+  const own = bundledTrainingExamples(base)!
     .filter((e) => !importedKeys.has(compositionKey(e.composition)))
     .map((e): Example => ({ ...e, targets: Object.fromEntries(targets.map((t) => [t, e.targets[t] ?? null])) }));
   const seed = req.seed ?? 1;
@@ -109,7 +107,7 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
         split: { name: `update of ${base.name} with ${imported.length} imported rows + ${rehearsal.length} rehearsal rows`, train, val: reference, test: [] },
         source: `${base.data.source} (rehearsal sample) + results imported for screen ${req.screenId} of ${library.file}`,
         sha256: base.data.sha256,
-        dataset,
+        dataset: { source: dataName, spec: { formulaColumn: 'formula', targets: [] }, rows: [], problems: [], rowsRead: 0 },
         classificationTarget: base.config.classificationTarget,
         targetsMeaning: Object.fromEntries(targets.map((t) => [t, base.targets[t] ?? t])),
       },

@@ -94,7 +94,11 @@ export function registerPredict(program: Command): void {
         throw new CliError(bad.length === 1 ? bad[0]! : `${bad.length} formulas cannot be predicted:\n  ${bad.slice(0, 50).join('\n  ')}`);
       }
       for (const line of bad) process.stderr.write(`pdw: skipped ${line}\n`);
-      const unit = (t: string): string => (info.roles.bandGap?.target === t ? ' (eV)' : '');
+      const roleOf = (t: string) => [info.roles.bandGap, info.roles.experimentalGap, info.roles.energyAboveHull].find((r) => r?.target === t);
+      const unit = (t: string): string => {
+        const role = roleOf(t);
+        return role ? ` (${role.unit})` : /energy/.test(t) ? ' (eV/atom)' : '';
+      };
       const header = ['formula', ...info.regressionTargets.map((r) => `${r}${unit(r)} ± sigma`), ...(info.classificationTarget ? [`P(${info.classificationTarget}) ± spread`, 'decision'] : []), 'domain (distance)', 'recorded in'];
       const recorded: string[] = [];
       if (opts.json) process.stdout.write('[');

@@ -72,5 +72,6 @@ export interface ModelCard {
 /** The bundled dataset a model was trained on (its card's data source names it first); null for anything else (an uploaded CSV). */
 export function bundledTrainingData(card: Pick<ModelCard, 'data'>): string | null {
   const name = card.data.source.split(' ')[0]!;
+  if (name === 'joint:') return 'joint';
   return isNamedDataset(name) ? name : null;
 }

@@ -13,8 +13,7 @@ import type { ModelCard } from './card.js';
 import { forward } from './transformer.js';
 import { readDomainFile } from '../domain/file.js';
 import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
-import { loadNamedDataset } from '../../data/datasets/index.js';
-import { onePerFormula } from '../train/protocols.js';
+import { bundledTrainingExamples } from '../train/bundled.js';
 
 export interface ValueWithSigma {
   readonly value: number;
@@ -70,10 +69,10 @@ export const INFERENCE_MAX_ELEMENTS = 8;
 /** Targets that cannot be negative; their predicted means are clipped at 0. */
 const NON_NEGATIVE = new Set(['band_gap', 'energy_above_hull', 'density', 'volume']);
 
-/** A bundled dataset's compositions, one row per formula; null without the data bundle (predictions then carry no domain score). */
-function trainingCompositions(dataset: string): DomainReference[] | null {
+/** The model's training compositions from the data bundle; null without the bundle (predictions then carry no domain score). */
+function trainingCompositions(card: ModelCard): DomainReference[] | null {
   try {
-    return onePerFormula(loadNamedDataset(dataset));
+    return bundledTrainingExamples(card);
   } catch {
     return null;
   }
@@ -94,7 +93,7 @@ export class EnsemblePredictor {
   static load(dir: string, table: ElementTable): EnsemblePredictor {
     const predictor = new EnsemblePredictor(loadModel(dir), table);
     const domain = readDomainFile(dir);
-    const references = domain ? trainingCompositions(domain.reference.dataset) : null;
+    const references = domain ? trainingCompositions(predictor.card) : null;
     if (domain && references) predictor.setDomain(domain, references);
     return predictor;
   }

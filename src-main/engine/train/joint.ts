@@ -18,6 +18,9 @@ import { Rng } from '../random.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, type Split } from './protocols.js';
 
+/** mp_gap compositions in the default model's joint set (perovskite stoichiometries and hybrids, then a seeded sample). */
+export const JOINT_MP_GAP_COMPOSITIONS = 16_000;
+
 export const JOINT_REGRESSION_TARGETS = ['band_gap', 'band_gap_expt', 'energy_above_hull', 'formation_energy'] as const;
 export const JOINT_CLASSIFICATION_TARGET = 'stable';
 export const JOINT_TARGETS: readonly string[] = [...JOINT_REGRESSION_TARGETS, JOINT_CLASSIFICATION_TARGET];

@@ -18,7 +18,7 @@ import { dataDir } from '../../data/paths.js';
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
-import { JOINT_MEANING, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
+import { JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
 
 /** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
 export type TrainingProtocol = 'R' | 'G' | 'rows';
@@ -112,8 +112,6 @@ function withoutFormulasOf(dataset: Dataset, datasets: readonly string[]): { dat
 
 /** The bundle's datasets together (joint.ts): the name `--data` takes for them. */
 export const JOINT_DATA = 'joint';
-/** mp_gap compositions in the joint set (perovskite stoichiometries and hybrids, then a seeded sample). */
-export const JOINT_MP_GAP_COMPOSITIONS = 16_000;
 
 function bundleSha256(): string {
   const hash = createHash('sha256');

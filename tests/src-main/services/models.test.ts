@@ -21,8 +21,11 @@ describe('model roles', () => {
     [['gap_pbe', 'gap_hse'], null, undefined, { bandGap: null, stability: null }], // ambiguous: none inferred
     [['gap_pbe', 'gap_hse'], null, 'gap_hse', { bandGap: 'gap_hse', stability: null }],
     [['band_gap'], 'stable', null, { bandGap: null, stability: 'stable' }],
+    // the joint default model's heads: the experimental gap and E_hull get their own roles
+    [['band_gap', 'band_gap_expt', 'energy_above_hull', 'formation_energy'], 'stable', undefined, { bandGap: 'band_gap', stability: 'stable', experimentalGap: 'band_gap_expt', energyAboveHull: 'energy_above_hull' }],
+    [['band_gap_expt'], null, 'band_gap_expt', { bandGap: 'band_gap_expt', stability: null }], // the screening gap is not also the experimental one
   ] as const)('targets %j, classifier %s, named %s -> %j', (regressionTargets, classificationTarget, named, expected) => {
-    expect(chooseRoles({ regressionTargets, classificationTarget }, named)).toEqual(expected);
+    expect(chooseRoles({ regressionTargets, classificationTarget }, named)).toEqual({ experimentalGap: null, energyAboveHull: null, ...expected });
   });
 
   it('refuses a named band-gap target the model does not have', () => {

@@ -29,12 +29,13 @@ const predict = (formulas: string[]) => predictor.predict(formulas.map((f) => pa
 
 describe("the default model's applicability domain", () => {
   it('puts its own training compositions at distance 0, and flags what it never learned', () => {
-    const [cspbi3, double, odd, mixedHalide] = predict(['CsPbI3', 'Cs2AgBiBr6', 'K(Pb0.625Zr0.375)(I0.75O0.25)3', 'CsPb(I0.5Br0.5)3']);
+    const [cspbi3, double, hybrid, mixedHalide, odd] = predict(['CsPbI3', 'Cs2AgBiBr6', 'FAPbI3', 'CsPb(I0.5Br0.5)3', 'Fr2PoAtF6']);
     expect(cspbi3!.domain).toMatchObject({ inDomain: true, nearest: 'CsPbI3' });
-    expect(cspbi3!.domain!.distance).toBeLessThan(1e-3);
-    expect(double!.domain!.inDomain).toBe(false); // a double perovskite: the default model learned ABX3 only
-    expect(odd!.domain!.inDomain).toBe(false); // the example: ranked first once, 0.45 from any training composition
-    expect(mixedHalide!.domain!.distance).toBeLessThan(double!.domain!.distance); // halide mixing of a training compound is nearer
+    // the joint default model trained on mp_gap's double perovskites and hybrids as well as the seed set
+    for (const p of [cspbi3, double, hybrid]) expect(p!.domain!.distance).toBeLessThan(1e-3);
+    expect(mixedHalide!.domain!.distance).toBeGreaterThan(0.01); // a mixed site is no training composition
+    expect(odd!.domain!.inDomain).toBe(false); // elements no source records together
+    expect(odd!.domain!.distance).toBeGreaterThan(mixedHalide!.domain!.distance);
     expect(predictor.domain?.threshold).toBeGreaterThan(0);
   });
 
@@ -45,7 +46,7 @@ describe("the default model's applicability domain", () => {
     const committed = JSON.parse(readFileSync(join(defaultModel, 'domain.json'), 'utf8')) as { threshold: number };
     expect(c.file.threshold).toBeCloseTo(committed.threshold, 4); // the committed domain is what this command makes
     expect(c.test.inDomain.rows).toBeGreaterThan(1000);
-    expect(c.test.extrapolation.rows).toBeGreaterThan(1000);
+    expect(c.test.extrapolation.rows).toBeGreaterThan(500);
     expect(c.test.extrapolation.mae!).toBeGreaterThan(2 * c.test.inDomain.mae!); // errors outside the domain are larger, on rows that took no part in choosing
     expect(readFileSync(join(dir, 'report', 'summary.md'), 'utf8')).toMatch(/\| in domain \| \d+ \| \d\.\d{3} \|/);
   }, 120_000);
