@@ -98,7 +98,7 @@ export class CandidateService {
       radii: radiusLines(this.table, candidate.sites, candidate.oxidationStates),
       attention: predictor.attention(composition),
       edm: { rows: [...edm.elements], values, columns },
-      neighbours: this.neighbours.nearest(composition),
+      neighbours: this.neighbours.nearest(predictor.card, composition),
       known: loadKnownCompounds()?.records(composition) ?? null,
       imported: this.library.importedResults(candidateId),
     };
