@@ -10,33 +10,18 @@ import { PassThrough } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScreenInputs } from '../../../shared/api/contract.js';
 import type { Candidate } from '../../../src-main/enumerate/types.js';
 import { candidateRecord, Library, type StoredPrediction } from '../../../src-main/library/index.js';
 import { readModelCard } from '../../../src-main/engine/model/bundle.js';
+import { caTiO3, inputs, modelDir } from './fixtures.js';
 
-const modelDir = join(import.meta.dirname, '..', '..', '..', 'resources', 'models', 'protocol-r');
-const inputs: ScreenInputs = {
-  options: { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } },
-  modelDir,
-  shard: null,
-};
 const dir = mkdtempSync(join(tmpdir(), 'pdw-heads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const N = 1000;
 /** PBE gap rises with seq, the experimental gap falls with it, E_hull cycles 0-99 meV/atom. */
 function rows(): { candidates: ReturnType<typeof candidateRecord>[]; predictions: StoredPrediction[] } {
-  const candidates = Array.from({ length: N }, (_, seq): Candidate => ({
-    seq,
-    formula: 'CaTiO3',
-    sites: [{ site: 'A', species: [{ element: 'Ca', amount: 1 }] }, { site: 'B', species: [{ element: 'Ti', amount: 1 }] }, { site: 'X', species: [{ element: 'O', amount: 3 }] }],
-    oxidationStates: { Ca: 2, Ti: 4, O: -2 },
-    tolerance: 0.97,
-    octahedral: 0.43,
-    tau: 3.88,
-    radii: [],
-  }));
+  const candidates = Array.from({ length: N }, (_, seq): Candidate => caTiO3(seq));
   const predictions = candidates.map((c): StoredPrediction => {
     const gapExpt = { value: (N - c.seq) / 250, sigma: 0.05 };
     const eHull = { value: (c.seq % 100) / 1000, sigma: 0.01 };

@@ -3,32 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScreenInputs } from '../../../shared/api/contract.js';
 import type { Candidate } from '../../../src-main/enumerate/types.js';
 import { candidateRecord, COUNT_CAP, elementMask, Library, MIGRATIONS, type CandidateRecord, type StoredPrediction } from '../../../src-main/library/index.js';
 import { readModelCard } from '../../../src-main/engine/model/bundle.js';
-
-const modelDir = join(import.meta.dirname, '..', '..', '..', 'resources', 'models', 'protocol-r');
-const inputs: ScreenInputs = {
-  options: { sites: { A: ['Ca'], B: ['Ti'], X: ['O'] }, mixing: {}, double: false, maxElements: 6, oxidationStates: 'common', filters: { tolerance: null, octahedral: null, tauMax: null } },
-  modelDir,
-  shard: null,
-};
+import { caTiO3, inputs, modelDir } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pdw-library-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function fake(n: number, from = 0): { candidates: CandidateRecord[]; predictions: StoredPrediction[] } {
-  const candidates = Array.from({ length: n }, (_, i): Candidate => ({
-    seq: from + i,
-    formula: 'CaTiO3',
-    sites: [{ site: 'A', species: [{ element: 'Ca', amount: 1 }] }, { site: 'B', species: [{ element: 'Ti', amount: 1 }] }, { site: 'X', species: [{ element: 'O', amount: 3 }] }],
-    oxidationStates: { Ca: 2, Ti: 4, O: -2 },
-    tolerance: 0.97,
-    octahedral: 0.43,
-    tau: 3.88,
-    radii: [],
-  }));
+  const candidates = Array.from({ length: n }, (_, i): Candidate => caTiO3(from + i));
   const predictions = candidates.map((c): StoredPrediction => ({
     bandGap: { value: (c.seq % 500) / 100, sigma: 0.1 },
     stability: { probability: ((c.seq * 7) % 100) / 100, spread: 0.05, decision: true },
