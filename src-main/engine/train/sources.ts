@@ -18,7 +18,7 @@ import { dataDir } from '../../data/paths.js';
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
-import { JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
+import { JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
 
 /** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
 export type TrainingProtocol = 'R' | 'G' | 'rows';
@@ -129,7 +129,7 @@ function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly 
   const rows = [...split.train, ...split.val].map((e, i) => ({ line: i + 2, id: null, formula: e.formula, composition: e.composition, targets: e.targets }));
   return {
     split,
-    source: `joint: mp_abx3 (one row per formula), expt_gap, ${counts['mp_gap kept']} of ${counts['mp_gap available']} mp_gap compositions (perovskite stoichiometries and hybrids, then a seeded sample), in the data bundle`,
+    source: `joint: mp_abx3 (one row per formula, ${JOINT_SEED_REPEATS} times per epoch), expt_gap, ${counts['mp_gap kept']} of ${counts['mp_gap available']} mp_gap compositions (perovskite stoichiometries and hybrids, then a seeded sample), in the data bundle`,
     sha256: bundleSha256(),
     dataset: { source: JOINT_DATA, spec: { formulaColumn: 'formula', targets: [] }, rows, problems: [], rowsRead: rows.length },
     classificationTarget: req.targets.includes('stable') ? 'stable' : null,
