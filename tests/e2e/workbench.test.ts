@@ -119,7 +119,7 @@ describe('the workbench in a browser', () => {
     await page.waitForSelector("[role=alert]:has-text(\"σ(gap): 'x' must be a positive number in eV.\")");
     await page.fill('input[placeholder="eV"]', '');
     await page.selectOption('select[aria-label="ranking"]', 'window');
-    await page.waitForSelector('[data-testid="rank-definition"]:has-text("score = P(1.2 eV ≤ gap ≤ 1.8 eV)")');
+    await page.waitForSelector('[data-testid="rank-definition"]:has-text("score = P(1.2 eV ≤ PBE gap ≤ 1.8 eV)")');
     await page.waitForSelector('[data-testid="results-table"] .td.score >> nth=1');
     const scores = (await page.locator('[data-testid="results-table"] .td.score').allTextContents()).slice(1).map(Number);
     expect(scores.length).toBeGreaterThan(0);

@@ -216,12 +216,13 @@ export function registerScreening(program: Command): void {
       const withImports = result.rows.some((r) => r.imported?.length);
       const withExpt = result.rows.some((r) => r.gapExpt != null);
       const withHull = result.rows.some((r) => r.eHull != null);
-      const plusMinus = (v: number | null | undefined, s: number | null | undefined, scale = 1, digits = 3): string => (v == null ? '-' : `${num(v * scale, digits)} ± ${num((s ?? 0) * scale, 2)}`);
+      const plusMinus = (v: number | null | undefined, s: number | null | undefined): string => (v == null ? '-' : `${num(v, 3)} ± ${num(s ?? 0, 2)}`);
+      const meV = (v: number | null | undefined, s: number | null | undefined): string => (v == null ? '-' : `${Math.round(v * 1000)} ± ${Math.round((s ?? 0) * 1000)}`);
       console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, ...(withExpt ? ['expt gap (eV) ± σ'] : []), 'P(stable)', ...(withHull ? ['E_hull (meV/atom) ± σ'] : []), 't', 'tau', 'domain', 'recorded in', ...(withImports ? ['imported (not predicted)'] : []), ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
         r.seq, r.formula, plusMinus(r.bandGap, r.bandGapSigma),
         ...(withExpt ? [plusMinus(r.gapExpt, r.gapExptSigma)] : []),
         r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`,
-        ...(withHull ? [plusMinus(r.eHull, r.eHullSigma, 1000, 0)] : []),
+        ...(withHull ? [meV(r.eHull, r.eHullSigma)] : []),
         num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
         domainText(r.domain),
         knownSourcesText(r.known),

@@ -50,7 +50,7 @@ describe('pdw train', () => {
 describe("a model trained on a column named 'gap'", () => {
   it('records gap as its band-gap role and screens with band gaps stored (not NULL)', () => {
     const card = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { roles: { bandGap: string; stability: string }; metrics: { validation: { regression: Record<string, { mae: number }> } } };
-    expect(card.roles).toEqual({ bandGap: 'gap', stability: 'stable' });
+    expect(card.roles).toEqual({ bandGap: 'gap', stability: 'stable', experimentalGap: null, energyAboveHull: null });
     expect(card.metrics.validation.regression['gap']!.mae).toBeGreaterThan(0); // one metrics shape: summarizeReport
     const library = join(dir, 'gap.sqlite');
     const screened = pdw('screen', '--a', 'Ca,Sr', '--b', 'Ti', '--x', 'O', '--model', model, '--library', library, '--workers', '2', '--quiet');

@@ -102,7 +102,7 @@ describe('importing results', () => {
       expect(r.after.imported.mae!).toBeLessThan(r.before.imported.mae!); // the update took
       expect(Number.isFinite(r.after.reference.mae)).toBe(true);
       expect(r.card.pretrainedFrom?.name).toBe('default'); // fine-tuned from the screen's model
-      expect(r.card.data.source).toMatch(/^mp_abx3 .*\(rehearsal sample\) \+ results imported for screen \d+/);
+      expect(r.card.data.source).toMatch(/^joint: .*\(rehearsal sample\) \+ results imported for screen \d+/);
       // the updated model screens: its card keeps the band-gap meaning of the model it came from
       expect(workbench.models.card(outDir).targets['band_gap']).toBe(workbench.models.card(defaultModelDir()).targets['band_gap']);
     } finally {
@@ -111,7 +111,7 @@ describe('importing results', () => {
   }, 120_000);
 
   it('refuses a file without a target column, an unknown screen and an empty source, naming what is wrong', async () => {
-    await expect(workbench.handle('importResults', { screenId, csv: 'formula,gap_eV\nCsPbI3,1\n', fileName: 'x.csv', source: 's' })).rejects.toThrow(/x\.csv: no column names a target of the screen's model \(band_gap, stable\); columns: formula, gap_eV/);
+    await expect(workbench.handle('importResults', { screenId, csv: 'formula,gap_eV\nCsPbI3,1\n', fileName: 'x.csv', source: 's' })).rejects.toThrow(/x\.csv: no column names a target of the screen's model \(band_gap, band_gap_expt, energy_above_hull, formation_energy, stable\); columns: formula, gap_eV/);
     await expect(workbench.handle('importResults', { screenId, csv: 'name,band_gap\nCsPbI3,1\n', fileName: 'x.csv', source: 's' })).rejects.toThrow(/no column 'formula'/);
     await expect(workbench.handle('importResults', { screenId: 999, csv: CSV, fileName: 'x.csv', source: 's' })).rejects.toThrow(/no screen 999/);
   });
