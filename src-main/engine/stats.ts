@@ -18,3 +18,10 @@ export function columnStats<Name extends string>(names: readonly Name[], columns
   });
   return { names: [...names], mean, std };
 }
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

@@ -11,7 +11,7 @@ import type { BackendName } from '../../shared/api/runtime.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { readModelCard } from '../engine/model/bundle.js';
 import type { CardRoles, ModelCard } from '../engine/model/card.js';
-import { requireScreeningRoles } from '../engine/model/roles.js';
+import { cardRoles, requireScreeningRoles } from '../engine/model/roles.js';
 import type { Library } from '../library/index.js';
 import { candidateBatchSource, countSpace } from './enumeration.js';
 import { startPredictorPool } from './predictors.js';
@@ -109,11 +109,11 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
     requireScreeningRoles(card); // before any work: a model without a band gap cannot screen
     ({ screenId, total } = await createScreen(req, inputs, card));
   }
-  const roles = requireScreeningRoles(card);
+  requireScreeningRoles(card);
   const claim = library.claimRunner(screenId); // one runner per screen, across processes
   try {
     req.onStart?.(screenId);
-    return await runClaimed(req, screenId, inputs, card, total, { bandGap: roles.bandGap?.target ?? null, stability: roles.stability?.target ?? null, experimentalGap: roles.experimentalGap?.target ?? null, energyAboveHull: roles.energyAboveHull?.target ?? null });
+    return await runClaimed(req, screenId, inputs, card, total, cardRoles(card));
   } finally {
     library.releaseRunner(screenId, claim);
   }

@@ -1,7 +1,7 @@
 /** Telling compositions apart by stoichiometry and assigning them to folds: shared by the domain calibration and protocol D. */
 import { createHash } from 'node:crypto';
 import type { Composition } from '../../shared/index.js';
-import { compositionKey } from '../../shared/composition/key.js';
+import { compositionKey, stoichiometryPattern } from '../../shared/composition/key.js';
 
 /** Fold 0-4 of a composition (sha1 of its reduced-composition key), so every entry of one composition lands in one fold. */
 export function compositionFold(composition: Composition): number {
@@ -10,8 +10,6 @@ export function compositionFold(composition: Composition): number {
 
 /** Atom counts 2:1:1:6 (A2BB'X6) or 2:1:6 (A2BX6), in any order: a double or vacancy-ordered perovskite's stoichiometry. */
 export function doubleLike(composition: Composition): boolean {
-  const amounts = composition.elements.map((e) => e.amount);
-  const min = Math.min(...amounts);
-  const pattern = amounts.map((a) => Math.round((a / min) * 1000) / 1000).sort((a, b) => a - b).join(':');
+  const pattern = stoichiometryPattern(composition);
   return pattern === '1:1:2:6' || pattern === '1:2:6';
 }

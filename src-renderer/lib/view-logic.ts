@@ -121,6 +121,11 @@ export function plusMinus(value: number | null, sigma: number | null, digits = 2
   return sigma === null ? value.toFixed(digits) : `${value.toFixed(digits)} ± ${sigma.toFixed(digits)}`;
 }
 
+/** An energy in eV/atom and its sigma, written in meV/atom ("14 ± 18"); '—' where there is none. */
+export function plusMinusMeV(value: number | null | undefined, sigma: number | null | undefined): string {
+  return value == null ? '—' : `${Math.round(value * 1000)} ± ${Math.round((sigma ?? 0) * 1000)}`;
+}
+
 /** Parses "LO:HI" typed in a filter box; null when empty, an error message when malformed. */
 export function parseRange(text: string): [number, number] | null | string {
   const t = text.trim();

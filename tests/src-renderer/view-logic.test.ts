@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPreset, cellInDirection, describeSiteChanges, formatEta, gapName, pageOf, parseRange, plusMinus, siteChanges, siteOf, statesByHand, toggleSite, toggleStateByHand, visibleRange, type SiteSets } from '../../src-renderer/lib/view-logic.js';
+import { applyPreset, cellInDirection, describeSiteChanges, formatEta, gapName, pageOf, parseRange, plusMinus, plusMinusMeV, siteChanges, siteOf, statesByHand, toggleSite, toggleStateByHand, visibleRange, type SiteSets } from '../../src-renderer/lib/view-logic.js';
 
 const empty: SiteSets = { A: [], B: [], X: [] };
 
@@ -121,5 +121,14 @@ describe('states by hand from the popover', () => {
     expect(toggleStateByHand('oops', 'Sn', 2)).toBe('oops, Sn:2');
     expect(statesByHand('Sn:2, Dy:2, Sn:4', 'Sn')).toEqual([2, 4]);
     expect(statesByHand('oops', 'Sn')).toEqual([]);
+  });
+});
+
+describe('energies above hull for people', () => {
+  it('writes eV/atom as whole meV/atom with their sigma, and a dash for none', () => {
+    expect(plusMinusMeV(0.0141, 0.0182)).toBe('14 ± 18');
+    expect(plusMinusMeV(0, null)).toBe('0 ± 0');
+    expect(plusMinusMeV(null, 0.01)).toBe('—');
+    expect(plusMinusMeV(undefined, undefined)).toBe('—');
   });
 });

@@ -216,12 +216,10 @@ export function registerScreening(program: Command): void {
       const withImports = result.rows.some((r) => r.imported?.length);
       const withExpt = result.rows.some((r) => r.gapExpt != null);
       const withHull = result.rows.some((r) => r.eHull != null);
-      const plusMinus = (v: number | null | undefined, s: number | null | undefined): string => (v == null ? '-' : `${num(v, 3)} ± ${num(s ?? 0, 2)}`);
-      const meV = (v: number | null | undefined, s: number | null | undefined): string => (v == null ? '-' : `${Math.round(v * 1000)} ± ${Math.round((s ?? 0) * 1000)}`);
       console.log(formatTable(['seq', 'formula', `${gap.header} ± σ`, ...(withExpt ? ['expt gap (eV) ± σ'] : []), 'P(stable)', ...(withHull ? ['E_hull (meV/atom) ± σ'] : []), 't', 'tau', 'domain', 'recorded in', ...(withImports ? ['imported (not predicted)'] : []), ...(opts.rank ? [opts.rank === 'pareto' ? 'front' : 'score'] : [])], result.rows.map((r) => [
         r.seq, r.formula, plusMinus(r.bandGap, r.bandGapSigma),
         ...(withExpt ? [plusMinus(r.gapExpt, r.gapExptSigma)] : []),
-        r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`,
+        plusMinus(r.pStable, r.pStableSpread),
         ...(withHull ? [meV(r.eHull, r.eHullSigma)] : []),
         num(r.t, 4), r.tau === null ? '-' : num(r.tau, 3),
         domainText(r.domain),
@@ -249,8 +247,8 @@ export function registerScreening(program: Command): void {
         const gap = library.candidates.gapLabel(request.screenId);
         console.log(`${batch.rows.length} candidates to compute next, chosen from the best ${batch.pool.toLocaleString('en')} by: ${batch.method}; gap: ${gap.meaning}`);
         console.log(formatTable(['pick', 'seq', 'formula', `${gap.header} ± σ`, 'P(stable)', 'domain', 'acquisition', 'when picked', 'rank by acquisition', 'distance to earlier picks'], batch.rows.map((r, i) => [
-          i + 1, r.seq, r.formula, r.bandGap === null ? '-' : `${num(r.bandGap, 3)} ± ${num(r.bandGapSigma ?? 0, 2)}`,
-          r.pStable === null ? '-' : `${num(r.pStable, 3)} ± ${num(r.pStableSpread ?? 0, 2)}`, domainText(r.domain), num(r.acquisition, 4), num(r.penalized, 4), r.poolRank, r.nearestPick === null ? '-' : num(r.nearestPick, 3),
+          i + 1, r.seq, r.formula, plusMinus(r.bandGap, r.bandGapSigma),
+          plusMinus(r.pStable, r.pStableSpread), domainText(r.domain), num(r.acquisition, 4), num(r.penalized, 4), r.poolRank, r.nearestPick === null ? '-' : num(r.nearestPick, 3),
         ])));
       } finally {
         library.close();
@@ -332,6 +330,16 @@ export function registerScreening(program: Command): void {
       library.close();
       console.log(formatTable(['id', 'status', 'done', 'total', 'model', 'updated'], screens.map((s) => [s.id, s.status, s.done, s.total ?? '-', s.modelId, s.updatedAt])));
     });
+}
+
+/** A predicted value and its sigma (or spread) for a table cell; '-' where there is none. */
+function plusMinus(value: number | null | undefined, sigma: number | null | undefined): string {
+  return value == null ? '-' : `${num(value, 3)} ± ${num(sigma ?? 0, 2)}`;
+}
+
+/** An energy in eV/atom and its sigma, shown in meV/atom; '-' where there is none. */
+function meV(value: number | null | undefined, sigma: number | null | undefined): string {
+  return value == null ? '-' : `${Math.round(value * 1000)} ± ${Math.round((sigma ?? 0) * 1000)}`;
 }
 
 interface QueryCliOptions {

@@ -1,4 +1,5 @@
 /** Evaluates a predictor on labelled examples: every metric the Engine issue asks for, plus baselines. */
+import { median } from '../stats.js';
 import type { ReportSummary } from '../../../shared/api/metrics.js';
 import type { EnsemblePredictor, Prediction } from '../model/predictor.js';
 import type { Example } from '../train/data.js';
@@ -104,11 +105,10 @@ export function evaluatePredictions(
 export function withMedianBaselines(r: EvaluationReport, training: readonly Example[]): EvaluationReport {
   const regression = Object.fromEntries(
     Object.entries(r.regression).map(([name, reg]) => {
-      const values = training.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined).sort((a, b) => a - b);
+      const values = training.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined);
       if (!values.length) return [name, reg];
-      const mid = Math.floor(values.length / 2);
-      const median = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
-      return [name, { ...reg, medianBaseline: regressionMetrics(reg.truth, reg.truth.map(() => median)) }];
+      const m = median(values);
+      return [name, { ...reg, medianBaseline: regressionMetrics(reg.truth, reg.truth.map(() => m)) }];
     }),
   );
   return { ...r, regression };

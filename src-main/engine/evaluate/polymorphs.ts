@@ -7,6 +7,7 @@
  * expectation, beat the statistics of the formula's own training polymorphs. This splits the test rows
  * into seen and unseen compositions and computes that floor for the whole test set.
  */
+import { median } from '../stats.js';
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from '../train/data.js';
 import { labelled } from './evaluate.js';
@@ -27,12 +28,6 @@ export interface PolymorphSplit {
    * seen row by its composition's training polymorphs (median for MAE, mean for R2).
    */
   readonly floor: { readonly mae: number; readonly r2: number };
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** `predicted[i]` is the model's value for `test[i]`; rows without the target are skipped. */

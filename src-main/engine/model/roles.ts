@@ -16,7 +16,7 @@ export class ModelRoleError extends Error {
 export const EXPERIMENTAL_GAP_TARGET = 'band_gap_expt';
 export const ENERGY_ABOVE_HULL_TARGET = 'energy_above_hull';
 
-function auxiliaryRoles(config: Pick<ModelConfig, 'regressionTargets'>, bandGap: string | null): Pick<CardRoles, 'experimentalGap' | 'energyAboveHull'> {
+function auxiliaryRoles(config: Pick<ModelConfig, 'regressionTargets'>, bandGap: string | null): Required<Pick<CardRoles, 'experimentalGap' | 'energyAboveHull'>> {
   const has = (t: string): string | null => (config.regressionTargets.includes(t) && t !== bandGap ? t : null);
   return { experimentalGap: has(EXPERIMENTAL_GAP_TARGET), energyAboveHull: has(ENERGY_ABOVE_HULL_TARGET) };
 }
@@ -39,9 +39,14 @@ export function chooseRoles(config: Pick<ModelConfig, 'regressionTargets' | 'cla
   return { bandGap: inferred, stability: config.classificationTarget, ...auxiliaryRoles(config, inferred) };
 }
 
-/** The roles of a saved model, with their meaning and unit (cards without roles: inferred as above). */
+/** The target of each role of a saved model (cards without roles, or written before a role existed: inferred as above). */
+export function cardRoles(card: Pick<ModelCard, 'roles' | 'config'>): Required<CardRoles> {
+  return { ...auxiliaryRoles(card.config, card.roles?.bandGap ?? null), ...(card.roles ?? chooseRoles(card.config)) };
+}
+
+/** The roles of a saved model, with their meaning and unit. */
 export function modelRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets'>): ModelRoles {
-  const roles = { ...auxiliaryRoles(card.config, card.roles?.bandGap ?? null), ...(card.roles ?? chooseRoles(card.config)) };
+  const roles = cardRoles(card);
   const role = (target: string | null | undefined, unit: string): TargetRole | null => (target ? { target, unit, meaning: card.targets[target] ?? target } : null);
   return {
     bandGap: role(roles.bandGap, 'eV'),

@@ -12,7 +12,7 @@
  * the default model starts from was pretrained on all of mp_gap (outside mp_abx3 and expt_gap).
  */
 import type { Composition } from '../../../shared/index.js';
-import { compositionKey } from '../../../shared/composition/key.js';
+import { compositionKey, stoichiometryPattern } from '../../../shared/composition/key.js';
 import { loadNamedDataset, loadNamedSplit, type Dataset } from '../../data/datasets/index.js';
 import { Rng } from '../random.js';
 import type { Example } from './data.js';
@@ -37,6 +37,8 @@ function withSeedRepeats(train: readonly Example[]): Example[] {
 export const JOINT_REGRESSION_TARGETS = ['band_gap', 'band_gap_expt', 'energy_above_hull', 'formation_energy'] as const;
 export const JOINT_CLASSIFICATION_TARGET = 'stable';
 export const JOINT_TARGETS: readonly string[] = [...JOINT_REGRESSION_TARGETS, JOINT_CLASSIFICATION_TARGET];
+/** The targets the seed set (mp_abx3, one row per formula) gives an example. */
+const SEED_TARGETS = ['band_gap', 'energy_above_hull', 'formation_energy', 'stable'] as const;
 
 export const JOINT_MEANING: Readonly<Record<string, string>> = {
   band_gap:
@@ -46,13 +48,6 @@ export const JOINT_MEANING: Readonly<Record<string, string>> = {
   formation_energy: "formation energy (eV/atom; Materials Project, PBE) of the composition's lowest-energy polymorph",
   stable: '1 if any polymorph of the composition is on the Materials Project convex hull (energy above hull 0)',
 };
-
-/** Atom-count pattern of a composition, smallest first, scaled so the smallest is 1: 'Cs2AgBiBr6' -> '1:1:2:6'. */
-function stoichiometryPattern(c: Composition): string {
-  const amounts = c.elements.map((e) => e.amount);
-  const min = Math.min(...amounts);
-  return amounts.map((a) => Math.round((a / min) * 1000) / 1000).sort((a, b) => a - b).join(':');
-}
 
 const PEROVSKITE_PATTERNS = new Set(['1:1:3', '1:1:2:6', '1:2:6']);
 const HALIDES = new Set(['F', 'Cl', 'Br', 'I']);
@@ -121,7 +116,7 @@ export function jointExamples(req: JointRequest): JointSet {
   for (const ex of onePerFormula(loadNamedDataset('mp_abx3'))) {
     if (ex.composition.elements.length > req.maxElements || leaveOut.has(compositionKey(ex.composition))) continue;
     const e = entry(ex.formula, ex.composition);
-    for (const t of ['band_gap', 'energy_above_hull', 'formation_energy', 'stable']) e.targets[t] = ex.targets[t] ?? null;
+    for (const t of SEED_TARGETS) e.targets[t] = ex.targets[t] ?? null;
   }
   for (const [key, v] of meanByComposition(loadNamedDataset('expt_gap'), req.maxElements)) {
     if (!leaveOut.has(key)) entry(v.formula, v.composition).targets['band_gap_expt'] = v.value;
@@ -161,7 +156,7 @@ export function jointFoldSplit(dataDir: string, fold: number, req: Omit<JointReq
   const { train: once, val } = holdOut(examples, 0.1, req.seed + fold);
   const train = withSeedRepeats(once);
   const test: Example[] = [
-    ...gTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap: e.targets['band_gap'] ?? null, energy_above_hull: e.targets['energy_above_hull'] ?? null, formation_energy: e.targets['formation_energy'] ?? null, stable: e.targets['stable'] ?? null } })),
+    ...gTest.map((e) => ({ ...e, targets: { ...emptyTargets(), ...Object.fromEntries(SEED_TARGETS.map((t) => [t, e.targets[t] ?? null])) } })),
     ...exptTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap_expt: e.targets['band_gap'] ?? null } })),
   ];
   return { split: { name: `J/fold${fold}`, train, val, test }, counts: { ...counts, 'test G': gTest.length, 'test expt_gap': exptTest.length } };
