@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Composition, ElementSymbol } from '../../../shared/index.js';
+import { parseFormula } from '../../../shared/composition/parse.js';
 import type { ElementTable } from '../../data/elements/load.js';
 import { Featurizer, type DistinctRowBatch, type EdmMatrix } from '../featurize/index.js';
 import { loadModel, type ModelBundle } from './bundle.js';
@@ -14,6 +15,7 @@ import { forward } from './transformer.js';
 import { readDomainFile } from '../domain/file.js';
 import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
 import { bundledTrainingExamples } from '../train/bundled.js';
+import { readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
 
 export interface ValueWithSigma {
   readonly value: number;
@@ -66,6 +68,11 @@ export interface AttentionMaps {
  */
 export const INFERENCE_MAX_ELEMENTS = 8;
 
+/** Cached references embedded again on load, to check that the encoder and featurizer still agree with them. */
+const CACHE_CHECK_ROWS = 64;
+/** How far a re-embedded reference may drift from its cached embedding (float32 round-off across builds). */
+const CACHE_CHECK_TOLERANCE = 1e-4;
+
 /** Targets that cannot be negative; their predicted means are clipped at 0. */
 const NON_NEGATIVE = new Set(['band_gap', 'energy_above_hull', 'density', 'volume']);
 
@@ -93,9 +100,46 @@ export class EnsemblePredictor {
   static load(dir: string, table: ElementTable): EnsemblePredictor {
     const predictor = new EnsemblePredictor(loadModel(dir), table);
     const domain = readDomainFile(dir);
-    const references = domain ? trainingCompositions(predictor.card) : null;
-    if (domain && references) predictor.setDomain(domain, references);
+    if (domain) predictor.#loadDomain(dir, domain);
     return predictor;
+  }
+
+  /** The domain of the model in `dir`: its references from the cache beside it, else rebuilt from the bundle (and cached). */
+  #loadDomain(dir: string, file: DomainFile): void {
+    const key = referenceCacheKey(dir);
+    const cached = readReferenceCache(dir, key);
+    if (cached && this.#agreesWith(cached)) {
+      this.#useReferences(file, cached.formulas, tf.tensor2d(cached.embeddings, [cached.formulas.length, cached.dim]));
+      return;
+    }
+    const references = trainingCompositions(this.card);
+    if (!references) return;
+    const embedded = this.embed(references.map((r) => r.composition));
+    const formulas = references.map((r) => r.formula);
+    writeReferenceCache(dir, key, { formulas, dim: embedded.shape[1], embeddings: embedded.dataSync() as Float32Array });
+    this.#useReferences(file, formulas, embedded);
+  }
+
+  /** Whether a spread sample of cached references embeds as cached (the featurizer, element table and encoder unchanged). */
+  #agreesWith(cached: EmbeddedReferences): boolean {
+    const rows = spreadSample(cached.formulas.length, CACHE_CHECK_ROWS);
+    const compositions: Composition[] = [];
+    for (const row of rows) {
+      const parsed = parseFormula(cached.formulas[row]!);
+      if (!parsed.ok) return false;
+      compositions.push(parsed.value);
+    }
+    const again = this.embed(compositions);
+    const values = again.dataSync();
+    again.dispose();
+    if (again.shape[1] !== cached.dim) return false;
+    return rows.every((row, i) => {
+      for (let j = 0; j < cached.dim; j += 1) {
+        const was = cached.embeddings[row * cached.dim + j]!;
+        if (!(Math.abs(values[i * cached.dim + j]! - was) <= CACHE_CHECK_TOLERANCE * (1 + Math.abs(was)))) return false;
+      }
+      return true;
+    });
   }
 
   /** The applicability domain in use (null: none; predictions then carry no domain score). */
@@ -105,11 +149,15 @@ export class EnsemblePredictor {
 
   /** Uses `file`'s threshold with `references` (the training compositions) as the domain. */
   setDomain(file: DomainFile, references: readonly DomainReference[]): void {
+    this.#useReferences(file, references.map((r) => r.formula), this.embed(references.map((r) => r.composition)));
+  }
+
+  /** Takes ownership of `embedded` ([references, trunk]). */
+  #useReferences(file: DomainFile, formulas: readonly string[], embedded: tf.Tensor2D): void {
     this.#domain?.references.dispose();
-    const embedded = this.embed(references.map((r) => r.composition));
     const augmented = tf.tidy(() => tf.concat([tf.mul(-2, tf.transpose(embedded)), tf.reshape(tf.sum(tf.square(embedded), 1), [1, -1])], 0) as tf.Tensor2D);
     embedded.dispose();
-    this.#domain = { file, formulas: references.map((r) => r.formula), references: augmented };
+    this.#domain = { file, formulas, references: augmented };
   }
 
   /** [n, trunk]: the shared trunk's output of member 0 for each composition (the domain's space). */
