@@ -48,6 +48,21 @@ interface Scored {
   readonly double: boolean;
 }
 
+/** Rows sorted by distance into `bins` bins of equal count: each bin's distance range, rows and MAE. */
+export function distanceBins(rows: readonly { readonly distance: number; readonly error: number }[], bins: number): { from: number; upTo: number; rows: number; mae: number }[] {
+  const sorted = [...rows].sort((a, b) => a.distance - b.distance);
+  return Array.from({ length: bins }, (_, b) => {
+    const part = sorted.slice(Math.floor((b * sorted.length) / bins), Math.floor(((b + 1) * sorted.length) / bins));
+    return { from: part[0]?.distance ?? 0, upTo: part.at(-1)?.distance ?? 0, rows: part.length, mae: part.reduce((s, r) => s + r.error, 0) / Math.max(1, part.length) };
+  });
+}
+
+/** The domain's rule: the lower edge of the first distance bin whose MAE exceeds `maxMae`; else the farthest row's distance. */
+export function thresholdByBins(rows: readonly { readonly distance: number; readonly error: number }[], bins: number, maxMae: number): number {
+  const firstBad = distanceBins(rows, bins).find((b) => b.rows > 0 && b.mae > maxMae);
+  return firstBad ? firstBad.from : rows.reduce((m, r) => Math.max(m, r.distance), 0);
+}
+
 export function calibrateDomain(modelDir: string, table: ElementTable, reportDir: string): DomainCalibration {
   const bundle = loadModel(modelDir);
   const card = bundle.card;
@@ -74,17 +89,9 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
       double: doubleLike(r.composition),
       fold: compositionFold(r.composition),
     }));
-    const binned = (rows: readonly Scored[]): { upTo: number; from: number; rows: number; mae: number }[] => {
-      const sorted = [...rows].sort((a, b) => a.distance - b.distance);
-      return Array.from({ length: BINS }, (_, b) => {
-        const part = sorted.slice(Math.floor((b * sorted.length) / BINS), Math.floor(((b + 1) * sorted.length) / BINS));
-        return { from: part[0]?.distance ?? 0, upTo: part.at(-1)?.distance ?? 0, rows: part.length, mae: part.reduce((s, r) => s + r.error, 0) / Math.max(1, part.length) };
-      });
-    };
     const calibration = scored.filter((r) => r.fold !== 4);
     const test = scored.filter((r) => r.fold === 4);
-    const firstBad = binned(calibration).find((b) => b.mae > 2 * validationMae);
-    const threshold = firstBad ? firstBad.from : Math.max(...calibration.map((r) => r.distance));
+    const threshold = thresholdByBins(calibration, BINS, 2 * validationMae);
     const rule = `the lower edge of the first of ${BINS} equal bins of held-out compositions (mp_gap entries outside ${dataset}, folds 0-3 by composition) whose ${gap} MAE exceeds twice the model's validation MAE (2 x ${validationMae.toFixed(3)} eV)`;
     const file: DomainFile = { ...provisional, threshold, rule };
     const inside = (r: Scored): boolean => r.distance <= threshold;
@@ -93,7 +100,7 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
       validationMae,
       calibrationRows: calibration.length,
       test: { inDomain: domainGroup(test.filter(inside)), extrapolation: domainGroup(test.filter((r) => !inside(r))), all: domainGroup(test) },
-      bins: binned(test).map(({ upTo, rows, mae }) => ({ upTo, rows, mae })),
+      bins: distanceBins(test, BINS).map(({ upTo, rows, mae }) => ({ upTo, rows, mae })),
       doubles: { inDomain: domainGroup(test.filter((r) => r.double && inside(r))), extrapolation: domainGroup(test.filter((r) => r.double && !inside(r))) },
     };
     writeDomainFile(modelDir, file);

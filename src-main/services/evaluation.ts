@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { evaluatePredictions, withMedianBaselines } from '../engine/evaluate/evaluate.js';
 import { JOINT_TARGETS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
-import { domainSplit, headline, writeReport, type FoldResult } from '../engine/evaluate/report.js';
+import { domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
+import type { Example } from '../engine/train/data.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import { groupOf, isMetal } from '../data/elements/classify.js';
 import { modelRoles } from '../engine/model/roles.js';
@@ -22,6 +23,7 @@ import type { TrainingSettings, TrainProgress } from '../engine/train/trainer.js
 import { modelConfigFor, trainingSettingsFor, type ArchitectureRequest, type SettingsRequest } from './model-recipe.js';
 import type { ModelStore } from './models.js';
 import { TrainingError, type TrainingService } from './training.js';
+import { foldDomainSplit, heldOutMpGap } from './fold-domain.js';
 
 export type { FoldResult } from '../engine/evaluate/report.js';
 
@@ -105,6 +107,7 @@ export class EvaluationService {
     const hullRule = target
       ? hullRuleEvaluation(split, { val: probabilities(predictor.predict(split.val.map((e) => e.composition))), test: probabilities(predictions) }, target)
       : null;
+    const domain = gap ? this.protocolRDomain(req.modelDir, split, gap) : null;
     folds.push({
       name: 'test',
       test: report,
@@ -113,9 +116,26 @@ export class EvaluationService {
       rows: card.data.rows,
       ...(polymorphs ? { polymorphs } : {}),
       ...(hullRule ? { hullRule } : {}),
+      ...(domain ? { domain } : {}),
     });
     req.onFoldDone?.('test', headline(report));
     return { id: card.id, dir: req.modelDir, config: card.config, members: card.ensemble.members, threshold: card.ensemble.threshold, sigmaScale: card.ensemble.sigmaScale };
+  }
+
+  /** Protocol R's test rows by the applicability flag: the model's domain.json where it has one, else a domain chosen on the split's validation rows. */
+  private protocolRDomain(modelDir: string, split: { readonly train: readonly Example[]; readonly val: readonly Example[]; readonly test: readonly Example[] }, gap: string): DomainSplit {
+    const shared = this.models.predictor(modelDir);
+    const calibrated = shared.domain;
+    if (calibrated) {
+      const predictions = shared.predict(split.test.map((e) => e.composition));
+      return domainSplit(gap, calibrated.threshold, split.test.map((e, i) => ({ error: Math.abs(predictions[i]!.regression[gap]!.value - e.targets[gap]!), sigma: predictions[i]!.regression[gap]!.sigma, inDomain: predictions[i]!.domain?.inDomain ?? false })));
+    }
+    const own = this.models.unsharedPredictor(modelDir);
+    try {
+      return foldDomainSplit(own, split, gap, 'mp_abx3 protocol R training rows', heldOutMpGap(split, gap, own.card.featurizer.maxElements));
+    } finally {
+      own.dispose();
+    }
   }
 
   /**
@@ -181,7 +201,18 @@ export class EvaluationService {
         ...(req.signal ? { signal: req.signal } : {}),
       });
       const { split } = training;
-      folds.push({ name: `fold${fold}`, test: withMedianBaselines(result.test!, split.train), histories: result.ensemble.histories, trainingSeconds: result.ensemble.seconds, rows: { train: split.train.length, val: split.val.length, test: split.test.length } });
+      const gap = config.regressionTargets[0];
+      // expt_gap's gap is measured: mp_gap's PBE values cannot calibrate it, so its validation rows do
+      const heldOut = gap && protocol !== 'expt_gap' ? heldOutMpGap(split, gap, 6) : null;
+      const domain = gap ? foldDomainSplit(result.predictor, split, gap, `protocol ${protocol} fold ${fold} training rows`, heldOut) : null;
+      folds.push({
+        name: `fold${fold}`,
+        test: withMedianBaselines(result.test!, split.train),
+        histories: result.ensemble.histories,
+        trainingSeconds: result.ensemble.seconds,
+        rows: { train: split.train.length, val: split.val.length, test: split.test.length },
+        ...(domain ? { domain } : {}),
+      });
       req.onFoldDone?.(`fold${fold}`, headline(result.test!));
       result.predictor.dispose();
     }

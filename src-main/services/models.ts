@@ -9,7 +9,7 @@ import type { ModelMetrics } from '../../shared/api/metrics.js';
 import type { ModelSummary } from '../../shared/api/types.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { resourcesDir } from '../data/paths.js';
-import { readModelCard } from '../engine/model/bundle.js';
+import { loadModel, readModelCard } from '../engine/model/bundle.js';
 import type { ModelCard } from '../engine/model/card.js';
 import { EnsemblePredictor } from '../engine/model/predictor.js';
 import { modelRoles, requireScreeningRoles } from '../engine/model/roles.js';
@@ -100,6 +100,11 @@ export class ModelStore {
     const predictor = EnsemblePredictor.load(full, this.table);
     this.predictors.set(full, { id, predictor });
     return predictor;
+  }
+
+  /** A predictor of its own for the caller to change (a domain chosen in an evaluation) and dispose; no domain.json is read. */
+  unsharedPredictor(dir: string): EnsemblePredictor {
+    return new EnsemblePredictor(loadModel(resolve(dir)), this.table);
   }
 
   close(): void {

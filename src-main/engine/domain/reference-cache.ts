@@ -5,7 +5,7 @@
  * the model paid them: each screening worker, `pdw predict`, the server. The result is kept beside the
  * model as `domain-references.json` (git-ignored, like every file generated from the bundle), keyed by
  * what it was made from: the model's card and weights, the bundle's dataset files (size and mtime) and
- * the compiled code that rebuilds the reference set. A cache that cannot be written (a read-only
+ * the code that rebuilds the reference set (its content: every build rewrites the compiled files). A cache that cannot be written (a read-only
  * install) costs nothing but the rebuild; one that does not match is rebuilt.
  *
  * The key cannot see a change to the featurizer, the element table or the encoder's code, so a hit is
@@ -57,7 +57,7 @@ export function referenceCacheKey(modelDir: string): string {
   const hash = createHash('sha256').update(CACHE_FORMAT);
   for (const file of ['model.json', 'weights.bin']) hash.update(readFileSync(join(modelDir, file)));
   for (const name of Object.keys(NAMED_DATASETS).sort()) hash.update(statKey(namedDatasetPath(name)));
-  for (const file of REFERENCE_CODE) hash.update(statKey(file));
+  for (const file of REFERENCE_CODE) hash.update(existsSync(file) ? readFileSync(file) : `${file}:absent`);
   return hash.digest('hex');
 }
 
