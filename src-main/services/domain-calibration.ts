@@ -25,7 +25,7 @@ import { EnsemblePredictor } from '../engine/model/predictor.js';
 import { modelRoles } from '../engine/model/roles.js';
 import { bundledTrainingExamples } from '../engine/train/bundled.js';
 import { TrainingError } from './training.js';
-import { compositionFold, doubleLike } from './stoichiometry.js';
+import { compositionFold, doubleLike } from '../engine/train/stoichiometry.js';
 
 const BINS = 20;
 

@@ -7,14 +7,14 @@ import { rmSync } from 'node:fs';
 import type { BackendName } from '../../shared/api/runtime.js';
 import { join } from 'node:path';
 import { evaluatePredictions, withMedianBaselines } from '../engine/evaluate/evaluate.js';
-import { JOINT_TARGETS } from '../engine/train/joint.js';
+import { DOUBLES_SET, JOINT_TARGETS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
 import { domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
 import type { Example } from '../engine/train/data.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import { groupOf, isMetal } from '../data/elements/classify.js';
 import { modelRoles } from '../engine/model/roles.js';
-import { compositionFold, doubleLike } from './stoichiometry.js';
+import { compositionFold, doubleLike } from '../engine/train/stoichiometry.js';
 import { atomicNumber } from '../../shared/elements/symbols.js';
 import type { ModelConfig } from '../engine/model/config.js';
 import type { Prediction } from '../engine/model/predictor.js';
@@ -31,7 +31,7 @@ export const PROTOCOL_DESCRIPTIONS: Readonly<Record<string, string>> = {
   R: 'seed set, random row split (456 test rows, as in the report)',
   G: 'seed set, one row per formula (lowest energy above hull; stable if any polymorph is), 5 folds by formula',
   expt_gap: 'Matbench experimental band gaps, 5 folds (CrabNet split files)',
-  D: "double and vacancy-ordered perovskites: Matbench mp_gap entries of A2BB'X6 / A2BX6 stoichiometry, 5 folds by reduced formula, scored with a trained model per fold (the baseline of protocol D; a model trained under D leaves each fold's formulas out of every source, pretraining included)",
+  D: "double and vacancy-ordered perovskites: Matbench mp_gap entries of A2BB'X6 / A2BX6 stoichiometry (PBE gap), 5 folds by reduced formula. With --init-from: the joint default recipe trained per fold with the fold's compositions left out of every source, fine-tuned from an encoder pretrained without any of them (--exclude-formulas-of mp_gap_doubles); without: a trained model scored on the same folds (the baseline)",
   J: "joint: the default model's recipe (every bundled source at once, targets masked) cross-validated on G's folds (mp_abx3 one row per formula: PBE gap, stable, energy above hull, formation energy) and expt_gap's folds (experimental gap) together; each fold's test compositions leave every training source (the pretrained encoder never saw mp_abx3 or expt_gap compositions)",
   H: "hybrids: every bundled row with C, H and N, a halide and a B-site metal (groups 3-16; Matbench mp_gap, PBE gaps: expt_gap and mp_abx3 have none), scored with a trained model as a sanity check (a model pretrained on mp_gap has seen them: not a held-out score)",
 };
@@ -85,7 +85,7 @@ export class EvaluationService {
     const folds: FoldResult[] = [];
     const modelInfo =
       req.protocol === 'R' ? this.protocolR(req, folds)
-      : req.protocol === 'H' || req.protocol === 'D' ? this.scoreModel(req, folds)
+      : req.protocol === 'H' || (req.protocol === 'D' && !req.initFrom) ? this.scoreModel(req, folds)
       : await this.crossValidate(req, folds);
     const summary = writeReport(req.out, { protocol: req.protocol, description: PROTOCOL_DESCRIPTIONS[req.protocol]!, command: req.command, backend: this.backend, model: modelInfo }, folds);
     return { out: req.out, folds, summary };
@@ -175,17 +175,19 @@ export class EvaluationService {
   }
 
   private async crossValidate(req: EvaluationRequest, folds: FoldResult[]): Promise<Record<string, unknown>> {
-    const protocol = req.protocol as 'G' | 'expt_gap' | 'J';
+    const protocol = req.protocol as 'G' | 'expt_gap' | 'J' | 'D';
+    const joint = protocol === 'J' || protocol === 'D';
     const base = req.modelDir ? this.models.card(req.modelDir) : null;
-    const targets = protocol === 'J' ? JOINT_TARGETS : protocol === 'G' ? ['band_gap', 'stable'] : ['band_gap'];
+    const targets = joint ? JOINT_TARGETS : protocol === 'G' ? ['band_gap', 'stable'] : ['band_gap'];
     const config: ModelConfig = modelConfigFor(req, targets, protocol === 'expt_gap' ? null : 'stable', base?.config);
     const settings: TrainingSettings = trainingSettingsFor(req, base?.training);
     const initFrom = req.initFrom ? this.training.loadPretrained(req.initFrom, config) : undefined;
-    if (initFrom) for (const held of protocol === 'J' ? ['mp_abx3', 'expt_gap'] : [protocol === 'G' ? 'mp_abx3' : 'expt_gap']) this.training.checkPretrainingExcludes(initFrom, held);
+    const heldOutOfPretraining = { J: ['mp_abx3', 'expt_gap'], D: [DOUBLES_SET], G: ['mp_abx3'], expt_gap: ['expt_gap'] }[protocol];
+    if (initFrom) for (const held of heldOutOfPretraining) this.training.checkPretrainingExcludes(initFrom, held);
     for (const fold of req.folds) {
       if (!Number.isInteger(fold) || fold < 0 || fold > 4) throw new TrainingError(`folds are 0..4, got ${fold}`);
-      const training = protocol === 'J'
-        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, seed: req.seed, maxElements: 6 })
+      const training = joint
+        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6 })
         : crossValidationSplit(protocol, fold, req.seed, 6);
       req.onFoldStart?.(`fold${fold}`);
       const result = await this.training.fit({

@@ -34,7 +34,7 @@ export function registerTrain(program: Command): void {
     .option('--formula <column>', 'formula column of a CSV', 'formula')
     .requiredOption('--out <dir>', 'model folder to write (model.json + weights.bin)')
     .option('--name <name>', 'model name for the card')
-    .option('--exclude-formulas-of <datasets>', 'leave out rows whose reduced composition is in these datasets (names or CSVs), e.g. mp_abx3,expt_gap when pretraining', commaList)
+    .option('--exclude-formulas-of <datasets>', 'leave out rows whose reduced composition is in these datasets (names or CSVs), e.g. mp_abx3,expt_gap when pretraining; mp_gap_doubles: protocol D\'s double perovskites', commaList)
     .option('--init-from <model>', "fine-tune: start from this (pretrained) model's weights")
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (opts: TrainOptions) => {

@@ -17,6 +17,7 @@ import { loadNamedDataset, loadNamedSplit, type Dataset } from '../../data/datas
 import { Rng } from '../random.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, type Split } from './protocols.js';
+import { compositionFold, doubleLike } from './stoichiometry.js';
 
 /** mp_gap compositions in the default model's joint set (perovskite stoichiometries and hybrids, then a seeded sample). */
 export const JOINT_MP_GAP_COMPOSITIONS = 10_000;
@@ -160,4 +161,31 @@ export function jointFoldSplit(dataDir: string, fold: number, req: Omit<JointReq
     ...exptTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap_expt: e.targets['band_gap'] ?? null } })),
   ];
   return { split: { name: `J/fold${fold}`, train, val, test }, counts: { ...counts, 'test G': gTest.length, 'test expt_gap': exptTest.length } };
+}
+
+/** The name `--exclude-formulas-of` takes for protocol D's compositions (every fold's). */
+export const DOUBLES_SET = 'mp_gap_doubles';
+
+/**
+ * Protocol D's rows: every Matbench mp_gap entry of double or vacancy-ordered perovskite stoichiometry
+ * (A2BB'X6 2:1:1:6, A2BX6 2:1:6), its PBE gap as `band_gap`, each with its fold (by reduced composition).
+ */
+export function doublePerovskiteEntries(maxElements: number): (Example & { readonly fold: number })[] {
+  return loadNamedDataset('mp_gap')
+    .rows.filter((r) => r.composition.elements.length <= maxElements && doubleLike(r.composition))
+    .map((r) => ({ formula: r.formula, composition: r.composition, targets: { band_gap: r.targets['band_gap'] ?? null }, fold: compositionFold(r.composition) }));
+}
+
+/**
+ * Protocol D trained, fold k: the joint recipe with fold k's double-perovskite compositions left out of
+ * every source (mp_gap, and mp_abx3 or expt_gap where they hold one: expt_gap has Cs2AgBiBr6); the test
+ * set is fold k's mp_gap entries (PBE gap), the rows the baseline was scored on.
+ */
+export function doubleFoldSplit(fold: number, req: Omit<JointRequest, 'leaveOut'>): { split: Split; counts: JointSet['counts'] } {
+  const test = doublePerovskiteEntries(8).filter((e) => e.fold === fold);
+  const leaveOut = new Set(test.map((e) => compositionKey(e.composition)));
+  const { examples, counts } = jointExamples({ ...req, leaveOut });
+  const { train: once, val } = holdOut(examples, 0.1, req.seed + fold);
+  const rows: Example[] = test.map(({ formula, composition, targets }) => ({ formula, composition, targets: { ...emptyTargets(), band_gap: targets['band_gap'] ?? null } }));
+  return { split: { name: `D/fold${fold}`, train: withSeedRepeats(once), val, test: rows }, counts: { ...counts, 'test D': rows.length, 'left out of training (compositions)': leaveOut.size } };
 }

@@ -18,7 +18,7 @@ import { dataDir } from '../../data/paths.js';
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
-import { JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
+import { DOUBLES_SET, doubleFoldSplit, doublePerovskiteEntries, JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
 
 /** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
 export type TrainingProtocol = 'R' | 'G' | 'rows';
@@ -41,6 +41,8 @@ export interface TrainingDataRequest {
    * of any test set it will be evaluated on.
    */
   readonly excludeFormulasOf?: readonly string[];
+  /** The joint data with `testFold`: protocol J's test rows (G's and expt_gap's fold) or protocol D's (double perovskites). */
+  readonly jointTest?: 'J' | 'D';
 }
 
 export interface TrainingData {
@@ -96,6 +98,10 @@ export function hashedFold(formula: string): number {
 export function compositionKeysOf(datasets: readonly string[]): Set<string> {
   const keys = new Set<string>();
   for (const name of datasets) {
+    if (name === DOUBLES_SET) {
+      for (const e of doublePerovskiteEntries(Number.POSITIVE_INFINITY)) keys.add(compositionKey(e.composition));
+      continue;
+    }
     const file = isNamedDataset(name) ? namedDatasetPath(name) : name;
     const formulaColumn = isNamedDataset(name) ? NAMED_DATASETS[name]!.spec.formulaColumn : 'formula';
     const ds = readDatasetFile(file, { formulaColumn, targets: [] });
@@ -125,7 +131,10 @@ function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly 
   if (unknown.length) throw new Error(`the joint data has no target ${unknown.join(', ')} (it has ${JOINT_TARGETS.join(', ')})`);
   if (req.protocol !== 'rows') throw new Error(`the joint data takes protocol rows (one example per composition); its test folds are protocol J of pdw evaluate`);
   const settings = { seed: req.seed, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, maxElements: req.maxElements };
-  const { split, counts } = req.testFold === undefined ? jointSplit(settings) : jointFoldSplit(dataDir(), req.testFold, settings);
+  const { split, counts } =
+    req.testFold === undefined ? jointSplit(settings)
+    : req.jointTest === 'D' ? doubleFoldSplit(req.testFold, settings)
+    : jointFoldSplit(dataDir(), req.testFold, settings);
   const rows = [...split.train, ...split.val].map((e, i) => ({ line: i + 2, id: null, formula: e.formula, composition: e.composition, targets: e.targets }));
   return {
     split,

@@ -1,7 +1,7 @@
 /** Telling compositions apart by stoichiometry and assigning them to folds: shared by the domain calibration and protocol D. */
 import { createHash } from 'node:crypto';
-import type { Composition } from '../../shared/index.js';
-import { compositionKey, stoichiometryPattern } from '../../shared/composition/key.js';
+import type { Composition } from '../../../shared/index.js';
+import { compositionKey, stoichiometryPattern } from '../../../shared/composition/key.js';
 
 /** Fold 0-4 of a composition (sha1 of its reduced-composition key), so every entry of one composition lands in one fold. */
 export function compositionFold(composition: Composition): number {
