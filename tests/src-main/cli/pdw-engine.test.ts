@@ -173,6 +173,10 @@ describe('pdw evaluate', () => {
     const r = pdw('evaluate', model, '--protocol', 'expt_gap', '--folds', '0', '--init-from', model);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^pdw: error: --init-from: .* was not trained with --exclude-formulas-of expt_gap/);
+    // protocol D trains only from an encoder that never saw a double perovskite of any fold
+    const d = pdw('evaluate', model, '--protocol', 'D', '--folds', '0', '--init-from', model);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/^pdw: error: --init-from: .* was not trained with --exclude-formulas-of mp_gap_doubles/);
   });
 });
 
