@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { CandidateFilters, QueryRequest } from '../../shared/api/contract.js';
 import { elementMask } from './migrations.js';
 import { rankableFromColumns, type RankColumns } from './rank-columns.js';
-import { paretoFronts, ucbScoreSql, windowProbability, windowProbabilitySql } from './ranking.js';
+import { firstParetoFronts, ucbScoreSql, windowProbability, windowProbabilitySql } from './ranking.js';
 import { rowFromRaw, type CandidateRow, type RawCandidateRow } from './records.js';
 
 /** A query as the library takes it: the contract's request, with paging optional, and exact counting on demand. */
@@ -145,8 +145,8 @@ export function queryCandidates(db: Database.Database, q: CandidateQuery, column
     // the predictions' covering index alone, unless a filter reads the candidates table
     const gap = gapColumns(q);
     const all = db.prepare(`SELECT p.candidate_id AS id, ${gap.value} AS band_gap, ${gap.sigma} AS band_gap_sigma, p.p_stable ${countFrom} WHERE ${where}`).all(params) as { id: number; band_gap: number | null; band_gap_sigma: number | null; p_stable: number | null }[];
-    const fronts = paretoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0));
-    const ranked = all.map((r, i) => ({ id: r.id, front: fronts[i]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
+    const { index, front } = firstParetoFronts(all.map((r) => (r.band_gap === null ? 0 : windowProbability(r.band_gap, r.band_gap_sigma ?? 0, lo, hi))), all.map((r) => r.p_stable ?? 0), offset + limit);
+    const ranked = Array.from(index, (i, k) => ({ id: all[i]!.id, front: front[k]! })).sort((a, b) => a.front - b.front || a.id - b.id).slice(offset, offset + limit);
     const rows = candidatesByIds(db, ranked.map((r) => r.id));
     return { total: all.length, exact: true, rows: ranked.map((r, i) => ({ ...rows[i]!, score: r.front })) };
   }

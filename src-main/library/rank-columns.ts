@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { compiledWorkerUrl } from '../data/worker-url.js';
 import type { CandidateQuery } from './query.js';
-import { paretoFronts, ucbScore, windowProbability } from './ranking.js';
+import { firstParetoFronts, ucbScore, windowProbability } from './ranking.js';
 
 export interface ScreenColumns {
   readonly screenId: number;
@@ -176,8 +176,6 @@ export class RankColumns {
     const offset = q.offset ?? 0;
     const value = (x: number): number => (Number.isNaN(x) ? 0 : x);
     const windowScore = (i: number): number => (Number.isNaN(c.gap[i]!) ? 0 : windowProbability(c.gap[i]!, value(c.sigma[i]!), lo, hi));
-    let score: Float64Array;
-    let better: (a: number, b: number) => boolean; // positions in `keep`
     if (q.rank.mode === 'pareto') {
       const xs = new Float64Array(keep.length);
       const ys = new Float64Array(keep.length);
@@ -185,16 +183,17 @@ export class RankColumns {
         xs[k] = windowScore(i);
         ys[k] = value(c.pStable[i]!);
       });
-      const fronts = paretoFronts(xs, ys);
-      score = Float64Array.from(fronts);
-      better = (a, b) => score[a]! < score[b]! || (score[a] === score[b] && c.ids[keep[a]!]! < c.ids[keep[b]!]!);
-    } else {
-      score = new Float64Array(keep.length);
-      keep.forEach((i, k) => {
-        score[k] = q.rank.mode === 'window' ? windowScore(i) : Number.isNaN(c.gap[i]!) || Number.isNaN(c.pStable[i]!) ? 0 : ucbScore(c.gap[i]!, value(c.sigma[i]!), c.pStable[i]!, value(c.spread[i]!), lo, hi, kappa);
-      });
-      better = (a, b) => score[a]! > score[b]! || (score[a] === score[b] && c.ids[keep[a]!]! < c.ids[keep[b]!]!);
+      // only the first fronts, enough for the page: exact, and a fraction of sorting every point
+      const { index, front } = firstParetoFronts(xs, ys, offset + limit);
+      const id = (k: number): number => c.ids[keep[index[k]!]!]!;
+      const order = Array.from(index.keys()).sort((a, b) => front[a]! - front[b]! || id(a) - id(b));
+      return { matched: keep.length, page: order.slice(offset, offset + limit).map((k) => ({ id: id(k), score: front[k]! })) };
     }
+    const score = new Float64Array(keep.length);
+    keep.forEach((i, k) => {
+      score[k] = q.rank.mode === 'window' ? windowScore(i) : Number.isNaN(c.gap[i]!) || Number.isNaN(c.pStable[i]!) ? 0 : ucbScore(c.gap[i]!, value(c.sigma[i]!), c.pStable[i]!, value(c.spread[i]!), lo, hi, kappa);
+    });
+    const better = (a: number, b: number): boolean => score[a]! > score[b]! || (score[a] === score[b] && c.ids[keep[a]!]! < c.ids[keep[b]!]!);
     const best = topK(keep.length, offset + limit, better);
     return { matched: keep.length, page: best.slice(offset).map((k) => ({ id: c.ids[keep[k]!]!, score: score[k]! })) };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { normalCdf, paretoFronts, ucbScore, ucbScoreSql, windowProbability, windowProbabilitySql } from '../../../src-main/library/ranking.js';
+import { firstParetoFronts, normalCdf, paretoFronts, ucbScore, ucbScoreSql, windowProbability, windowProbabilitySql } from '../../../src-main/library/ranking.js';
 
 describe('ranking scores', () => {
   it('normal CDF', () => {
@@ -57,5 +57,53 @@ describe('Pareto fronts', () => {
     expect(paretoFronts([1, 1, 0.5], [0.5, 0.5, 0.5])).toEqual([1, 1, 2]);
     expect(paretoFronts([0.5, 1, 1], [0.5, 0.5, 0.5])).toEqual([2, 1, 1]);
     expect(paretoFronts([1, 1, 1], [0.2, 0.5, 0.5])).toEqual([2, 1, 1]);
+  });
+
+  /** Fronts by definition: 1 + the longest chain of points dominating each point (O(n^2) per layer). */
+  function bruteFronts(xs: readonly number[], ys: readonly number[]): number[] {
+    const n = xs.length;
+    const dominates = (a: number, b: number): boolean => xs[a]! >= xs[b]! && ys[a]! >= ys[b]! && (xs[a]! > xs[b]! || ys[a]! > ys[b]!);
+    const front = new Array<number>(n).fill(0);
+    let left = Array.from({ length: n }, (_, i) => i);
+    for (let f = 1; left.length; f += 1) {
+      const layer = left.filter((i) => !left.some((j) => dominates(j, i)));
+      for (const i of layer) front[i] = f;
+      left = left.filter((i) => front[i] === 0);
+    }
+    return front;
+  }
+
+  /** Random points shaped like window scores: many exactly 0, others tied on a coarse grid. */
+  function points(n: number, seed: number): { xs: number[]; ys: number[] } {
+    let s = seed;
+    const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+    const xs = Array.from({ length: n }, () => (rnd() < 0.3 ? 0 : rnd() < 0.5 ? Math.round(rnd() * 20) / 20 : rnd()));
+    const ys = Array.from({ length: n }, () => (rnd() < 0.3 ? Math.round(rnd() * 10) / 10 : rnd()));
+    return { xs, ys };
+  }
+
+  it('agree with the definition on points with many ties and exact zeros', () => {
+    for (const seed of [1, 2, 3]) {
+      const { xs, ys } = points(1500, seed);
+      expect(paretoFronts(xs, ys)).toEqual(bruteFronts(xs, ys));
+    }
+  });
+
+  it('of the first fronts only: exact, complete up to the last front returned, and enough for the page', () => {
+    const { xs, ys } = points(200_000, 7);
+    const full = paretoFronts(xs, ys);
+    for (const count of [1, 200, 5_000]) {
+      const { index, front } = firstParetoFronts(xs, ys, count);
+      expect(index.length).toBeGreaterThanOrEqual(count);
+      if (count <= 200) expect(index.length).toBeLessThan(xs.length / 100); // the grid left most points out
+      index.forEach((i, k) => expect(front[k]).toBe(full[i]));
+      const last = front.reduce((m, f) => Math.max(m, f), 0);
+      expect(index.length).toBe(full.filter((f) => f <= last).length);
+    }
+    // more than the points: every point
+    const small = points(300, 9);
+    expect(Array.from(firstParetoFronts(small.xs, small.ys, 1000).front)).toEqual(paretoFronts(small.xs, small.ys));
+    // one point repeated: one front
+    expect(new Set(firstParetoFronts(new Array(5000).fill(0.5), new Array(5000).fill(0.5), 10).front)).toEqual(new Set([1]));
   });
 });
