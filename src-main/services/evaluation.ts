@@ -14,7 +14,7 @@ import type { Example } from '../engine/train/data.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import { groupOf, isMetal } from '../data/elements/classify.js';
 import { modelRoles } from '../engine/model/roles.js';
-import { compositionFold, doubleLike } from '../engine/train/stoichiometry.js';
+import { compositionFold, doubleLike, organicHalide } from '../engine/train/stoichiometry.js';
 import { atomicNumber } from '../../shared/elements/symbols.js';
 import type { ModelConfig } from '../engine/model/config.js';
 import type { Prediction } from '../engine/model/predictor.js';
@@ -38,12 +38,11 @@ export const PROTOCOL_DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 export type EvaluationProtocol = 'R' | 'G' | 'expt_gap' | 'H' | 'D' | 'J';
 
-const HALIDES = new Set(['F', 'Cl', 'Br', 'I']);
 
 /** Protocol H's rule: C, H and N (an organic cation), a halide, and a metal of groups 3-16 (a B-site metal, not an A-site alkali or alkaline earth). */
 export function isHybridHalide(elements: readonly string[]): boolean {
   const z = (el: string): number => atomicNumber(el) ?? 0;
-  return ['C', 'H', 'N'].every((e) => elements.includes(e)) && elements.some((e) => HALIDES.has(e)) && elements.some((e) => isMetal(z(e)) && groupOf(z(e)) >= 3);
+  return organicHalide(elements) && elements.some((e) => isMetal(z(e)) && groupOf(z(e)) >= 3);
 }
 
 export function isEvaluationProtocol(p: string): p is EvaluationProtocol {

@@ -17,7 +17,7 @@ import { loadNamedDataset, loadNamedSplit, type Dataset } from '../../data/datas
 import { Rng } from '../random.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, type Split } from './protocols.js';
-import { compositionFold, doubleLike } from './stoichiometry.js';
+import { compositionFold, doubleLike, organicHalide } from './stoichiometry.js';
 
 /** mp_gap compositions in the default model's joint set (perovskite stoichiometries and hybrids, then a seeded sample). */
 export const JOINT_MP_GAP_COMPOSITIONS = 10_000;
@@ -51,13 +51,10 @@ export const JOINT_MEANING: Readonly<Record<string, string>> = {
 };
 
 const PEROVSKITE_PATTERNS = new Set(['1:1:3', '1:1:2:6', '1:2:6']);
-const HALIDES = new Set(['F', 'Cl', 'Br', 'I']);
 
 /** mp_gap entries kept whatever the sample size: perovskite stoichiometries and hybrid halides. */
 export function alwaysKept(c: Composition): boolean {
-  const els = new Set(c.elements.map((e) => e.element));
-  const hybrid = els.has('C') && els.has('H') && els.has('N') && [...els].some((e) => HALIDES.has(e));
-  return hybrid || PEROVSKITE_PATTERNS.has(stoichiometryPattern(c));
+  return organicHalide(c.elements.map((e) => e.element)) || PEROVSKITE_PATTERNS.has(stoichiometryPattern(c));
 }
 
 export interface JointRequest {

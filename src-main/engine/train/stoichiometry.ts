@@ -1,4 +1,4 @@
-/** Telling compositions apart by stoichiometry and assigning them to folds: shared by the domain calibration and protocol D. */
+/** Telling compositions apart by stoichiometry and chemistry and assigning them to folds: shared by the joint set, the domain calibration and protocols D and H. */
 import { createHash } from 'node:crypto';
 import type { Composition } from '../../../shared/index.js';
 import { compositionKey, stoichiometryPattern } from '../../../shared/composition/key.js';
@@ -12,4 +12,11 @@ export function compositionFold(composition: Composition): number {
 export function doubleLike(composition: Composition): boolean {
   const pattern = stoichiometryPattern(composition);
   return pattern === '1:1:2:6' || pattern === '1:2:6';
+}
+
+const HALIDES = new Set(['F', 'Cl', 'Br', 'I']);
+
+/** C, H and N (an organic cation's atoms) with a halide: the hybrid halides the joint set keeps and protocol H scores. */
+export function organicHalide(elements: readonly string[]): boolean {
+  return ['C', 'H', 'N'].every((e) => elements.includes(e)) && elements.some((e) => HALIDES.has(e));
 }
