@@ -175,7 +175,7 @@ export function firstParetoFronts(xs: ArrayLike<number>, ys: ArrayLike<number>, 
   for (let cap = 8; ; cap *= 2) {
     const kept: number[] = [];
     for (let i = 0; i < n; i += 1) if (bound[cell[i]!]! <= cap) kept.push(i);
-    if (kept.length === n) return all();
+    if (kept.length > n / 2) return all(); // a deep page: sorting every point costs less than more rounds
     const fronts = paretoFronts(kept.map((i) => xs[i]!), kept.map((i) => ys[i]!));
     const within = kept.flatMap((i, k) => (fronts[k]! <= cap ? [k] : []));
     if (within.length >= count) return { index: Uint32Array.from(within, (k) => kept[k]!), front: Uint32Array.from(within, (k) => fronts[k]!) };
