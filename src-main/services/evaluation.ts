@@ -1,6 +1,7 @@
 /**
  * Evaluation workflows: protocol R scores a trained model on the seed set's test rows (with the
- * polymorph split and the hull rule); G and expt_gap cross-validate a training recipe fold by fold.
+ * polymorph split and the hull rule); G, expt_gap, J and D (with --init-from) cross-validate a training
+ * recipe fold by fold; H and D (without) score a trained model.
  * Reports (JSON, Markdown, SVG) are written to `out`; the caller prints what it likes.
  */
 import { rmSync } from 'node:fs';
@@ -37,7 +38,6 @@ export const PROTOCOL_DESCRIPTIONS: Readonly<Record<string, string>> = {
 };
 
 export type EvaluationProtocol = 'R' | 'G' | 'expt_gap' | 'H' | 'D' | 'J';
-
 
 /** Protocol H's rule: C, H and N (an organic cation), a halide, and a metal of groups 3-16 (a B-site metal, not an A-site alkali or alkaline earth). */
 export function isHybridHalide(elements: readonly string[]): boolean {
@@ -121,7 +121,7 @@ export class EvaluationService {
     return { id: card.id, dir: req.modelDir, config: card.config, members: card.ensemble.members, threshold: card.ensemble.threshold, sigmaScale: card.ensemble.sigmaScale };
   }
 
-  /** Protocol R's test rows by the applicability flag: the model's domain.json where it has one, else a domain chosen on the split's validation rows. */
+  /** Protocol R's test rows by the applicability flag: the model's domain.json where it has one, else a domain over its training rows calibrated on held-out mp_gap compositions (fold-domain.ts). */
   private protocolRDomain(modelDir: string, split: { readonly train: readonly Example[]; readonly val: readonly Example[]; readonly test: readonly Example[] }, gap: string): DomainSplit {
     const shared = this.models.predictor(modelDir);
     const calibrated = shared.domain;

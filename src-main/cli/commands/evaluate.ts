@@ -1,4 +1,4 @@
-/** `pdw evaluate`: metrics on protocol R's test rows or protocol H's hybrid rows for a model, or cross-validation (G, expt_gap, J). */
+/** `pdw evaluate`: metrics on protocol R's test rows, protocol H's hybrid rows or protocol D's doubles for a model, or cross-validation (G, expt_gap, J, and D with --init-from). */
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EvaluationService, isEvaluationProtocol } from '../../services/evaluation.js';
