@@ -102,6 +102,7 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
     if (card.id !== row.modelId) {
       throw new ScreenError(`screen ${row.id} was run with model ${row.modelId}, but ${inputs.modelDir} now holds ${card.id}; resuming would mix two models' predictions`);
     }
+    requireScreeningRoles(card);
   } else {
     if (!req.inputs) throw new ScreenError('runScreen needs inputs or resumeId');
     inputs = req.inputs;
@@ -109,7 +110,6 @@ export async function runScreen(req: ScreenRequest): Promise<ScreenResult> {
     requireScreeningRoles(card); // before any work: a model without a band gap cannot screen
     ({ screenId, total } = await createScreen(req, inputs, card));
   }
-  requireScreeningRoles(card);
   const claim = library.claimRunner(screenId); // one runner per screen, across processes
   try {
     req.onStart?.(screenId);

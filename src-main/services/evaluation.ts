@@ -45,6 +45,11 @@ export function isHybridHalide(elements: readonly string[]): boolean {
   return organicHalide(elements) && elements.some((e) => isMetal(z(e)) && groupOf(z(e)) >= 3);
 }
 
+/** Test rows of `gap` split by the flag their predictions carry (a model with its calibrated domain.json). */
+function splitByCalibratedFlag(gap: string, threshold: number, examples: readonly Example[], predictions: readonly Prediction[]): DomainSplit {
+  return domainSplit(gap, threshold, examples.map((e, i) => ({ error: Math.abs(predictions[i]!.regression[gap]!.value - e.targets[gap]!), sigma: predictions[i]!.regression[gap]!.sigma, inDomain: predictions[i]!.domain?.inDomain ?? false })));
+}
+
 export function isEvaluationProtocol(p: string): p is EvaluationProtocol {
   return Object.hasOwn(PROTOCOL_DESCRIPTIONS, p);
 }
@@ -106,7 +111,7 @@ export class EvaluationService {
     const hullRule = target
       ? hullRuleEvaluation(split, { val: probabilities(predictor.predict(split.val.map((e) => e.composition))), test: probabilities(predictions) }, target)
       : null;
-    const domain = gap ? this.protocolRDomain(req.modelDir, split, gap) : null;
+    const domain = gap ? this.protocolRDomain(req.modelDir, split, predictions, gap) : null;
     folds.push({
       name: 'test',
       test: report,
@@ -122,13 +127,9 @@ export class EvaluationService {
   }
 
   /** Protocol R's test rows by the applicability flag: the model's domain.json where it has one, else a domain over its training rows calibrated on held-out mp_gap compositions (fold-domain.ts). */
-  private protocolRDomain(modelDir: string, split: { readonly train: readonly Example[]; readonly val: readonly Example[]; readonly test: readonly Example[] }, gap: string): DomainSplit {
-    const shared = this.models.predictor(modelDir);
-    const calibrated = shared.domain;
-    if (calibrated) {
-      const predictions = shared.predict(split.test.map((e) => e.composition));
-      return domainSplit(gap, calibrated.threshold, split.test.map((e, i) => ({ error: Math.abs(predictions[i]!.regression[gap]!.value - e.targets[gap]!), sigma: predictions[i]!.regression[gap]!.sigma, inDomain: predictions[i]!.domain?.inDomain ?? false })));
-    }
+  private protocolRDomain(modelDir: string, split: { readonly train: readonly Example[]; readonly val: readonly Example[]; readonly test: readonly Example[] }, predictions: readonly Prediction[], gap: string): DomainSplit {
+    const calibrated = this.models.predictor(modelDir).domain;
+    if (calibrated) return splitByCalibratedFlag(gap, calibrated.threshold, split.test, predictions);
     const own = this.models.unsharedPredictor(modelDir);
     try {
       return foldDomainSplit(own, split, gap, 'mp_abx3 protocol R training rows', heldOutMpGap(split, gap, own.card.featurizer.maxElements));
@@ -164,7 +165,7 @@ export class EvaluationService {
         trainingSeconds: card.trainingSeconds,
         rows: { train: 0, val: 0, test: examples.length },
         ...(domain
-          ? { domain: domainSplit(gap, domain.threshold, examples.map((e, i) => ({ error: Math.abs(predictions[i]!.regression[gap]!.value - e.targets[gap]!), sigma: predictions[i]!.regression[gap]!.sigma, inDomain: predictions[i]!.domain?.inDomain ?? false }))) }
+          ? { domain: splitByCalibratedFlag(gap, domain.threshold, examples, predictions) }
           : {}),
       });
       req.onFoldDone?.(set.name, headline(report));

@@ -5,8 +5,9 @@
  * the model paid them: each screening worker, `pdw predict`, the server. The result is kept beside the
  * model as `domain-references.json` (git-ignored, like every file generated from the bundle), keyed by
  * what it was made from: the model's card and weights, the bundle's dataset files (size and mtime) and
- * the code that rebuilds the reference set (its content: every build rewrites the compiled files). A cache that cannot be written (a read-only
- * install) costs nothing but the rebuild; one that does not match is rebuilt.
+ * the code that rebuilds the reference set (its content: every build rewrites the compiled files). A
+ * cache that cannot be written (a read-only install) costs nothing but the rebuild; one that does not
+ * match is rebuilt.
  *
  * The key cannot see a change to the featurizer, the element table or the encoder's code, so a hit is
  * also checked: a spread sample of the cached compositions is embedded again and must agree.

@@ -193,7 +193,7 @@ function domainLines(folds: readonly FoldResult[]): string[] {
     `## ${first.target} by the applicability flag`,
     '',
     first.rule === undefined
-      ? `The model's calibrated domain (latent distance to its training compositions, threshold ${thresholds.split(', ')[0]}; see reports/domain).`
+      ? `The model's calibrated domain (latent distance to its training compositions, threshold ${first.threshold.toFixed(4)}; see reports/domain).`
       : `${split.length > 1 ? 'Each fold\'s model with its own domain' : 'The model with a domain of its own'}: latent distance to its training compositions; the threshold (${thresholds}) ${first.rule}. No test row took part in the choice.`,
     '',
     `| test rows | rows | MAE (eV) | within 1 sigma | within 2 sigma |`,
