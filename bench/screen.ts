@@ -4,7 +4,7 @@
  * SQLite insert rows/s, and the latency of a filter + sort query over the 1M stored candidates. Also
  * prints the machine's ceiling: the model's FLOPs per candidate against the measured matMul GFLOP/s.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -18,13 +18,16 @@ import type { Space } from '../shared/api/contract.js';
 import { candidateRecord, Library, type CandidateQuery } from '../src-main/library/index.js';
 import { runScreen } from '../src-main/screen/screen.js';
 
-const modelDir = process.env['PDW_BENCH_MODEL'] ?? join(resourcesDir(), 'models', 'default');
+// the default ensemble, and the screening model distilled from it where the tree has one (same run)
+const bundled = ['default', 'default-screening'].map((name) => join(resourcesDir(), 'models', name)).filter((dir) => existsSync(join(dir, 'model.json')));
+const modelDirs = process.env['PDW_BENCH_MODEL'] ? process.env['PDW_BENCH_MODEL'].split(',') : bundled;
+const modelDir = modelDirs[0]!;
 const sizes = (process.env['PDW_BENCH_SIZES'] ?? '10000,100000,1000000').split(',').map(Number);
 const workers = Number(process.env['PDW_BENCH_WORKERS'] ?? availableParallelism());
 const backend = await initBackend();
 const table = loadElementTable();
 const card = readModelCard(modelDir);
-console.log(`backend ${describeBackend(backend)}; model ${card.id} (${card.ensemble.members} members, d_model ${card.config.dModel}); ${workers} prediction workers`);
+console.log(`backend ${describeBackend(backend)}; ${workers} prediction workers`);
 
 // the machine's ceiling
 const a = tf.randomNormal([1024, 1024]);
@@ -35,7 +38,7 @@ for (let i = 0; i < 5; i += 1) tf.matMul(a, b).dataSync();
 const gflops = (5 * 2 * 1024 ** 3) / ((performance.now() - t0) / 1000) / 1e9;
 tf.dispose([a, b]);
 const flops = forwardFlops(card.config, card.featurizer.maxElements, edmLayout(card.featurizer.fractionWidth).width) * card.ensemble.members;
-console.log(`ceiling: ${(flops / 1e6).toFixed(2)} MFLOP per candidate (all ${card.ensemble.members} members) / ${gflops.toFixed(1)} GFLOP/s matMul per core x ${workers} cores = ${Math.round((gflops * 1e9 * workers) / flops).toLocaleString('en')} candidates/s at best`);
+console.log(`ceiling: ${(flops / 1e6).toFixed(2)} MFLOP per candidate (all ${card.ensemble.members} members of ${card.name}) / ${gflops.toFixed(1)} GFLOP/s matMul per core x ${workers} cores = ${Math.round((gflops * 1e9 * workers) / flops).toLocaleString('en')} candidates/s at best`);
 
 // a space of about 1.58M candidates (A, B, X mixing at 1/8 and double perovskites), screened in prefixes
 const space: Space = {
@@ -52,16 +55,20 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const dir = mkdtempSync(join(tmpdir(), 'pdw-bench-'));
 let lastLibrary = '';
 try {
-  for (const n of sizes) {
-    const file = join(dir, `screen-${n}.sqlite`);
-    const library = Library.open(file);
-    peakRss = process.memoryUsage().rss;
-    const started = performance.now();
-    const result = await runScreen({ table, library, inputs: { options: space, modelDir, shard: null, limit: n }, workers, backend: backend.name, batchSize: 4096 });
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`${n.toLocaleString('en')} candidates: ${seconds.toFixed(1)} s end to end (exact count of the space included), ${Math.round(result.done / seconds).toLocaleString('en')} candidates/s; screening loop ${Math.round(result.done / result.seconds).toLocaleString('en')}/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
-    library.close();
-    lastLibrary = file;
+  for (const [m, screenModel] of modelDirs.entries()) {
+    const screenCard = readModelCard(screenModel);
+    console.log(`model ${screenCard.name} (${screenCard.id}): ${screenCard.ensemble.members} members${screenCard.ensemble.sharedTrunk ? ' sharing one encoder (distilled)' : ''}, d_model ${screenCard.config.dModel}`);
+    for (const n of sizes) {
+      const file = join(dir, `screen-${m}-${n}.sqlite`);
+      const library = Library.open(file);
+      peakRss = process.memoryUsage().rss;
+      const started = performance.now();
+      const result = await runScreen({ table, library, inputs: { options: space, modelDir: screenModel, shard: null, limit: n }, workers, backend: backend.name, batchSize: 4096 });
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`${n.toLocaleString('en')} candidates: ${seconds.toFixed(1)} s end to end (exact count of the space included), ${Math.round(result.done / seconds).toLocaleString('en')} candidates/s; screening loop ${Math.round(result.done / result.seconds).toLocaleString('en')}/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+      library.close();
+      if (m === 0) lastLibrary = file;
+    }
   }
   // bulk insert speed alone
   const lib = Library.open(join(dir, 'insert.sqlite'));

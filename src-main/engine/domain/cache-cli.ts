@@ -1,22 +1,29 @@
 /**
- * Setup step: embeds the default model's domain references once (reference-cache.ts), so the first
+ * Setup step: embeds each bundled model's domain references once (reference-cache.ts), so the first
  * screen, `pdw predict` and the server start without rebuilding them. Best effort: without the data
- * bundle the model simply has no domain, and nothing here fails setup.
+ * bundle a model simply has no domain, and nothing here fails setup.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadElementTable } from '../../data/elements/load.js';
 import { resourcesDir } from '../../data/paths.js';
 import { initBackend } from '../backend.js';
 import { EnsemblePredictor } from '../model/predictor.js';
+import { domainFilePath } from './file.js';
 import { REFERENCE_CACHE_FILE } from './reference-cache.js';
 
-const modelDir = join(resourcesDir(), 'models', 'default');
-try {
-  await initBackend('wasm');
-  const predictor = EnsemblePredictor.load(modelDir, loadElementTable());
-  const domain = predictor.domain;
-  predictor.dispose();
-  console.log(domain ? `domain references: ${domain.reference.rows} compositions embedded -> ${join(modelDir, REFERENCE_CACHE_FILE)}` : 'domain references: none (no domain.json or no data bundle)');
-} catch (e) {
-  console.warn(`domain references not cached (${(e as Error).message}); each load will rebuild them`);
+const modelsDir = join(resourcesDir(), 'models');
+const withDomain = readdirSync(modelsDir).filter((name) => existsSync(domainFilePath(join(modelsDir, name))));
+await initBackend('wasm');
+const table = loadElementTable();
+for (const name of withDomain) {
+  const modelDir = join(modelsDir, name);
+  try {
+    const predictor = EnsemblePredictor.load(modelDir, table);
+    const domain = predictor.domain;
+    predictor.dispose();
+    console.log(domain ? `domain references of ${name}: ${domain.reference.rows} compositions embedded -> ${join(modelDir, REFERENCE_CACHE_FILE)}` : `domain references of ${name}: none (no data bundle)`);
+  } catch (e) {
+    console.warn(`domain references of ${name} not cached (${(e as Error).message}); each load will rebuild them`);
+  }
 }

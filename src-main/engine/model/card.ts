@@ -19,6 +19,17 @@ export interface CardRoles {
 
 export const MODEL_FORMAT = 'pdw-model/1';
 
+/** A distilled model's teacher and what the distillation was (train/distill.ts). */
+export interface DistillationRecord {
+  readonly id: string;
+  readonly name: string;
+  /**
+   * Compositions the teacher labelled (its training compositions and sampled screening candidates):
+   * trained on, held out for early stopping and the sigma scale, held out for the fidelity check.
+   */
+  readonly transfer: { readonly train: number; readonly val: number; readonly check: number; readonly sources: Readonly<Record<string, number>> };
+}
+
 export interface TensorManifestEntry {
   readonly name: string;
   readonly shape: readonly number[];
@@ -50,6 +61,13 @@ export interface ModelCard {
     readonly bestEpochs: readonly number[];
     /** Per member, per epoch: training loss and validation numbers (learning curves). */
     readonly histories: readonly (readonly EpochRecord[])[];
+    /**
+     * The members share every weight up to and including the trunk and differ only in their heads
+     * (a distilled model, see train/distill.ts): the predictor runs the encoder once per batch.
+     */
+    readonly sharedTrunk?: boolean;
+    /** The ensemble this one was distilled from, and how closely it follows it. */
+    readonly distilledFrom?: DistillationRecord;
   };
   readonly data: {
     readonly source: string;

@@ -11,7 +11,7 @@ import type { ElementTable } from '../../data/elements/load.js';
 import { Featurizer, type DistinctRowBatch, type EdmMatrix } from '../featurize/index.js';
 import { loadModel, type ModelBundle } from './bundle.js';
 import type { ModelCard } from './card.js';
-import { forward } from './transformer.js';
+import { forward, readHeads } from './transformer.js';
 import { readDomainFile } from '../domain/file.js';
 import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
 import { bundledTrainingExamples } from '../train/bundled.js';
@@ -196,13 +196,17 @@ export class EnsemblePredictor {
     const distinct = tf.tensor2d(batch.features, [batch.distinctRows, batch.width]);
     const index = batch.index;
     const mask = tf.tensor2d(batch.mask, [n, batch.rows]);
+    // a distilled model's members share the encoder and trunk: computed once, then each member's heads
+    const shared = ensemble.sharedTrunk ? tf.tidy(() => forward(this.bundle.members[0]!, config, { distinct, index, mask }, { training: false, embedding: true }).embedding!) : null;
     // one tidy per member: keeping every member's intermediates until the end multiplies peak memory by K
     this.bundle.members.forEach((params, k) => {
       tf.tidy(() => {
-        const out = forward(params, config, { distinct, index, mask }, { training: false, embedding: k === 0 && domain !== null });
+        const out = shared
+          ? { ...readHeads(params, config, shared), embedding: shared }
+          : forward(params, config, { distinct, index, mask }, { training: false, embedding: k === 0 && domain !== null });
         if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
         if (out.logits) prob.set(tf.sigmoid(out.logits).dataSync(), k * n);
-        if (out.embedding && domain) {
+        if (k === 0 && out.embedding && domain) {
           const q = out.embedding;
           const partial = tf.matMul(tf.concat([q, tf.ones([n, 1])], 1), domain.references); // |r|^2 - 2 q.r
           const nearest = tf.argMin(partial, 1);
@@ -214,6 +218,7 @@ export class EnsemblePredictor {
       });
     });
     tf.dispose([distinct, mask]);
+    if (shared) shared.dispose();
     const predictions: Prediction[] = [];
     for (let i = 0; i < n; i += 1) {
       const regression: Record<string, ValueWithSigma> = {};

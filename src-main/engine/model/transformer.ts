@@ -126,12 +126,20 @@ export function forward(params: Params, config: ModelConfig, input: ForwardInput
 
   // 4. shared trunk and heads
   const trunk = drop(gelu(layer('trunk.dense', norm('trunk.norm', combined))));
-  const regression = config.regressionTargets.length
-    ? (tf.concat(config.regressionTargets.map((t) => layer(`head.${t}`, trunk)), 1) as tf.Tensor2D)
-    : null;
-  const target = config.classificationTarget;
-  const logits = target === null ? null : (tf.reshape(layer(`head.${target}`, trunk), [B]) as tf.Tensor1D);
+  const { regression, logits } = readHeads(params, config, trunk, dense);
   return { regression, logits, ...(options.attention ? { layerAttention, poolingAttention } : {}), ...(options.embedding ? { embedding: trunk as tf.Tensor2D } : {}) };
+}
+
+/**
+ * The task heads on a trunk output ([B, trunk]): one dense layer per target. A distilled model's
+ * members share everything up to the trunk and differ only here (see EnsemblePredictor).
+ */
+export function readHeads(params: Params, config: ModelConfig, trunk: tf.Tensor2D, dense = linearFused): Pick<ForwardOutput, 'regression' | 'logits'> {
+  const head = (target: string): tf.Tensor2D => dense(trunk, params.get<tf.Tensor2D>(`head.${target}.w`), params.get<tf.Tensor1D>(`head.${target}.b`));
+  const regression = config.regressionTargets.length ? (tf.concat(config.regressionTargets.map(head), 1) as tf.Tensor2D) : null;
+  const target = config.classificationTarget;
+  const logits = target === null ? null : (tf.reshape(head(target), [trunk.shape[0]]) as tf.Tensor1D);
+  return { regression, logits };
 }
 
 /**
