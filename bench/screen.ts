@@ -63,7 +63,7 @@ try {
       const library = Library.open(file);
       peakRss = process.memoryUsage().rss;
       const started = performance.now();
-      const result = await runScreen({ table, library, inputs: { options: space, modelDir: screenModel, shard: null, limit: n }, workers, backend: backend.name, batchSize: 4096 });
+      const result = await runScreen({ table, library, inputs: { options: space, modelDir: screenModel, shard: null, limit: n }, workers, backend: backend.name, batchSize: Number(process.env['PDW_BENCH_BATCH'] ?? 4096) });
       const seconds = (performance.now() - started) / 1000;
       console.log(`${n.toLocaleString('en')} candidates: ${seconds.toFixed(1)} s end to end (exact count of the space included), ${Math.round(result.done / seconds).toLocaleString('en')} candidates/s; screening loop ${Math.round(result.done / result.seconds).toLocaleString('en')}/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
       library.close();

@@ -1,8 +1,10 @@
 /**
  * Screening: enumerate (a worker) -> predict in batches (worker threads) -> store. Batches are written
- * in enumeration order, each in one transaction with the screen's `done` counter, so a cancelled or
- * killed screen resumes exactly after its last stored candidate: nothing lost, nothing stored twice.
- * A cancel takes effect at the next batch boundary: batches still being predicted are dropped. A
+ * in enumeration order, gathered into transactions (WRITE_ROWS) each with the screen's `done` counter,
+ * so a cancelled or killed screen resumes exactly after its last stored candidate: nothing stored
+ * twice; a killed one loses at most the last WRITE_MS of predictions, which the resume recomputes.
+ * A cancel takes effect at the next batch boundary: batches already predicted are stored, those still
+ * being predicted are dropped. A
  * shard K/N takes the candidates with seq % N == K (deterministic), so N independent jobs cover a
  * space that one machine cannot, and `merge` combines their libraries.
  */
@@ -12,7 +14,7 @@ import type { ElementTable } from '../data/elements/load.js';
 import { readModelCard } from '../engine/model/bundle.js';
 import type { CardRoles, ModelCard } from '../engine/model/card.js';
 import { cardRoles, requireScreeningRoles } from '../engine/model/roles.js';
-import type { Library } from '../library/index.js';
+import type { CandidateRecord, Library, StoredPrediction } from '../library/index.js';
 import { candidateBatchSource, countSpace } from './enumeration.js';
 import { startPredictorPool } from './predictors.js';
 import type { Shard } from './protocol.js';
@@ -35,6 +37,8 @@ export interface ScreenRequest {
   readonly inputs?: ScreenInputs;
   readonly resumeId?: number;
   readonly batchSize?: number;
+  /** Candidates gathered into one transaction (default WRITE_ROWS; at least one batch). */
+  readonly writeRows?: number;
   readonly workers: number;
   readonly backend: BackendName;
   /** How long counting a new screen's space may take before the screen is refused. */
@@ -64,6 +68,15 @@ export function parseShard(text: string): Shard {
   if (!m || count < 1 || index >= count) throw new ScreenError(`shard must be K/N with 0 <= K < N (e.g. 0/8), got '${text}'`);
   return { index, count };
 }
+
+/**
+ * Stored batches are gathered into transactions of at least this many rows (or WRITE_MS of work):
+ * each transaction rewrites every index page it touches, and with a dozen indexes over a million
+ * rows a 4,096-row transaction touches most of them, so fewer, larger transactions write far less
+ * (measured in the README under Benchmarks).
+ */
+export const WRITE_ROWS = 65_536;
+const WRITE_MS = 5_000;
 
 /** Counting a screen's space may take this long by default (it runs in a worker). */
 export const SCREEN_COUNT_BUDGET_MS = 120_000;
@@ -129,6 +142,7 @@ async function runClaimed(req: ScreenRequest, screenId: number, inputs: ScreenIn
   let failure: Error | null = null;
   const stopped = (): boolean => failure !== null || req.signal?.aborted === true;
   const batchSize = req.batchSize ?? 2048;
+  const writeRows = req.writeRows ?? WRITE_ROWS;
   const source = candidateBatchSource(table, { options: inputs.options, shard: inputs.shard, limit: inputs.limit ?? null, skip: alreadyDone, batchSize });
   let pool: Awaited<ReturnType<typeof startPredictorPool>> | null = null;
   try {
@@ -138,6 +152,21 @@ async function runClaimed(req: ScreenRequest, screenId: number, inputs: ScreenIn
     // writes happen in dispatch order; the chain never rejects: the first failure is kept and every
     // later batch is skipped, so no write is left half-handled
     let writeChain = Promise.resolve();
+    // predicted batches wait here until WRITE_ROWS rows or WRITE_MS have gathered, then go in one transaction
+    let waiting: { records: CandidateRecord[]; predictions: StoredPrediction[] }[] = [];
+    let waitingRows = 0;
+    let lastWrite = performance.now();
+    const write = (): void => {
+      if (waitingRows === 0) return;
+      library.writeBatch(screenId, card.id, waiting.flatMap((w) => w.records), waiting.flatMap((w) => w.predictions), done + waitingRows);
+      done += waitingRows;
+      waiting = [];
+      waitingRows = 0;
+      lastWrite = performance.now();
+      const seconds = (lastWrite - started) / 1000;
+      const perSecond = (done - alreadyDone) / Math.max(seconds, 1e-3);
+      req.onProgress?.({ screenId, done, total, perSecond, etaSeconds: perSecond > 0 ? (total - done) / perSecond : 0 });
+    };
     for (let batch = await source.next(); batch !== null && !stopped(); batch = await source.next()) {
       const items = batch;
       const predicted = pool.predict(items.compositions);
@@ -147,11 +176,9 @@ async function runClaimed(req: ScreenRequest, screenId: number, inputs: ScreenIn
         try {
           const predictions = await predicted;
           if (stopped()) return;
-          library.writeBatch(screenId, card.id, items.records, predictions.map((p) => storedPrediction(p, cardRoles)), done + items.records.length);
-          done += items.records.length;
-          const seconds = (performance.now() - started) / 1000;
-          const perSecond = (done - alreadyDone) / Math.max(seconds, 1e-3);
-          req.onProgress?.({ screenId, done, total, perSecond, etaSeconds: perSecond > 0 ? (total - done) / perSecond : 0 });
+          waiting.push({ records: items.records, predictions: predictions.map((p) => storedPrediction(p, cardRoles)) });
+          waitingRows += items.records.length;
+          if (waitingRows >= writeRows || performance.now() - lastWrite >= WRITE_MS) write();
         } catch (e) {
           failure ??= e as Error;
         }
@@ -160,6 +187,8 @@ async function runClaimed(req: ScreenRequest, screenId: number, inputs: ScreenIn
       if (inFlight.length >= maxInFlight) await inFlight.shift();
     }
     await writeChain;
+    // what was predicted before a cancel is kept; after a failure nothing more is written
+    if (failure === null) write();
   } catch (e) {
     failure ??= e as Error;
   } finally {

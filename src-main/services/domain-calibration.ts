@@ -10,7 +10,7 @@
  * lower edge of the first bin whose band-gap MAE exceeds twice the model's own validation MAE.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { compositionKey } from '../../shared/composition/key.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import type { ElementTable } from '../data/elements/load.js';
@@ -104,14 +104,14 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
       doubles: { inDomain: domainGroup(test.filter((r) => r.double && inside(r))), extrapolation: domainGroup(test.filter((r) => r.double && !inside(r))) },
     };
     writeDomainFile(modelDir, file);
-    writeReport(reportDir, card.name, result);
+    writeReport(reportDir, card.name, result, `pdw calibrate-domain ${relative(projectRoot(), resolve(modelDir)) || modelDir} --out ${reportDir}`);
     return result;
   } finally {
     predictor.dispose();
   }
 }
 
-function writeReport(dir: string, model: string, c: DomainCalibration): void {
+function writeReport(dir: string, model: string, c: DomainCalibration, command: string): void {
   mkdirSync(dir, { recursive: true });
   const f = (x: number | null, digits = 3): string => (x === null ? '-' : x.toFixed(digits));
   const row = (label: string, g: DomainGroup): string => `| ${label} | ${g.rows} | ${f(g.mae)} | ${f(g.within1, 2)} | ${f(g.within2, 2)} |`;
@@ -123,7 +123,7 @@ function writeReport(dir: string, model: string, c: DomainCalibration): void {
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(c, null, 1)}\n`);
   writeFileSync(join(dir, 'summary.md'), `# Applicability domain of ${model}
 
-Command: \`pdw calibrate-domain resources/models/default --out reports/domain\`; written ${c.file.calibratedAt}.
+Command: \`${command}\`; written ${c.file.calibratedAt}.
 
 Distance: in the model's latent space (${c.file.space}) from a composition to the nearest of its
 ${c.file.reference.rows} training compositions (${c.file.reference.dataset}, one row per formula). Threshold

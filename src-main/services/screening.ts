@@ -17,6 +17,8 @@ import type { ModelStore } from './models.js';
 /** How long a live count (the design view's) may take before it reports lower bounds. */
 export const LIVE_COUNT_BUDGET_MS = 1500;
 
+export { WRITE_ROWS } from '../screen/screen.js';
+
 export interface ScreeningDeps {
   readonly table: ElementTable;
   readonly library: Library;
@@ -30,6 +32,8 @@ export interface ForegroundScreen {
   readonly inputs?: ScreenInputs;
   readonly resumeId?: number;
   readonly batchSize?: number;
+  /** Candidates per transaction (runScreen's WRITE_ROWS by default). */
+  readonly writeRows?: number;
   readonly workers?: number;
   readonly onStart?: (screenId: number) => void;
   readonly onProgress?: (p: ScreenProgress) => void;
@@ -78,6 +82,7 @@ export class ScreeningService {
       workers: req.workers ?? this.deps.workers,
       backend: this.deps.backend,
       ...(req.batchSize ? { batchSize: req.batchSize } : {}),
+      ...(req.writeRows ? { writeRows: req.writeRows } : {}),
       ...(req.inputs ? { inputs: req.inputs } : {}),
       ...(req.resumeId !== undefined ? { resumeId: req.resumeId } : {}),
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),

@@ -17,6 +17,9 @@ import { formatTable, num, printJson } from '../output.js';
 import { interruptSignal, progressSink } from '../progress.js';
 import { defaultModelDir, ModelStore } from '../../services/models.js';
 import { NEXT_BATCH_DEFAULTS } from '../../services/next-batch.js';
+import { WRITE_ROWS } from '../../services/screening.js';
+
+const TRANSACTION_HELP = 'candidates stored per transaction (at least one batch; also every 5 s): larger is faster at a million rows, and a killed screen recomputes at most this many';
 
 const nextBatchRequestSchema = contract.nextBatch.request;
 
@@ -130,17 +133,18 @@ export function registerScreening(program: Command): void {
       .option('--library <file>', 'SQLite library file', DEFAULT_LIBRARY)
       .option('--shard <K/N>', 'screen only the K-th of N deterministic parts (for job arrays)')
       .option('--workers <n>', 'prediction worker threads', positiveInt, Math.max(1, availableParallelism()))
-      .option('--batch <n>', 'candidates per batch', positiveInt, 2048)
+      .option('--batch <n>', 'candidates per prediction batch', positiveInt, 2048)
+      .option('--transaction <n>', TRANSACTION_HELP, positiveInt, WRITE_ROWS)
       .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
       .option('--quiet', 'no progress output'),
-  ).action(async (opts: SpaceOptions & { model?: string; library: string; shard?: string; workers: number; batch: number; backend?: string; quiet?: boolean }) => {
+  ).action(async (opts: SpaceOptions & { model?: string; library: string; shard?: string; workers: number; batch: number; transaction: number; backend?: string; quiet?: boolean }) => {
     const ctx = await cliContext(opts.backend, opts.model);
     const space = spaceFrom(opts);
     const shard = opts.shard ? parseShard(opts.shard) : null;
     const inputs: ScreenInputs = { options: space, modelDir: ctx.models.activeDir, shard };
     validateSpace(ctx.table, space); // fail before the library is opened
     const session = openScreening(opts.library, { table: ctx.table, models: ctx.models, backend: ctx.backend.name, workers: opts.workers });
-    await screenWithProgress(session, { inputs, batchSize: opts.batch, quiet: opts.quiet ?? false });
+    await screenWithProgress(session, { inputs, batchSize: opts.batch, writeRows: opts.transaction, quiet: opts.quiet ?? false });
   });
 
   program
@@ -149,12 +153,13 @@ export function registerScreening(program: Command): void {
     .argument('<screen-id>', 'screen id', positiveInt)
     .option('--library <file>', 'SQLite library file', DEFAULT_LIBRARY)
     .option('--workers <n>', 'prediction worker threads', positiveInt, Math.max(1, availableParallelism()))
+    .option('--transaction <n>', TRANSACTION_HELP, positiveInt, WRITE_ROWS)
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
     .option('--quiet', 'no progress output')
-    .action(async (id: number, opts: { library: string; workers: number; backend?: string; quiet?: boolean }) => {
+    .action(async (id: number, opts: { library: string; workers: number; transaction: number; backend?: string; quiet?: boolean }) => {
       const ctx = await cliContext(opts.backend);
       const session = openScreening(opts.library, { table: ctx.table, models: ctx.models, backend: ctx.backend.name, workers: opts.workers });
-      await screenWithProgress(session, { resumeId: id, batchSize: 2048, quiet: opts.quiet ?? false });
+      await screenWithProgress(session, { resumeId: id, batchSize: 2048, writeRows: opts.transaction, quiet: opts.quiet ?? false });
     });
 
   const addQueryOptions = (cmd: Command): Command =>
@@ -377,7 +382,7 @@ function filtersFrom(o: QueryCliOptions): CandidateFilters {
   });
 }
 
-async function screenWithProgress(session: ScreeningSession, args: { inputs?: ScreenInputs; resumeId?: number; batchSize: number; quiet: boolean }): Promise<void> {
+async function screenWithProgress(session: ScreeningSession, args: { inputs?: ScreenInputs; resumeId?: number; batchSize: number; writeRows: number; quiet: boolean }): Promise<void> {
   const sink = progressSink('screen', 'candidates', args.quiet);
   const interrupt = interruptSignal('the screen');
   let started: number | null = null;
@@ -386,6 +391,7 @@ async function screenWithProgress(session: ScreeningSession, args: { inputs?: Sc
     const result = await session.screening
       .run({
         batchSize: args.batchSize,
+        writeRows: args.writeRows,
         signal: interrupt.signal,
         onStart: (id) => (started = id),
         onProgress: (p) => {

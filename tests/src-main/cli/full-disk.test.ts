@@ -29,7 +29,7 @@ function pdw(...args: string[]): { code: number | null; stdout: string; stderr: 
 }
 
 // 5,836 candidates: about 4 MB of library, twice what the disk holds
-const SPACE = ['--a', 'Ca,Sr,Ba,K,Na,Rb', '--b', 'Ti,Zr,Nb,Ta,Sn,Hf,Mo', '--x', 'O,S', '--mix', 'A:0.125,B:0.125', '--workers', '1', '--batch', '512', '--quiet'];
+const SPACE = ['--a', 'Ca,Sr,Ba,K,Na,Rb', '--b', 'Ti,Zr,Nb,Ta,Sn,Hf,Mo', '--x', 'O,S', '--mix', 'A:0.125,B:0.125', '--workers', '1', '--batch', '512', '--transaction', '512', '--quiet'];
 const stored = (file: string): string[] => {
   const db = new Database(file, { readonly: true });
   try {

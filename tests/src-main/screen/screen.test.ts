@@ -52,13 +52,21 @@ describe('screening into the library', () => {
     expect(r.map((x) => x.seq)).toEqual(r.map((_, i) => i));
   });
 
+  it('gathers batches into transactions of writeRows rows: progress reports what is stored, in those steps', async () => {
+    const file = join(dir, 'grouped.sqlite');
+    const stored: number[] = [];
+    await screen(file, { writeRows: 48, onProgress: (p) => stored.push(p.done) });
+    expect(stored).toEqual([48, 96]); // 16-row batches, three to a transaction
+    expect(rows(file)).toEqual(rows(whole));
+  });
+
   it('a cancel takes effect at the next batch: batches still being predicted are dropped; resume completes the same rows', async () => {
     const file = join(dir, 'cancelled.sqlite');
     const controller = new AbortController();
     const library = Library.open(file);
     let doneAtCancel = -1;
     const first = await runScreen({
-      table, library, inputs: { options: space, modelDir, shard: null }, workers: 2, backend: 'wasm', batchSize: 16, signal: controller.signal,
+      table, library, inputs: { options: space, modelDir, shard: null }, workers: 2, backend: 'wasm', batchSize: 16, writeRows: 16, signal: controller.signal,
       onProgress: (p) => {
         if (p.done >= 32 && doneAtCancel < 0) {
           doneAtCancel = p.done;
@@ -78,7 +86,7 @@ describe('screening into the library', () => {
 
   it('a killed `pdw screen` process resumes with `pdw resume` to the same rows', async () => {
     const file = join(dir, 'killed.sqlite');
-    const args = [join(root, 'bin', 'pdw.js'), 'screen', '--a', 'Ca,Sr,Ba', '--b', 'Ti,Zr,Hf,Sn', '--x', 'O,S', '--mix', 'A:0.25', '--model', modelDir, '--library', file, '--batch', '8', '--workers', '1'];
+    const args = [join(root, 'bin', 'pdw.js'), 'screen', '--a', 'Ca,Sr,Ba', '--b', 'Ti,Zr,Hf,Sn', '--x', 'O,S', '--mix', 'A:0.25', '--model', modelDir, '--library', file, '--batch', '8', '--transaction', '8', '--workers', '1'];
     await new Promise<void>((resolve) => {
       const child = spawn(process.execPath, args, { env: { ...process.env, PDW_BACKEND: 'wasm' } });
       let killed = false;
@@ -101,7 +109,7 @@ describe('screening into the library', () => {
 
   it('one screen has one runner across processes: a second `pdw resume` is refused while the first lives, and a killed runner holds nothing', async () => {
     const file = join(dir, 'busy.sqlite');
-    const args = [join(root, 'bin', 'pdw.js'), 'screen', '--a', 'Ca,Sr,Ba', '--b', 'Ti,Zr,Hf,Sn', '--x', 'O,S', '--mix', 'A:0.01', '--model', modelDir, '--library', file, '--batch', '16', '--workers', '1'];
+    const args = [join(root, 'bin', 'pdw.js'), 'screen', '--a', 'Ca,Sr,Ba', '--b', 'Ti,Zr,Hf,Sn', '--x', 'O,S', '--mix', 'A:0.01', '--model', modelDir, '--library', file, '--batch', '16', '--transaction', '16', '--workers', '1'];
     const child = spawn(process.execPath, args, { env: { ...process.env, PDW_BACKEND: 'wasm' } });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => /screen: \d+\/\d+/.test(chunk.toString()) && resolve()));
