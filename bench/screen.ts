@@ -17,6 +17,7 @@ import { forwardFlops } from '../src-main/engine/model/flops.js';
 import type { Space } from '../shared/api/contract.js';
 import { candidateRecord, Library, type CandidateQuery } from '../src-main/library/index.js';
 import { runScreen } from '../src-main/screen/screen.js';
+import { SCREENING_BENCHMARK_SPACE } from '../src-main/services/distillation.js';
 
 // the default ensemble, and the screening model distilled from it where the tree has one (same run)
 const bundled = ['default', 'default-screening'].map((name) => join(resourcesDir(), 'models', name)).filter((dir) => existsSync(join(dir, 'model.json')));
@@ -41,14 +42,7 @@ const flops = forwardFlops(card.config, card.featurizer.maxElements, edmLayout(c
 console.log(`ceiling: ${(flops / 1e6).toFixed(2)} MFLOP per candidate (all ${card.ensemble.members} members of ${card.name}) / ${gflops.toFixed(1)} GFLOP/s matMul per core x ${workers} cores = ${Math.round((gflops * 1e9 * workers) / flops).toLocaleString('en')} candidates/s at best`);
 
 // a space of about 1.58M candidates (A, B, X mixing at 1/8 and double perovskites), screened in prefixes
-const space: Space = {
-  sites: { A: ['Li', 'Na', 'K', 'Rb', 'Cs', 'Ca', 'Sr', 'Ba', 'La', 'Y'], B: ['Ti', 'Zr', 'Hf', 'Sn', 'Pb', 'Ge', 'Nb', 'Ta', 'V', 'Mn', 'Fe', 'Co', 'Ni'], X: ['O', 'S', 'Se', 'F', 'Cl', 'Br', 'I'] },
-  mixing: { A: 0.125, B: 0.125, X: 0.125 },
-  double: true,
-  maxElements: 6,
-  oxidationStates: 'common',
-  filters: { tolerance: [0.8, 1.1], octahedral: null, tauMax: null },
-};
+const space: Space = SCREENING_BENCHMARK_SPACE;
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -63,7 +57,7 @@ try {
       const library = Library.open(file);
       peakRss = process.memoryUsage().rss;
       const started = performance.now();
-      const result = await runScreen({ table, library, inputs: { options: space, modelDir: screenModel, shard: null, limit: n }, workers, backend: backend.name, batchSize: Number(process.env['PDW_BENCH_BATCH'] ?? 4096) });
+      const result = await runScreen({ table, library, inputs: { options: space, modelDir: screenModel, shard: null, limit: n }, workers, backend: backend.name, batchSize: 4096 });
       const seconds = (performance.now() - started) / 1000;
       console.log(`${n.toLocaleString('en')} candidates: ${seconds.toFixed(1)} s end to end (exact count of the space included), ${Math.round(result.done / seconds).toLocaleString('en')} candidates/s; screening loop ${Math.round(result.done / result.seconds).toLocaleString('en')}/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
       library.close();

@@ -21,20 +21,23 @@ import { JOINT_MP_GAP_COMPOSITIONS, jointSplit } from '../engine/train/joint.js'
 import type { TrainProgress } from '../engine/train/trainer.js';
 import { TrainingError } from './training.js';
 
+/** The screening benchmark's space (bench/screen.ts): about 1.58M candidates. */
+export const SCREENING_BENCHMARK_SPACE: Space = {
+  sites: { A: ['Li', 'Na', 'K', 'Rb', 'Cs', 'Ca', 'Sr', 'Ba', 'La', 'Y'], B: ['Ti', 'Zr', 'Hf', 'Sn', 'Pb', 'Ge', 'Nb', 'Ta', 'V', 'Mn', 'Fe', 'Co', 'Ni'], X: ['O', 'S', 'Se', 'F', 'Cl', 'Br', 'I'] },
+  mixing: { A: 0.125, B: 0.125, X: 0.125 },
+  double: true,
+  maxElements: 6,
+  oxidationStates: 'common',
+  filters: { tolerance: [0.8, 1.1], octahedral: null, tauMax: null },
+};
+
 /**
  * Where the student must follow the teacher: the spaces users screen. Oxides, chalcogenides and
  * halides with site mixing at 1/8 and double perovskites (the screening benchmark's space), and
  * lead-free and hybrid halides (molecular A cations, Sn/Ge/Bi/Sb, A2B(I)B(III)X6 and A2BX6).
  */
 export const TRANSFER_SPACES: Readonly<Record<string, Space>> = {
-  'oxides, chalcogenides and halides, mixed 1/8, doubles': {
-    sites: { A: ['Li', 'Na', 'K', 'Rb', 'Cs', 'Ca', 'Sr', 'Ba', 'La', 'Y'], B: ['Ti', 'Zr', 'Hf', 'Sn', 'Pb', 'Ge', 'Nb', 'Ta', 'V', 'Mn', 'Fe', 'Co', 'Ni'], X: ['O', 'S', 'Se', 'F', 'Cl', 'Br', 'I'] },
-    mixing: { A: 0.125, B: 0.125, X: 0.125 },
-    double: true,
-    maxElements: 6,
-    oxidationStates: 'common',
-    filters: { tolerance: [0.8, 1.1], octahedral: null, tauMax: null },
-  },
+  'oxides, chalcogenides and halides, mixed 1/8, doubles': SCREENING_BENCHMARK_SPACE,
   'hybrid and lead-free halides, mixed 1/4, doubles and vacancy-ordered': {
     sites: { A: ['MA', 'FA', 'EA', 'GA', 'DMA', 'Cs', 'Rb', 'K'], B: ['Pb', 'Sn', 'Ge', 'Bi', 'Sb', 'Ag', 'Cu', 'Au', 'In', 'Tl', 'Na', 'Ti', 'Zr', 'Te', 'Pd', 'Pt'], X: ['Cl', 'Br', 'I'] },
     mixing: { A: 0.25, B: 0.25, X: 0.25 },
