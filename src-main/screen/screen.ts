@@ -4,9 +4,8 @@
  * so a cancelled or killed screen resumes exactly after its last stored candidate: nothing stored
  * twice; a killed one loses at most the last WRITE_MS of predictions, which the resume recomputes.
  * A cancel takes effect at the next batch boundary: batches already predicted are stored, those still
- * being predicted are dropped. A
- * shard K/N takes the candidates with seq % N == K (deterministic), so N independent jobs cover a
- * space that one machine cannot, and `merge` combines their libraries.
+ * being predicted are dropped. A shard K/N takes the candidates with seq % N == K (deterministic), so
+ * N independent jobs cover a space that one machine cannot, and `merge` combines their libraries.
  */
 import type { ScreenInputs } from '../../shared/api/contract.js';
 import type { BackendName } from '../../shared/api/runtime.js';
