@@ -23,6 +23,6 @@ if (!existsSync(tsc)) {
 step('compile TypeScript', process.execPath, [tsc, '-p', 'tsconfig.json']);
 step('build the element table', process.execPath, ['dist/src-main/data/elements/build-cli.js']);
 step('index the known compounds', process.execPath, ['dist/src-main/data/known/build-cli.js']);
-step("cache the default model's domain references", process.execPath, ['dist/src-main/engine/domain/cache-cli.js']);
+step("cache the bundled models' domain references", process.execPath, ['dist/src-main/engine/domain/cache-cli.js']);
 step('build the renderer', process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'error']);
 console.log('setup: done');
