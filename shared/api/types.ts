@@ -257,6 +257,8 @@ export interface ModelSummary {
   readonly roles: ModelRoles;
   readonly metrics: ModelMetrics | null;
   readonly threshold: number | null;
+  /** A distilled model (members sharing one encoder): the ensemble it was distilled from. */
+  readonly distilledFrom?: string;
 }
 
 export interface TrainRequestColumns {

@@ -24,7 +24,8 @@ export function defaultModelDir(): string {
 
 export function modelSummary(card: ModelCard, dir: string): ModelSummary {
   const metrics = 'validation' in card.metrics ? (card.metrics as ModelMetrics) : null;
-  return { id: card.id, name: card.name, dir, members: card.ensemble.members, targets: card.targets, roles: modelRoles(card), metrics, threshold: card.ensemble.threshold };
+  const distilledFrom = card.ensemble.distilledFrom?.name;
+  return { id: card.id, name: card.name, dir, members: card.ensemble.members, targets: card.targets, roles: modelRoles(card), metrics, threshold: card.ensemble.threshold, ...(distilledFrom ? { distilledFrom } : {}) };
 }
 
 export class ModelStore {

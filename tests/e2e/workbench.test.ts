@@ -220,6 +220,8 @@ describe('the workbench in a browser', () => {
   it('fine-tuning the screening model on the same 120 rows beats training from scratch, and the view compares them', async () => {
     const scratch = await session.workbench.handle('training', { jobId: 1 });
     // the scratch model became the screening model; switch back to the bundled default in the model list
+    // the distilled screening model is offered beside it, saying what it is
+    expect(await page.textContent('[data-testid="models"] tr:has-text("default-screening") [data-testid="distilled-note"]')).toMatch(/distilled from default: its 4 members share one encoder/);
     await page.click('[data-testid="models"] tr:has-text("default") button:has-text("Use for screening")');
     await page.waitForSelector('[data-testid="models"] td:has-text("default (screening)")');
     expect(await page.textContent('header')).toMatch(/model: default/);
