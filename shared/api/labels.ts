@@ -39,10 +39,15 @@ export function knownSourcesText(known: readonly KnownSource[] | null | undefine
   return known.map((s) => KNOWN_SOURCE_LABELS[s].short).join(', ') || '-';
 }
 
+/** The unit of a target named in the workbench's way: eV for gaps, eV/atom for energies; '' when the name does not say. */
+export function targetUnit(target: string): string {
+  return /gap/i.test(target) ? 'eV' : /hull|formation|energy/i.test(target) ? 'eV/atom' : '';
+}
+
 /** One imported value in one line, with its source and where it came from (CSV cells, CLI). */
 export function importedResultText(r: ImportedResult): string {
-  const unit = /gap/i.test(r.target) ? ' eV' : /hull|formation|energy/i.test(r.target) ? ' eV/atom' : '';
-  return `${r.target} = ${Number(r.value.toPrecision(6))}${unit} (${r.source}; ${r.file} line ${r.line})`;
+  const unit = targetUnit(r.target);
+  return `${r.target} = ${Number(r.value.toPrecision(6))}${unit ? ` ${unit}` : ''} (${r.source}; ${r.file} line ${r.line})`;
 }
 
 /** A prediction's applicability domain in a few characters: "in (0.12)", "EXTRAPOLATION (0.45)", "-" without a calibrated domain. */

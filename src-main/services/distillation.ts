@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Space } from '../../shared/api/contract.js';
+import { targetUnit } from '../../shared/api/labels.js';
 import { compositionKey } from '../../shared/composition/key.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { countCandidates, enumerateCandidates } from '../enumerate/enumerate.js';
@@ -153,7 +154,7 @@ function writeDistillationReport(run: DistillationRun, req: DistillationRequest)
   const { result, validation } = run;
   const f = result.fidelity;
   const from = run.card.ensemble.distilledFrom!;
-  const units: Record<string, string> = { band_gap: 'eV', band_gap_expt: 'eV', energy_above_hull: 'eV/atom', formation_energy: 'eV/atom' };
+  const unit = (target: string): string => targetUnit(target) || 'target units';
   const lines = [
     `# Distilled screening model: ${run.card.name}, from ${from.name}`,
     '',
@@ -173,7 +174,7 @@ function writeDistillationReport(run: DistillationRun, req: DistillationRequest)
     '| head | mean abs. difference of the means | teacher mean sigma | correlation of the sigmas | student / teacher sigma (RMS) | sigma scale (fitted on the validation part) |',
     '|---|---|---|---|---|---|',
     ...Object.entries(f.regression).map(
-      ([t, r]) => `| ${t} (${units[t] ?? 'target units'}) | ${r.meanAbsDifference.toFixed(3)} | ${r.teacherMeanSigma.toFixed(3)} | ${r.sigmaCorrelation.toFixed(2)} | ${r.sigmaRatio.toFixed(2)} | ${(run.card.ensemble.sigmaScale[t] ?? 1).toFixed(3)} |`,
+      ([t, r]) => `| ${t} (${unit(t)}) | ${r.meanAbsDifference.toFixed(3)} | ${r.teacherMeanSigma.toFixed(3)} | ${r.sigmaCorrelation.toFixed(2)} | ${r.sigmaRatio.toFixed(2)} | ${(run.card.ensemble.sigmaScale[t] ?? 1).toFixed(3)} |`,
     ),
     ...(f.classification ? ['', `P(stable): mean abs. difference ${f.classification.meanAbsDifference.toFixed(3)}; same decision at the teacher's threshold (${run.card.ensemble.threshold}) for ${(100 * f.classification.agreement).toFixed(1)}% of them.`] : []),
     '',
@@ -184,7 +185,7 @@ function writeDistillationReport(run: DistillationRun, req: DistillationRequest)
     '',
     '| target | teacher MAE | student MAE |',
     '|---|---|---|',
-    ...Object.keys(validation.student).map((t) => `| ${t} (${units[t] ?? 'target units'}) | ${validation.teacher[t]?.toFixed(3) ?? '-'} | ${validation.student[t]!.toFixed(3)} |`),
+    ...Object.keys(validation.student).map((t) => `| ${t} (${unit(t)}) | ${validation.teacher[t]?.toFixed(3) ?? '-'} | ${validation.student[t]!.toFixed(3)} |`),
     '',
     `Model folder: \`${req.out}\`.`,
   ];

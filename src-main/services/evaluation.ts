@@ -18,6 +18,7 @@ import { modelRoles } from '../engine/model/roles.js';
 import { compositionFold, doubleLike, organicHalide } from '../engine/train/stoichiometry.js';
 import { atomicNumber } from '../../shared/elements/symbols.js';
 import type { ModelConfig } from '../engine/model/config.js';
+import { taskNames } from '../engine/model/params.js';
 import type { Prediction } from '../engine/model/predictor.js';
 import { crossValidationSplit, JOINT_DATA } from '../engine/train/sources.js';
 import type { TrainingSettings, TrainProgress } from '../engine/train/trainer.js';
@@ -99,8 +100,7 @@ export class EvaluationService {
     if (!req.modelDir) throw new TrainingError('protocol R evaluates a trained model: pdw evaluate resources/models/protocol-r --protocol R');
     const predictor = this.models.predictor(req.modelDir);
     const card = predictor.card;
-    const targets = [...card.config.regressionTargets, ...(card.config.classificationTarget ? [card.config.classificationTarget] : [])];
-    const { split } = this.training.loadData({ data: 'mp_abx3', targets, protocol: 'R', seed: card.training.seed, maxElements: card.featurizer.maxElements });
+    const { split } = this.training.loadData({ data: 'mp_abx3', targets: taskNames(card.config), protocol: 'R', seed: card.training.seed, maxElements: card.featurizer.maxElements });
     const stable = split.train.filter((e) => e.targets['stable'] === 1).length / split.train.length;
     const predictions = predictor.predict(split.test.map((e) => e.composition));
     const report = evaluatePredictions(predictor, split.test, predictions, stable);

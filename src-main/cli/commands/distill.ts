@@ -4,6 +4,7 @@ import { distillModel } from '../../services/distillation.js';
 import { TrainingCancelled } from '../../services/training.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
+import { nonNegativeInt, positiveInt } from '../options.js';
 import { num } from '../output.js';
 import { interruptSignal, progressSink } from '../progress.js';
 
@@ -14,16 +15,13 @@ export function registerDistill(program: Command): void {
     .argument('<teacher>', 'model folder of the ensemble (trained on bundled data)')
     .requiredOption('--out <dir>', 'model folder to write')
     .option('--name <name>', 'model name', 'default-screening')
-    .option('--per-space <n>', 'candidates sampled from each screening space for the transfer set', '60000')
-    .option('--epochs <n>', 'maximum epochs (early stopping on held-out transfer compositions)', '30')
+    .option('--per-space <n>', 'candidates sampled from each screening space for the transfer set', nonNegativeInt, 60000)
+    .option('--epochs <n>', 'maximum epochs (early stopping on held-out transfer compositions)', positiveInt, 30)
     .option('--report <dir>', 'report folder', 'reports/distilled')
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
     .option('--quiet', 'no progress bar')
-    .action(async (teacher: string, opts: { out: string; name: string; perSpace: string; epochs: string; report: string; backend?: string; quiet?: boolean }) => {
-      const perSpace = Number(opts.perSpace);
-      const epochs = Number(opts.epochs);
-      if (!Number.isInteger(perSpace) || perSpace < 0) throw new CliError(`--per-space must be a whole number of candidates, got '${opts.perSpace}'`, 2);
-      if (!Number.isInteger(epochs) || epochs < 1) throw new CliError(`--epochs must be a positive whole number, got '${opts.epochs}'`, 2);
+    .action(async (teacher: string, opts: { out: string; name: string; perSpace: number; epochs: number; report: string; backend?: string; quiet?: boolean }) => {
+      const { perSpace, epochs } = opts;
       const ctx = await cliContext(opts.backend);
       const sink = progressSink('distill', 'epochs', opts.quiet ?? false);
       const interrupt = interruptSignal('distillation');

@@ -13,7 +13,7 @@ import { Featurizer } from '../featurize/index.js';
 import { loadModel } from '../model/bundle.js';
 import type { DistillationRecord, ModelCard } from '../model/card.js';
 import type { ModelConfig } from '../model/config.js';
-import { Params, paramSpecs } from '../model/params.js';
+import { Params, paramSpecs, taskNames } from '../model/params.js';
 import { EnsemblePredictor, INFERENCE_MAX_ELEMENTS } from '../model/predictor.js';
 import { encodeExamples, fitTargetScaling, type EncodedSet, type Example } from './data.js';
 import { DEFAULT_TRAINING, predictSet, trainMember, type TrainingSettings, type TrainProgress } from './trainer.js';
@@ -83,8 +83,7 @@ function teacherExamples(teacher: EnsemblePredictor, set: EncodedSet, items: rea
 }
 
 function studentConfig(teacher: ModelConfig, members: number): ModelConfig {
-  const tasks = [...teacher.regressionTargets, ...(teacher.classificationTarget === null ? [] : [teacher.classificationTarget])];
-  return { ...teacher, regressionTargets: Array.from({ length: members }, (_, k) => tasks.map((t) => memberTarget(t, k))).flat(), classificationTarget: null };
+  return { ...teacher, regressionTargets: Array.from({ length: members }, (_, k) => taskNames(teacher).map((t) => memberTarget(t, k))).flat(), classificationTarget: null };
 }
 
 /**
@@ -94,8 +93,7 @@ function studentConfig(teacher: ModelConfig, members: number): ModelConfig {
  */
 function memberWeights(student: ReadonlyMap<string, Float32Array>, scaling: { mean: readonly number[]; std: readonly number[] }, studentTargets: readonly string[], teacher: ModelConfig, k: number): Map<string, Float32Array> {
   const out = new Map([...student].filter(([name]) => !name.startsWith('head.') && !name.startsWith('task.')));
-  const tasks = [...teacher.regressionTargets, ...(teacher.classificationTarget === null ? [] : [teacher.classificationTarget])];
-  for (const task of tasks) {
+  for (const task of taskNames(teacher)) {
     const j = studentTargets.indexOf(memberTarget(task, k));
     const std = scaling.std[j]!;
     const w = student.get(`head.${memberTarget(task, k)}.w`)!;
