@@ -8,10 +8,11 @@ import { rmSync } from 'node:fs';
 import type { BackendName } from '../../shared/api/runtime.js';
 import { join } from 'node:path';
 import { evaluatePredictions, withMedianBaselines } from '../engine/evaluate/evaluate.js';
-import { DOUBLES_SET, JOINT_TARGETS } from '../engine/train/joint.js';
+import { DOUBLES_SET, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
 import { domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
 import type { Example } from '../engine/train/data.js';
+import type { Split } from '../engine/train/protocols.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import { groupOf, isMetal } from '../data/elements/classify.js';
 import { modelRoles } from '../engine/model/roles.js';
@@ -19,18 +20,18 @@ import { compositionFold, doubleLike, organicHalide } from '../engine/train/stoi
 import { atomicNumber } from '../../shared/elements/symbols.js';
 import type { ModelConfig } from '../engine/model/config.js';
 import { taskNames } from '../engine/model/params.js';
-import type { Prediction } from '../engine/model/predictor.js';
-import { crossValidationSplit, JOINT_DATA } from '../engine/train/sources.js';
+import type { EnsemblePredictor, Prediction } from '../engine/model/predictor.js';
+import { crossValidationSplit, JOINT_DATA, type TrainingData } from '../engine/train/sources.js';
 import type { TrainingSettings, TrainProgress } from '../engine/train/trainer.js';
 import { modelConfigFor, trainingSettingsFor, type ArchitectureRequest, type SettingsRequest } from './model-recipe.js';
 import type { ModelStore } from './models.js';
-import { TrainingError, type TrainingService } from './training.js';
+import { TrainingError, type PretrainedModel, type TrainingService } from './training.js';
 import { foldDomainSplit, heldOutMpGap } from './fold-domain.js';
 
 export type { FoldResult } from '../engine/evaluate/report.js';
 
 export const PROTOCOL_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  R: 'seed set, random row split (456 test rows, as in the report)',
+  R: "seed set, random row split (456 test rows, as in the report). With --init-from: a joint model's recipe trained on R's training rows (one example per formula) and every other source less R's test and validation compositions, then scored the same way",
   G: 'seed set, one row per formula (lowest energy above hull; stable if any polymorph is), 5 folds by formula',
   expt_gap: 'Matbench experimental band gaps, 5 folds (CrabNet split files)',
   D: "double and vacancy-ordered perovskites: Matbench mp_gap entries of A2BB'X6 / A2BX6 stoichiometry (PBE gap), 5 folds by reduced formula. With --init-from: the joint default recipe trained per fold with the fold's compositions left out of every source, fine-tuned from an encoder pretrained without any of them (--exclude-formulas-of mp_gap_doubles); without: a trained model scored on the same folds (the baseline)",
@@ -89,41 +90,85 @@ export class EvaluationService {
   async evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
     const folds: FoldResult[] = [];
     const modelInfo =
-      req.protocol === 'R' ? this.protocolR(req, folds)
+      req.protocol === 'R' ? await this.protocolR(req, folds)
       : req.protocol === 'H' || (req.protocol === 'D' && !req.initFrom) ? this.scoreModel(req, folds)
       : await this.crossValidate(req, folds);
     const summary = writeReport(req.out, { protocol: req.protocol, description: PROTOCOL_DESCRIPTIONS[req.protocol]!, command: req.command, backend: this.backend, model: modelInfo }, folds);
     return { out: req.out, folds, summary };
   }
 
-  private protocolR(req: EvaluationRequest, folds: FoldResult[]): Record<string, unknown> {
-    if (!req.modelDir) throw new TrainingError('protocol R evaluates a trained model: pdw evaluate resources/models/protocol-r --protocol R');
-    const predictor = this.models.predictor(req.modelDir);
+  private async protocolR(req: EvaluationRequest, folds: FoldResult[]): Promise<Record<string, unknown>> {
+    if (!req.modelDir) throw new TrainingError('protocol R evaluates a trained model: pdw evaluate resources/models/protocol-r --protocol R (or, with --init-from, trains a joint model\'s recipe on R\'s split)');
+    if (req.initFrom) return this.protocolRJoint(req, req.modelDir, req.initFrom, folds);
+    const modelDir = req.modelDir;
+    const predictor = this.models.predictor(modelDir);
     const card = predictor.card;
-    const { split } = this.training.loadData({ data: 'mp_abx3', targets: taskNames(card.config), protocol: 'R', seed: card.training.seed, maxElements: card.featurizer.maxElements });
-    const stable = split.train.filter((e) => e.targets['stable'] === 1).length / split.train.length;
-    const predictions = predictor.predict(split.test.map((e) => e.composition));
-    const report = evaluatePredictions(predictor, split.test, predictions, stable);
-    const gap = card.config.regressionTargets[0];
-    const polymorphs = gap ? polymorphSplit([...split.train, ...split.val], split.test, predictions.map((p) => p.regression[gap]!.value), gap) : null;
-    const target = card.config.classificationTarget;
-    const probabilities = (predicted: readonly Prediction[]): number[] => predicted.map((p) => p.classification!.probability);
-    const hullRule = target
-      ? hullRuleEvaluation(split, { val: probabilities(predictor.predict(split.val.map((e) => e.composition))), test: probabilities(predictions) }, target)
-      : null;
-    const domain = gap ? this.protocolRDomain(req.modelDir, split, predictions, gap) : null;
+    const { split } = this.seedSplitR(card.config, card.training.seed, card.featurizer.maxElements);
     folds.push({
       name: 'test',
-      test: report,
+      ...this.scoreR(predictor, split, (predictions, gap) => this.protocolRDomain(modelDir, split, predictions, gap)),
       histories: card.ensemble.histories,
       trainingSeconds: card.trainingSeconds,
       rows: card.data.rows,
-      ...(polymorphs ? { polymorphs } : {}),
-      ...(hullRule ? { hullRule } : {}),
-      ...(domain ? { domain } : {}),
     });
-    req.onFoldDone?.('test', headline(report));
-    return { id: card.id, dir: req.modelDir, config: card.config, members: card.ensemble.members, threshold: card.ensemble.threshold, sigmaScale: card.ensemble.sigmaScale };
+    req.onFoldDone?.('test', headline(folds[0]!.test));
+    return { id: card.id, dir: modelDir, config: card.config, members: card.ensemble.members, threshold: card.ensemble.threshold, sigmaScale: card.ensemble.sigmaScale };
+  }
+
+  /**
+   * Protocol R with the joint recipe of `modelDir` (a model trained with --data joint): trained on R's
+   * training rows and every other source less R's test and validation compositions (joint.ts,
+   * `rowSplitR`), fine-tuned from `initFrom` (pretrained without mp_abx3), then scored like a trained
+   * model on R's test rows.
+   */
+  private async protocolRJoint(req: EvaluationRequest, modelDir: string, initFromDir: string, folds: FoldResult[]): Promise<Record<string, unknown>> {
+    const base = this.models.card(modelDir);
+    if (base.data.protocol !== JOINT_DATA) {
+      throw new TrainingError(`protocol R with --init-from trains the joint recipe of a model trained with --data joint; ${modelDir} was trained on ${base.data.source}. For the seed-set recipe: pdw train --data mp_abx3 --protocol R, then pdw evaluate MODEL --protocol R`);
+    }
+    const config = modelConfigFor(req, JOINT_TARGETS, 'stable', base.config);
+    const settings = trainingSettingsFor(req, base.training);
+    const initFrom = this.training.loadPretrained(initFromDir, config);
+    this.training.checkPretrainingExcludes(initFrom, 'mp_abx3');
+    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6 });
+    req.onFoldStart?.('test');
+    const result = await this.fit(req, training, config, settings, initFrom, 'cv-R-joint', 'test');
+    const { split } = this.seedSplitR(config, req.seed, 6);
+    const own = training.split;
+    const scored = this.scoreR(result.predictor, split, (_predictions, gap) => foldDomainSplit(result.predictor, own, gap, 'protocol R joint training rows', heldOutMpGap(own, gap, 6)));
+    folds.push({
+      name: 'test',
+      ...scored,
+      test: withMedianBaselines(scored.test, split.train),
+      histories: result.ensemble.histories,
+      trainingSeconds: result.ensemble.seconds,
+      rows: { train: own.train.length, val: own.val.length, test: own.test.length },
+    });
+    result.predictor.dispose();
+    rmSync(join(req.out, '.checkpoint'), { recursive: true, force: true });
+    req.onFoldDone?.('test', headline(folds[0]!.test));
+    return { config, training: settings, members: req.members, recipe: base.data.source, pretrainedFrom: { id: initFrom.card.id, dir: initFromDir, data: initFrom.card.data } };
+  }
+
+  /** Protocol R's split of the seed set's rows, with the targets of `config` the seed set records. */
+  private seedSplitR(config: ModelConfig, seed: number, maxElements: number): TrainingData {
+    const targets = taskNames(config).filter((t) => (SEED_TARGETS as readonly string[]).includes(t));
+    return this.training.loadData({ data: 'mp_abx3', targets, protocol: 'R', seed, maxElements });
+  }
+
+  /** A model on R's test rows: the report, the polymorph split, the classifier with the hull's rule, and the band gap by the domain flag. */
+  private scoreR(predictor: EnsemblePredictor, split: Split, domainOf: (predictions: readonly Prediction[], gap: string) => DomainSplit | null): Pick<FoldResult, 'test' | 'polymorphs' | 'hullRule' | 'domain'> {
+    const { config } = predictor.card;
+    const stable = split.train.filter((e) => e.targets['stable'] === 1).length / split.train.length;
+    const predictions = predictor.predict(split.test.map((e) => e.composition));
+    const test = evaluatePredictions(predictor, split.test, predictions, stable);
+    const gap = config.regressionTargets[0];
+    const polymorphs = gap ? polymorphSplit([...split.train, ...split.val], split.test, predictions.map((p) => p.regression[gap]!.value), gap) : null;
+    const target = config.classificationTarget;
+    const probabilities = (predicted: readonly Prediction[]): number[] => predicted.map((p) => p.classification!.probability);
+    const hullRule = target ? hullRuleEvaluation(split, { val: probabilities(predictor.predict(split.val.map((e) => e.composition))), test: probabilities(predictions) }, target) : null;
+    const domain = gap ? domainOf(predictions, gap) : null;
+    return { test, ...(polymorphs ? { polymorphs } : {}), ...(hullRule ? { hullRule } : {}), ...(domain ? { domain } : {}) };
   }
 
   /** Protocol R's test rows by the applicability flag: the model's domain.json where it has one, else a domain over its training rows calibrated on held-out mp_gap compositions (fold-domain.ts). */
@@ -174,6 +219,22 @@ export class EvaluationService {
     return { id: card.id, dir: req.modelDir, members: card.ensemble.members, rows: rows.length, trainingData: seen, heldOut: /mp_gap/.test(seen) ? 'no: the model (or its pretrained encoder) saw mp_gap, which holds these rows' : 'yes' };
   }
 
+  /** Trains `config` on `training` as one fold of an evaluation (checkpoints under the report's .checkpoint/`part`). */
+  private fit(req: EvaluationRequest, training: TrainingData, config: ModelConfig, settings: TrainingSettings, initFrom: PretrainedModel | undefined, name: string, part: string): ReturnType<TrainingService['fit']> {
+    return this.training.fit({
+      training,
+      config,
+      settings,
+      members: req.members,
+      parallel: req.parallel,
+      name,
+      checkpointRoot: join(req.out, '.checkpoint', part),
+      ...(initFrom ? { initFrom } : {}),
+      ...(req.onProgress ? { onProgress: (m: number, p: TrainProgress) => req.onProgress!(m, req.members, p) } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  }
+
   private async crossValidate(req: EvaluationRequest, folds: FoldResult[]): Promise<Record<string, unknown>> {
     const protocol = req.protocol as 'G' | 'expt_gap' | 'J' | 'D';
     const joint = protocol === 'J' || protocol === 'D';
@@ -190,18 +251,7 @@ export class EvaluationService {
         ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6 })
         : crossValidationSplit(protocol, fold, req.seed, 6);
       req.onFoldStart?.(`fold${fold}`);
-      const result = await this.training.fit({
-        training,
-        config,
-        settings,
-        members: req.members,
-        parallel: req.parallel,
-        name: `cv-${protocol}-fold${fold}`,
-        checkpointRoot: join(req.out, '.checkpoint', `fold${fold}`),
-        ...(initFrom ? { initFrom } : {}),
-        ...(req.onProgress ? { onProgress: (m: number, p: TrainProgress) => req.onProgress!(m, req.members, p) } : {}),
-        ...(req.signal ? { signal: req.signal } : {}),
-      });
+      const result = await this.fit(req, training, config, settings, initFrom, `cv-${protocol}-fold${fold}`, `fold${fold}`);
       const { split } = training;
       const gap = config.regressionTargets[0];
       // expt_gap's gap is measured: mp_gap's PBE values cannot calibrate it, so its validation rows do

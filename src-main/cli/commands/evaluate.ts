@@ -21,11 +21,11 @@ export function registerEvaluate(program: Command): void {
   const cmd = program
     .command('evaluate')
     .description('evaluate a model on protocol R or H, or cross-validate the training recipe on protocol G, expt_gap or J (the joint default recipe on the folds of G and expt_gap at once)')
-    .argument('[model]', 'model folder (protocol R: evaluated on the test rows; G / expt_gap / J: its config and settings are reused)')
+    .argument('[model]', 'model folder (protocol R: evaluated on the test rows, or with --init-from its joint recipe trained on R\'s split; G / expt_gap / J / D: its config and settings are reused)')
     .requiredOption('--protocol <p>', 'R | G | expt_gap | J | H | D (J: the joint recipe, every source at once, on G\'s and expt_gap\'s folds; H: hybrid halides of the bundle, scored with a trained model; D: double perovskites by fold, the joint recipe trained per fold with --init-from, else a trained model scored)')
     .option('--folds <list>', 'folds for G / expt_gap / J / D', foldList, [0, 1, 2, 3, 4])
     .option('--out <dir>', 'report folder (default reports/<protocol>)')
-    .option('--init-from <model>', 'G / expt_gap / J / D: fine-tune every fold from this pretrained model (its data must exclude the test formulas; D: --exclude-formulas-of mp_gap_doubles)')
+    .option('--init-from <model>', 'G / expt_gap / J / D / R: fine-tune every fold from this pretrained model (its data must exclude the test formulas; D: --exclude-formulas-of mp_gap_doubles; R: trains the joint recipe of the model given on R\'s split)')
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (modelDir: string | undefined, opts: EvaluateOptions) => {
     const protocol = opts.protocol;
@@ -44,7 +44,7 @@ export function registerEvaluate(program: Command): void {
         ...(modelDir ? { modelDir } : {}),
         ...(opts.initFrom ? { initFrom: opts.initFrom } : {}),
         onFoldStart: () => {
-          if (!announced) console.error(`backend ${ctx.backendText}; ${protocol}: folds ${opts.folds.join(', ')}; ${opts.members} members each`);
+          if (!announced) console.error(`backend ${ctx.backendText}; ${protocol}: ${protocol === 'R' ? 'its fixed test rows' : `folds ${opts.folds.join(', ')}`}; ${opts.members} members each`);
           announced = true;
         },
         onFoldDone: (fold, values) => protocol !== 'R' && printHeadline(`${fold.replace('fold', 'fold ')} test`, values),

@@ -16,7 +16,7 @@ import { compositionKey, stoichiometryPattern } from '../../../shared/compositio
 import { loadNamedDataset, loadNamedSplit, type Dataset } from '../../data/datasets/index.js';
 import { Rng } from '../random.js';
 import type { Example } from './data.js';
-import { holdOut, onePerFormula, protocolExptGap, type Split } from './protocols.js';
+import { holdOut, onePerFormula, protocolExptGap, protocolR, type Split } from './protocols.js';
 import { compositionFold, doubleLike, organicHalide } from './stoichiometry.js';
 
 /** mp_gap compositions in the default model's joint set (perovskite stoichiometries and hybrids, then a seeded sample). */
@@ -39,7 +39,7 @@ export const JOINT_REGRESSION_TARGETS = ['band_gap', 'band_gap_expt', 'energy_ab
 export const JOINT_CLASSIFICATION_TARGET = 'stable';
 export const JOINT_TARGETS: readonly string[] = [...JOINT_REGRESSION_TARGETS, JOINT_CLASSIFICATION_TARGET];
 /** The targets the seed set (mp_abx3, one row per formula) gives an example. */
-const SEED_TARGETS = ['band_gap', 'energy_above_hull', 'formation_energy', 'stable'] as const;
+export const SEED_TARGETS = ['band_gap', 'energy_above_hull', 'formation_energy', 'stable'] as const;
 
 export const JOINT_MEANING: Readonly<Record<string, string>> = {
   band_gap:
@@ -64,6 +64,8 @@ export interface JointRequest {
   readonly maxElements: number;
   /** Reduced-composition keys left out of every source (a test fold's compositions). */
   readonly leaveOut?: ReadonlySet<string>;
+  /** The seed-set examples, taken as they are (default: mp_abx3 one row per formula, less `leaveOut`). */
+  readonly seedExamples?: readonly Example[];
 }
 
 export interface JointSet {
@@ -111,8 +113,9 @@ export function jointExamples(req: JointRequest): JointSet {
     }
     return e;
   };
-  for (const ex of onePerFormula(loadNamedDataset('mp_abx3'))) {
-    if (ex.composition.elements.length > req.maxElements || leaveOut.has(compositionKey(ex.composition))) continue;
+  const seedExamples = req.seedExamples ?? onePerFormula(loadNamedDataset('mp_abx3')).filter((ex) => !leaveOut.has(compositionKey(ex.composition)));
+  for (const ex of seedExamples) {
+    if (ex.composition.elements.length > req.maxElements) continue;
     const e = entry(ex.formula, ex.composition);
     for (const t of SEED_TARGETS) e.targets[t] = ex.targets[t] ?? null;
   }
@@ -158,6 +161,27 @@ export function jointFoldSplit(dataDir: string, fold: number, req: Omit<JointReq
     ...exptTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap_expt: e.targets['band_gap'] ?? null } })),
   ];
   return { split: { name: `J/fold${fold}`, train, val, test }, counts: { ...counts, 'test G': gTest.length, 'test expt_gap': exptTest.length } };
+}
+
+/**
+ * Protocol R trained with the joint recipe. R splits the seed set's rows, so polymorphs of one formula
+ * sit on both sides by R's own definition (the seed report's, kept); the seed set gives the joint set its
+ * R training rows only (one example per formula, as the joint set holds it), and every other source
+ * (mp_gap, expt_gap) leaves out R's test and validation compositions, so no other source hands a test
+ * row's value back. R's validation rows stay out of training: they choose the hull rule's threshold. The test set is R's
+ * test rows, one per polymorph, with the seed set's targets.
+ */
+export function rowSplitR(req: Omit<JointRequest, 'leaveOut' | 'seedExamples'>): { split: Split; counts: JointSet['counts'] } {
+  const dataset = loadNamedDataset('mp_abx3');
+  const assignment = loadNamedSplit('mp_abx3_random');
+  const r = protocolR(dataset, assignment);
+  const test = r.test.filter((e) => e.composition.elements.length <= req.maxElements);
+  const leaveOut = new Set([...r.test, ...r.val].map((e) => compositionKey(e.composition)));
+  const seedExamples = onePerFormula({ ...dataset, rows: dataset.rows.filter((row) => row.id !== null && assignment.get(row.id) === 'train') });
+  const { examples, counts } = jointExamples({ ...req, leaveOut, seedExamples });
+  const { train: once, val } = holdOut(examples, 0.1, req.seed);
+  const rows: Example[] = test.map((e) => ({ ...e, targets: { ...emptyTargets(), ...Object.fromEntries(SEED_TARGETS.map((t) => [t, e.targets[t] ?? null])) } }));
+  return { split: { name: 'R', train: withSeedRepeats(once), val, test: rows }, counts: { ...counts, 'test R': rows.length, 'seed-set training formulas': seedExamples.length } };
 }
 
 /** The name `--exclude-formulas-of` takes for protocol D's compositions (every fold's). */

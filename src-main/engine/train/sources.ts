@@ -18,7 +18,7 @@ import { dataDir } from '../../data/paths.js';
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
-import { DOUBLES_SET, doubleFoldSplit, doublePerovskiteEntries, JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, type JointSet } from './joint.js';
+import { DOUBLES_SET, doubleFoldSplit, doublePerovskiteEntries, JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, rowSplitR, type JointSet } from './joint.js';
 
 /** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
 export type TrainingProtocol = 'R' | 'G' | 'rows';
@@ -41,8 +41,8 @@ export interface TrainingDataRequest {
    * of any test set it will be evaluated on.
    */
   readonly excludeFormulasOf?: readonly string[];
-  /** The joint data with `testFold`: protocol J's test rows (G's and expt_gap's fold) or protocol D's (double perovskites). */
-  readonly jointTest?: 'J' | 'D';
+  /** The joint data with `testFold`: protocol J's test rows (G's and expt_gap's fold) or protocol D's (double perovskites); 'R': protocol R's fixed test rows (no fold). */
+  readonly jointTest?: 'J' | 'D' | 'R';
 }
 
 export interface TrainingData {
@@ -132,7 +132,8 @@ function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly 
   if (req.protocol !== 'rows') throw new Error(`the joint data takes protocol rows (one example per composition); its test folds are protocol J of pdw evaluate`);
   const settings = { seed: req.seed, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, maxElements: req.maxElements };
   const { split, counts } =
-    req.testFold === undefined ? jointSplit(settings)
+    req.jointTest === 'R' ? rowSplitR(settings)
+    : req.testFold === undefined ? jointSplit(settings)
     : req.jointTest === 'D' ? doubleFoldSplit(req.testFold, settings)
     : jointFoldSplit(dataDir(), req.testFold, settings);
   const rows = [...split.train, ...split.val].map((e, i) => ({ line: i + 2, id: null, formula: e.formula, composition: e.composition, targets: e.targets }));

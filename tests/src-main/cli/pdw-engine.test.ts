@@ -177,6 +177,10 @@ describe('pdw evaluate', () => {
     const d = pdw('evaluate', model, '--protocol', 'D', '--folds', '0', '--init-from', model);
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/^pdw: error: --init-from: .* was not trained with --exclude-formulas-of mp_gap_doubles/);
+    // protocol R trains only a joint model's recipe (the seed-set recipe is pdw train --protocol R)
+    const r2 = pdw('evaluate', model, '--protocol', 'R', '--init-from', model);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/^pdw: error: protocol R with --init-from trains the joint recipe of a model trained with --data joint; .* was trained on /);
   });
 });
 

@@ -4,10 +4,11 @@ import { compositionKey } from '../../../../shared/composition/key.js';
 import { parseFormulaOrThrow } from '../../../../shared/composition/parse.js';
 import { loadNamedDataset } from '../../../../src-main/data/datasets/index.js';
 import { dataDir } from '../../../../src-main/data/paths.js';
-import { alwaysKept, doubleFoldSplit, doublePerovskiteEntries, DOUBLES_SET, jointExamples, jointFoldSplit, JOINT_TARGETS } from '../../../../src-main/engine/train/joint.js';
+import { alwaysKept, doubleFoldSplit, doublePerovskiteEntries, DOUBLES_SET, jointExamples, jointFoldSplit, JOINT_TARGETS, rowSplitR } from '../../../../src-main/engine/train/joint.js';
 import { compositionKeysOf } from '../../../../src-main/engine/train/sources.js';
 import { doubleLike } from '../../../../src-main/engine/train/stoichiometry.js';
-import { onePerFormula } from '../../../../src-main/engine/train/protocols.js';
+import { onePerFormula, protocolR } from '../../../../src-main/engine/train/protocols.js';
+import { loadNamedSplit } from '../../../../src-main/data/datasets/index.js';
 
 describe('joint training data', () => {
   const set = jointExamples({ seed: 1, mpGapCompositions: 9000, maxElements: 6 });
@@ -67,5 +68,32 @@ describe('joint training data', () => {
     expect([...own.split.train, ...own.split.val].some((e) => compositionKey(e.composition) === key)).toBe(false);
     // the pretraining exclusion names every fold's compositions
     expect(compositionKeysOf([DOUBLES_SET]).size).toBe(new Set(entries.map((e) => compositionKey(e.composition))).size);
+  }, 60_000);
+
+  it("protocol R's joint split keeps R's polymorph siblings and nothing else of its test and validation compositions", () => {
+    const r = protocolR(loadNamedDataset('mp_abx3'), loadNamedSplit('mp_abx3_random'));
+    const { split, counts } = rowSplitR({ seed: 1, mpGapCompositions: 9000, maxElements: 6 });
+    expect(split.test.length).toBe(456);
+    expect(counts['test R']).toBe(456);
+    const trainRowsByKey = new Map<string, typeof r.train>();
+    for (const e of r.train) trainRowsByKey.set(compositionKey(e.composition), [...(trainRowsByKey.get(compositionKey(e.composition)) ?? []), e]);
+    const heldOut = new Set([...r.test, ...r.val].map((e) => compositionKey(e.composition)));
+    let siblings = 0;
+    for (const e of [...split.train, ...split.val]) {
+      const key = compositionKey(e.composition);
+      if (!heldOut.has(key)) continue;
+      // only the seed set's R training rows speak for a held-out composition: no mp_gap or expt_gap value
+      const own = trainRowsByKey.get(key);
+      expect(own, e.formula).toBeDefined();
+      expect(e.targets['band_gap_expt']).toBeNull();
+      expect(own!.map((t) => t.targets['band_gap'])).toContain(e.targets['band_gap']);
+      siblings += 1;
+    }
+    expect(siblings).toBeGreaterThan(100); // R's own definition: polymorphs of a test formula train
+    // a test composition with no R training row is absent from training altogether
+    const lone = r.test.filter((e) => !trainRowsByKey.has(compositionKey(e.composition)));
+    expect(lone.length).toBeGreaterThan(50);
+    const trained = new Set([...split.train, ...split.val].map((e) => compositionKey(e.composition)));
+    for (const e of lone) expect(trained.has(compositionKey(e.composition))).toBe(false);
   }, 60_000);
 });
