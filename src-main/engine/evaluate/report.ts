@@ -1,4 +1,5 @@
 /** Writes evaluation reports: report.json, summary.md and SVG plots in one folder. */
+import { targetUnit } from '../../../shared/api/labels.js';
 import type { BackendName } from '../../../shared/api/runtime.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,7 +115,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
   folds.forEach((f, i) => {
     const tag = folds.length > 1 ? `-fold${i}` : '';
     for (const [name, reg] of Object.entries(f.test.regression)) {
-      writeFileSync(join(dir, `parity-${name}${tag}.svg`), paritySvg(`${meta.protocol} ${f.name}: ${name} (test, n=${reg.truth.length})`, reg.truth, reg.predicted, /gap/.test(name) ? 'eV' : /energy/.test(name) ? 'eV/atom' : ''));
+      writeFileSync(join(dir, `parity-${name}${tag}.svg`), paritySvg(`${meta.protocol} ${f.name}: ${name} (test, n=${reg.truth.length})`, reg.truth, reg.predicted, targetUnit(name)));
     }
     if (f.test.classification) {
       writeFileSync(join(dir, `confusion${tag}.svg`), confusionSvg(`${meta.protocol} ${f.name}: ${f.test.classification.target} (test)`, f.test.classification.atChosenThreshold));
