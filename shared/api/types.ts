@@ -259,6 +259,8 @@ export interface ModelSummary {
   readonly threshold: number | null;
   /** A distilled model (members sharing one encoder): the ensemble it was distilled from. */
   readonly distilledFrom?: string;
+  /** Datasets whose compositions its training left out (`--exclude-formulas-of`; a pretrained encoder's held-out sets). */
+  readonly leftOut?: readonly string[];
 }
 
 export interface TrainRequestColumns {

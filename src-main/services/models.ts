@@ -25,7 +25,19 @@ export function defaultModelDir(): string {
 export function modelSummary(card: ModelCard, dir: string): ModelSummary {
   const metrics = 'validation' in card.metrics ? (card.metrics as ModelMetrics) : null;
   const distilledFrom = card.ensemble.distilledFrom?.name;
-  return { id: card.id, name: card.name, dir, members: card.ensemble.members, targets: card.targets, roles: modelRoles(card), metrics, threshold: card.ensemble.threshold, ...(distilledFrom ? { distilledFrom } : {}) };
+  const leftOut = card.data.excluded?.datasets ?? [];
+  return {
+    id: card.id,
+    name: card.name,
+    dir,
+    members: card.ensemble.members,
+    targets: card.targets,
+    roles: modelRoles(card),
+    metrics,
+    threshold: card.ensemble.threshold,
+    ...(distilledFrom ? { distilledFrom } : {}),
+    ...(leftOut.length ? { leftOut } : {}),
+  };
 }
 
 export class ModelStore {

@@ -222,6 +222,8 @@ describe('the workbench in a browser', () => {
     // the scratch model became the screening model; switch back to the bundled default in the model list
     // the distilled screening model is offered beside it, saying what it is
     expect(await page.textContent('[data-testid="models"] tr:has-text("default-screening") [data-testid="distilled-note"]')).toMatch(/distilled from default: its 4 members share one encoder/);
+    // a pretrained encoder says which sets it never saw
+    expect(await page.textContent('[data-testid="models"] tr:has-text("pretrained-mp-gap-d32-long") [data-testid="left-out-note"]')).toMatch(/trained without the compositions of mp_abx3, expt_gap/);
     await page.click('[data-testid="models"] tr:has-text("default") button:has-text("Use for screening")');
     await page.waitForSelector('[data-testid="models"] td:has-text("default (screening)")');
     expect(await page.textContent('header')).toMatch(/model: default/);
