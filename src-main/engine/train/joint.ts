@@ -84,6 +84,11 @@ function emptyTargets(): Record<string, number | null> {
   return Object.fromEntries(JOINT_TARGETS.map((t) => [t, null]));
 }
 
+/** A seed-set test row with the joint targets: the seed set's own, the others (the measured gap) masked. */
+function asSeedTestRow(e: Example): Example {
+  return { ...e, targets: { ...emptyTargets(), ...Object.fromEntries(SEED_TARGETS.map((t) => [t, e.targets[t] ?? null])) } };
+}
+
 /** Mean target value per reduced composition of a Matbench set (first formula spelling kept). */
 function meanByComposition(dataset: Dataset, maxElements: number): Map<string, { formula: string; composition: Composition; value: number }> {
   const sums = new Map<string, { formula: string; composition: Composition; sum: number; n: number }>();
@@ -157,7 +162,7 @@ export function jointFoldSplit(dataDir: string, fold: number, req: Omit<JointReq
   const { train: once, val } = holdOut(examples, 0.1, req.seed + fold);
   const train = withSeedRepeats(once);
   const test: Example[] = [
-    ...gTest.map((e) => ({ ...e, targets: { ...emptyTargets(), ...Object.fromEntries(SEED_TARGETS.map((t) => [t, e.targets[t] ?? null])) } })),
+    ...gTest.map(asSeedTestRow),
     ...exptTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap_expt: e.targets['band_gap'] ?? null } })),
   ];
   return { split: { name: `J/fold${fold}`, train, val, test }, counts: { ...counts, 'test G': gTest.length, 'test expt_gap': exptTest.length } };
@@ -168,19 +173,16 @@ export function jointFoldSplit(dataDir: string, fold: number, req: Omit<JointReq
  * sit on both sides by R's own definition (the seed report's, kept); the seed set gives the joint set its
  * R training rows only (one example per formula, as the joint set holds it), and every other source
  * (mp_gap, expt_gap) leaves out R's test and validation compositions, so no other source hands a test
- * row's value back. R's validation rows stay out of training: they choose the hull rule's threshold. The test set is R's
- * test rows, one per polymorph, with the seed set's targets.
+ * row's value back. R's validation rows stay out of training: they choose the hull rule's threshold.
+ * The test set is R's test rows, one per polymorph, with the seed set's targets.
  */
 export function rowSplitR(req: Omit<JointRequest, 'leaveOut' | 'seedExamples'>): { split: Split; counts: JointSet['counts'] } {
-  const dataset = loadNamedDataset('mp_abx3');
-  const assignment = loadNamedSplit('mp_abx3_random');
-  const r = protocolR(dataset, assignment);
-  const test = r.test.filter((e) => e.composition.elements.length <= req.maxElements);
+  const r = protocolR(loadNamedDataset('mp_abx3'), loadNamedSplit('mp_abx3_random'));
   const leaveOut = new Set([...r.test, ...r.val].map((e) => compositionKey(e.composition)));
-  const seedExamples = onePerFormula({ ...dataset, rows: dataset.rows.filter((row) => row.id !== null && assignment.get(row.id) === 'train') });
+  const seedExamples = onePerFormula({ rows: r.train });
   const { examples, counts } = jointExamples({ ...req, leaveOut, seedExamples });
   const { train: once, val } = holdOut(examples, 0.1, req.seed);
-  const rows: Example[] = test.map((e) => ({ ...e, targets: { ...emptyTargets(), ...Object.fromEntries(SEED_TARGETS.map((t) => [t, e.targets[t] ?? null])) } }));
+  const rows = r.test.filter((e) => e.composition.elements.length <= req.maxElements).map(asSeedTestRow);
   return { split: { name: 'R', train: withSeedRepeats(once), val, test: rows }, counts: { ...counts, 'test R': rows.length, 'seed-set training formulas': seedExamples.length } };
 }
 

@@ -40,15 +40,15 @@ export function protocolR(dataset: Dataset, split: ReadonlyMap<string, string>):
  * One example per formula: the targets of the polymorph with the lowest energy above hull (ties:
  * first in the file); `stable` is 1 if any polymorph is stable. Rows without energy_above_hull rank last.
  */
-export function onePerFormula(dataset: Dataset): Example[] {
-  const groups = new Map<string, DatasetRow[]>();
+export function onePerFormula(dataset: { readonly rows: readonly Example[] }): Example[] {
+  const groups = new Map<string, Example[]>();
   for (const row of dataset.rows) {
     const list = groups.get(row.formula);
     if (list) list.push(row);
     else groups.set(row.formula, [row]);
   }
   return [...groups.values()].map((rows) => {
-    const ehull = (r: DatasetRow): number => r.targets['energy_above_hull'] ?? Number.POSITIVE_INFINITY;
+    const ehull = (r: Example): number => r.targets['energy_above_hull'] ?? Number.POSITIVE_INFINITY;
     const best = rows.reduce((a, b) => (ehull(b) < ehull(a) ? b : a));
     const targets: Record<string, number | null> = { ...best.targets };
     if ('stable' in best.targets) targets['stable'] = rows.some((r) => r.targets['stable'] === 1) ? 1 : 0;
