@@ -13,6 +13,7 @@ import { loadModel, type ModelBundle } from './bundle.js';
 import type { ModelCard } from './card.js';
 import { forward, readHeads } from './transformer.js';
 import { readDomainFile } from '../domain/file.js';
+import { applyZeroGate } from '../evaluate/zero-gate.js';
 import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
 import { bundledTrainingExamples } from '../train/bundled.js';
 import { readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
@@ -73,8 +74,15 @@ const CACHE_CHECK_ROWS = 64;
 /** How far a re-embedded reference may drift from its cached embedding (float32 round-off across builds). */
 const CACHE_CHECK_TOLERANCE = 1e-4;
 
-/** Targets that cannot be negative; their predicted means are clipped at 0. */
-const NON_NEGATIVE = new Set(['band_gap', 'energy_above_hull', 'density', 'volume']);
+/** Targets that cannot be negative; their predicted means are clipped at 0 (a gated target is zeroed at its cut instead). */
+const NON_NEGATIVE = new Set(['band_gap', 'band_gap_expt', 'energy_above_hull', 'density', 'volume']);
+
+/** The reported value of a regression target from the members' mean: the card's zero gate where it has one, else clipped at 0 where the target cannot be negative. */
+export function reportedValue(name: string, mean: number, zeroBelow: Readonly<Record<string, number>> | undefined): number {
+  const cut = zeroBelow?.[name];
+  if (cut !== undefined) return applyZeroGate(mean, cut);
+  return NON_NEGATIVE.has(name) ? Math.max(0, mean) : mean;
+}
 
 /** The model's training compositions from the data bundle; null without the bundle (predictions then carry no domain score). */
 function trainingCompositions(card: ModelCard): DomainReference[] | null {
@@ -225,7 +233,7 @@ export class EnsemblePredictor {
       config.regressionTargets.forEach((name, j) => {
         const values = Array.from({ length: K }, (_, k) => reg[k * n * nReg + i * nReg + j]! * targetScaling.std[j]! + targetScaling.mean[j]!);
         const { mean, std } = meanStd(values);
-        regression[name] = { value: NON_NEGATIVE.has(name) ? Math.max(0, mean) : mean, sigma: std * (ensemble.sigmaScale[name] ?? 1) };
+        regression[name] = { value: reportedValue(name, mean, ensemble.zeroBelow), sigma: std * (ensemble.sigmaScale[name] ?? 1) };
       });
       let classification: ClassPrediction | null = null;
       if (config.classificationTarget !== null) {

@@ -1,18 +1,20 @@
 /**
- * Fits a complete model: featurize the split, train the ensemble, calibrate on validation (sigma
- * scale per regression target, decision threshold for the classifier), evaluate on the test rows.
+ * Fits a complete model: featurize the split, train the ensemble, calibrate on validation (the zero
+ * gate of targets with a point mass at zero, sigma scale per regression target, decision threshold for
+ * the classifier), evaluate on the test rows.
  */
 import type { BackendName } from '../../../shared/api/runtime.js';
 import type { ElementTable } from '../../data/elements/load.js';
 import { evaluatePredictions, type EvaluationReport } from '../evaluate/evaluate.js';
 import { chooseThreshold, fitSigmaScale } from '../evaluate/metrics.js';
+import { applyZeroGate, chooseZeroGate, hasZeroMass, ZERO_GATE_MIN_VALIDATION_ROWS } from '../evaluate/zero-gate.js';
 import { Featurizer, type FeaturizerSettings } from '../featurize/index.js';
 import type { CardRoles, ModelCard } from '../model/card.js';
 import { chooseRoles } from '../model/roles.js';
 import { MODEL_FORMAT } from '../model/card.js';
 import { validateModelConfig, type ModelConfig } from '../model/config.js';
 import { EnsemblePredictor } from '../model/predictor.js';
-import { encodeExamples, fitTargetScaling } from './data.js';
+import { encodeExamples, fitTargetScaling, type Example } from './data.js';
 import { trainEnsemble, type EnsembleResult } from './ensemble.js';
 import type { Split } from './protocols.js';
 import type { TrainingSettings, TrainProgress } from './trainer.js';
@@ -44,6 +46,19 @@ export interface FitResult {
   readonly ensemble: EnsembleResult;
   readonly test: EvaluationReport | null;
   readonly validation: EvaluationReport;
+}
+
+/**
+ * The zero gate of every regression target whose training values have a point mass at zero
+ * (evaluate/zero-gate.ts), chosen on the uncalibrated validation predictions.
+ */
+export function fitZeroGates(training: readonly Example[], rawVal: EvaluationReport): Record<string, number> {
+  const gates: Record<string, number> = {};
+  for (const [name, r] of Object.entries(rawVal.regression)) {
+    const values = training.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined);
+    if (r.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS && hasZeroMass(values)) gates[name] = chooseZeroGate(r.truth, r.predicted);
+  }
+  return gates;
 }
 
 export async function fitModel(args: FitArgs): Promise<FitResult> {
@@ -95,9 +110,16 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
   const raw = new EnsemblePredictor({ card: { ...card, weights: { file: '', tensors: [] } }, members: ensemble.members }, args.table);
   const valPredictions = raw.predict(args.split.val.map((e) => e.composition));
   const rawVal = evaluatePredictions(raw, args.split.val, valPredictions, positiveRate);
-  const sigmaScale = Object.fromEntries(Object.entries(rawVal.regression).map(([k, r]) => [k, fitSigmaScale(r.truth, r.predicted, r.sigma)]));
+  const zeroBelow = fitZeroGates(args.split.train, rawVal);
+  // the sigma scale is fitted to the errors of the values the model reports: after the gate
+  const sigmaScale = Object.fromEntries(
+    Object.entries(rawVal.regression).map(([k, r]) => {
+      const cut = zeroBelow[k];
+      return [k, fitSigmaScale(r.truth, cut === undefined ? r.predicted : r.predicted.map((v) => applyZeroGate(v, cut)), r.sigma)];
+    }),
+  );
   const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
-  const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold }, weights: { file: 'weights.bin', tensors: [] } };
+  const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold, zeroBelow }, weights: { file: 'weights.bin', tensors: [] } };
   const predictor = new EnsemblePredictor({ card: calibrated, members: ensemble.members }, args.table);
   const validation = evaluatePredictions(predictor, args.split.val, predictor.predict(args.split.val.map((e) => e.composition)), positiveRate);
   const test = args.split.test.length
