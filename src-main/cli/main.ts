@@ -8,6 +8,7 @@ import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
 import { registerUpdateModel } from './commands/update-model.js';
 import { registerCalibrateDomain } from './commands/calibrate-domain.js';
+import { registerRecalibrate } from './commands/recalibrate.js';
 import { registerDistill } from './commands/distill.js';
 import { registerScreening } from './commands/screen.js';
 import { registerServe } from './commands/serve.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerUpdateModel(program);
   registerCalibrateDomain(program);
+  registerRecalibrate(program);
   registerDistill(program);
   registerEvaluate(program);
   registerPredict(program);

@@ -13,6 +13,7 @@ import type { CardRoles, ModelCard } from '../model/card.js';
 import { chooseRoles } from '../model/roles.js';
 import { MODEL_FORMAT } from '../model/card.js';
 import { validateModelConfig, type ModelConfig } from '../model/config.js';
+import type { Params } from '../model/params.js';
 import { EnsemblePredictor } from '../model/predictor.js';
 import { encodeExamples, fitTargetScaling, type Example } from './data.js';
 import { trainEnsemble, type EnsembleResult } from './ensemble.js';
@@ -106,24 +107,51 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     backend: args.backend,
     trainingSeconds: ensemble.seconds,
   };
-  // calibrate on validation with an uncalibrated predictor, then rebuild the card with the fitted values
-  const raw = new EnsemblePredictor({ card: { ...card, weights: { file: '', tensors: [] } }, members: ensemble.members }, args.table);
-  const valPredictions = raw.predict(args.split.val.map((e) => e.composition));
-  const rawVal = evaluatePredictions(raw, args.split.val, valPredictions, positiveRate);
-  const zeroBelow = fitZeroGates(args.split.train, rawVal);
-  // the sigma scale is fitted to the errors of the values the model reports: after the gate
-  const sigmaScale = Object.fromEntries(
-    Object.entries(rawVal.regression).map(([k, r]) => {
-      const cut = zeroBelow[k];
-      return [k, fitSigmaScale(r.truth, cut === undefined ? r.predicted : r.predicted.map((v) => applyZeroGate(v, cut)), r.sigma)];
-    }),
-  );
-  const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
-  const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold, zeroBelow }, weights: { file: 'weights.bin', tensors: [] } };
-  const predictor = new EnsemblePredictor({ card: calibrated, members: ensemble.members }, args.table);
-  const validation = evaluatePredictions(predictor, args.split.val, predictor.predict(args.split.val.map((e) => e.composition)), positiveRate);
-  const test = args.split.test.length
-    ? evaluatePredictions(predictor, args.split.test, predictor.predict(args.split.test.map((e) => e.composition)), positiveRate)
-    : null;
-  return { predictor, ensemble, test, validation };
+  const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split, positiveRate });
+  return { ...calibrated, ensemble };
 }
+
+/**
+ * The sigma scale of a target: fitted on the validation rows whose value the gate leaves alone (the
+ * gapped compounds a screen ranks by P(gap in window)). A gated row's error is mostly 0 (a metal called
+ * a metal), and fitting on those as well would narrow every sigma. All rows when fewer than
+ * ZERO_GATE_MIN_VALIDATION_ROWS pass the gate, or without a gate.
+ */
+function gatedSigmaScale(r: { readonly truth: readonly number[]; readonly predicted: readonly number[]; readonly sigma: readonly number[] }, cut: number | undefined): number {
+  if (cut === undefined) return fitSigmaScale(r.truth, r.predicted, r.sigma);
+  const kept = r.predicted.flatMap((p, i) => (applyZeroGate(p, cut) === 0 ? [] : [i]));
+  if (kept.length < ZERO_GATE_MIN_VALIDATION_ROWS) return fitSigmaScale(r.truth, r.predicted, r.sigma);
+  return fitSigmaScale(kept.map((i) => r.truth[i]!), kept.map((i) => r.predicted[i]!), kept.map((i) => r.sigma[i]!));
+}
+
+export interface CalibrationArgs {
+  /** The card to calibrate: its sigma scales, threshold and zero gates are replaced. */
+  readonly card: ModelCard;
+  readonly members: readonly Params[];
+  readonly table: ElementTable;
+  /** The split the model was trained on: calibrated on `val`, the gates' zero mass read from `train`, scored on `test`. */
+  readonly split: Split;
+  /** The training rows' positive rate of the classification target (the majority baseline). */
+  readonly positiveRate: number | null;
+}
+
+/**
+ * Calibrates an ensemble on its validation rows with an uncalibrated predictor: the zero gate of each
+ * target with a point mass at zero, then the sigma scales (on the rows the gate leaves alone), then
+ * the decision threshold; returns the calibrated predictor with its validation and test reports.
+ */
+export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensemble'> {
+  const { card, split, positiveRate } = args;
+  const { zeroBelow: _z, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
+  const raw = new EnsemblePredictor({ card: { ...card, ensemble: uncalibrated }, members: [...args.members] }, args.table);
+  const rawVal = evaluatePredictions(raw, split.val, raw.predict(split.val.map((e) => e.composition)), positiveRate);
+  const zeroBelow = fitZeroGates(split.train, rawVal);
+  const sigmaScale = Object.fromEntries(Object.entries(rawVal.regression).map(([k, r]) => [k, gatedSigmaScale(r, zeroBelow[k])]));
+  const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
+  const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold, zeroBelow } };
+  const predictor = new EnsemblePredictor({ card: calibrated, members: [...args.members] }, args.table);
+  const validation = evaluatePredictions(predictor, split.val, predictor.predict(split.val.map((e) => e.composition)), positiveRate);
+  const test = split.test.length ? evaluatePredictions(predictor, split.test, predictor.predict(split.test.map((e) => e.composition)), positiveRate) : null;
+  return { predictor, test, validation };
+}
+
