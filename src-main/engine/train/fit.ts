@@ -10,7 +10,7 @@ import { chooseThreshold, fitSigmaScale } from '../evaluate/metrics.js';
 import { applyZeroGate, chooseZeroGate, hasZeroMass, ZERO_GATE_MIN_VALIDATION_ROWS } from '../evaluate/zero-gate.js';
 import { Featurizer, type FeaturizerSettings } from '../featurize/index.js';
 import type { CardRoles, ModelCard } from '../model/card.js';
-import { chooseRoles } from '../model/roles.js';
+import { chooseRoles, modelRoles } from '../model/roles.js';
 import { MODEL_FORMAT } from '../model/card.js';
 import { validateModelConfig, type ModelConfig } from '../model/config.js';
 import type { Params } from '../model/params.js';
@@ -50,12 +50,14 @@ export interface FitResult {
 }
 
 /**
- * The zero gate of every regression target whose training values have a point mass at zero
- * (evaluate/zero-gate.ts), chosen on the uncalibrated validation predictions.
+ * The zero gate of each band-gap target (`gapTargets`: the card's PBE and experimental gap roles)
+ * whose training values have a point mass at zero (evaluate/zero-gate.ts), chosen on the
+ * uncalibrated validation predictions.
  */
-export function fitZeroGates(training: readonly Example[], rawVal: EvaluationReport): Record<string, number> {
+export function fitZeroGates(training: readonly Example[], rawVal: EvaluationReport, gapTargets: readonly string[]): Record<string, number> {
   const gates: Record<string, number> = {};
   for (const [name, r] of Object.entries(rawVal.regression)) {
+    if (!gapTargets.includes(name)) continue;
     const values = training.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined);
     if (r.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS && hasZeroMass(values)) gates[name] = chooseZeroGate(r.truth, r.predicted);
   }
@@ -137,7 +139,7 @@ export interface CalibrationArgs {
 
 /**
  * Calibrates an ensemble on its validation rows with an uncalibrated predictor: the zero gate of each
- * target with a point mass at zero, then the sigma scales (on the rows the gate leaves alone), then
+ * band gap with a point mass at zero, then the sigma scales (on the rows the gate leaves alone), then
  * the decision threshold; returns the calibrated predictor with its validation and test reports.
  */
 export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensemble'> {
@@ -145,7 +147,9 @@ export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensem
   const { zeroBelow: _z, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
   const raw = new EnsemblePredictor({ card: { ...card, ensemble: uncalibrated }, members: [...args.members] }, args.table);
   const rawVal = evaluatePredictions(raw, split.val, raw.predict(split.val.map((e) => e.composition)), positiveRate);
-  const zeroBelow = fitZeroGates(split.train, rawVal);
+  const roles = modelRoles(card);
+  const gapTargets = [roles.bandGap?.target, roles.experimentalGap?.target].filter((t): t is string => t !== undefined);
+  const zeroBelow = fitZeroGates(split.train, rawVal, gapTargets);
   const sigmaScale = Object.fromEntries(Object.entries(rawVal.regression).map(([k, r]) => [k, gatedSigmaScale(r, zeroBelow[k])]));
   const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
   const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold, zeroBelow } };
