@@ -1,6 +1,6 @@
 // The engine commands (train, predict, evaluate) through the real `pdw` entry point.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -205,5 +205,20 @@ describe('pdw train --init-from / --exclude-formulas-of', () => {
     const r = pdw('train', '--data', join(dir, 'tiny.csv'), '--targets', 'gap', '--epochs', '1', '--members', '1', '--d-model', '32', '--init-from', model, '--out', join(dir, 'x'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--init-from .*: its architecture \(d_model 16, 1 layers/);
+  });
+});
+
+describe('pdw recalibrate', () => {
+  it("prints each target's zero gate, sigma scale and validation MAE before and after, and refuses a model whose split it cannot rebuild", () => {
+    const copy = join(dir, 'protocol-r');
+    cpSync(join(root, 'resources', 'models', 'protocol-r'), copy, { recursive: true });
+    const r = pdw('recalibrate', copy);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/456 validation rows \(R split of mp_abx3\)/);
+    expect(r.stdout).toMatch(/band_gap \(eV\)\s+<= 0\.\d+ -> 0\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+/);
+    expect(r.stdout).toMatch(/decision threshold on P\(stable\)/);
+    const refused = pdw('recalibrate', model);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^pdw: error: .*model: trained on .*tiny\.csv .*retrain it/);
   });
 });

@@ -5,7 +5,7 @@ import { parseFormulaOrThrow } from '../../../../shared/composition/parse.js';
 import { loadElementTable } from '../../../../src-main/data/elements/load.js';
 import { resourcesDir } from '../../../../src-main/data/paths.js';
 import { initBackend } from '../../../../src-main/engine/backend.js';
-import { EnsemblePredictor } from '../../../../src-main/engine/model/predictor.js';
+import { EnsemblePredictor, reportedValue } from '../../../../src-main/engine/model/predictor.js';
 
 let predictor: EnsemblePredictor;
 beforeAll(async () => {
@@ -37,5 +37,20 @@ describe('EnsemblePredictor.predict', () => {
 
   it('refuses fewer rows than a composition has elements', () => {
     expect(() => predictor.featurizer.featurizeDistinctRows([parseFormulaOrThrow('Cs2AgBiBr6')], 3)).toThrow(/3 rows for compositions of up to 4 elements/);
+  });
+});
+
+describe('reportedValue: what a regression mean is reported as', () => {
+  it.each([
+    { target: 'band_gap', mean: 0.3, gate: { band_gap: 0.4 }, reported: 0 }, // at or below the card's zero gate: a metal
+    { target: 'band_gap', mean: 0.4, gate: { band_gap: 0.4 }, reported: 0 },
+    { target: 'band_gap', mean: 0.41, gate: { band_gap: 0.4 }, reported: 0.41 },
+    { target: 'band_gap_expt', mean: 0.3, gate: { band_gap: 0.4 }, reported: 0.3 }, // each target has its own gate
+    { target: 'band_gap_expt', mean: -0.2, gate: undefined, reported: 0 }, // no gate: a gap is clipped at 0
+    { target: 'energy_above_hull', mean: -0.01, gate: undefined, reported: 0 },
+    { target: 'formation_energy', mean: -1.5, gate: undefined, reported: -1.5 }, // may be negative
+    { target: 'gap', mean: 0.2, gate: { gap: 0.25 }, reported: 0 }, // a CSV model's gap column, gated by name from its card
+  ])('$target, mean $mean, gate $gate -> $reported', ({ target, mean, gate, reported }) => {
+    expect(reportedValue(target, mean, gate)).toBe(reported);
   });
 });

@@ -41,6 +41,10 @@ describe('fitModel -> saveModel -> load', () => {
     expect(result.test?.regression['band_gap']?.metrics.n).toBe(s.test.length);
     // calibration fitted on validation: about 68% of validation errors fall within 1 sigma
     expect(result.validation.regression['band_gap']!.calibration.within1).toBeGreaterThan(0.6);
+    // the band gap has a point mass at zero (metals): gated, and every reported gap is 0 or above the cut
+    const cut = card.ensemble.zeroBelow?.['band_gap'];
+    expect(cut).toBeGreaterThanOrEqual(0);
+    expect(result.validation.regression['band_gap']!.predicted.every((v) => v === 0 || v > cut!)).toBe(true);
 
     const { weights: _w, ...rest } = card;
     await saveModel(dir, rest, result.predictor.bundle.members);

@@ -1,0 +1,77 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadElementTable } from '../../../src-main/data/elements/load.js';
+import { resourcesDir } from '../../../src-main/data/paths.js';
+import { initBackend } from '../../../src-main/engine/backend.js';
+import type { ModelCard } from '../../../src-main/engine/model/card.js';
+import { EnsemblePredictor } from '../../../src-main/engine/model/predictor.js';
+import { loadTrainingData } from '../../../src-main/engine/train/sources.js';
+import { recalibrate, trainingRequestOf } from '../../../src-main/services/recalibration.js';
+
+const table = loadElementTable();
+let dir = '';
+beforeAll(async () => {
+  await initBackend('wasm');
+  dir = mkdtempSync(join(tmpdir(), 'pdw-recalibrate-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of the bundled protocol-R model whose card is edited by `edit` (an older card, a tampered one). */
+function copyOfProtocolR(name: string, edit: (card: ModelCard) => ModelCard): string {
+  const copy = join(dir, name);
+  cpSync(join(resourcesDir(), 'models', 'protocol-r'), copy, { recursive: true });
+  const card = JSON.parse(readFileSync(join(copy, 'model.json'), 'utf8')) as ModelCard;
+  writeFileSync(join(copy, 'model.json'), JSON.stringify(edit(card)));
+  return copy;
+}
+
+/** The card as written before the zero gate: no gate, and the validation MAE it had then. */
+function withoutGate(card: ModelCard): ModelCard {
+  const { zeroBelow: _z, ...ensemble } = card.ensemble;
+  return { ...card, ensemble };
+}
+
+describe('pdw recalibrate (services/recalibration.ts)', () => {
+  it('gives a model saved before the zero gate its gate, chosen on the validation rows it trained with; the weights are untouched', () => {
+    const copy = copyOfProtocolR('old', withoutGate);
+    const weights = readFileSync(join(copy, 'weights.bin'));
+    const request = trainingRequestOf(JSON.parse(readFileSync(join(copy, 'model.json'), 'utf8')) as ModelCard);
+    expect(request).toMatchObject({ data: 'mp_abx3', protocol: 'R', seed: 1 });
+    // the validation rows as the split gives them, scored with the old card and the new one
+    const { val } = loadTrainingData(request!).split;
+    const maeOf = (modelDir: string): number => {
+      const p = EnsemblePredictor.load(modelDir, table);
+      const predicted = p.predict(val.map((e) => e.composition));
+      p.dispose();
+      return val.reduce((s, e, i) => s + Math.abs(predicted[i]!.regression['band_gap']!.value - e.targets['band_gap']!), 0) / val.length;
+    };
+    const before = maeOf(copy);
+    const { after } = recalibrate(copy, table);
+    const cut = after.ensemble.zeroBelow?.['band_gap'];
+    expect(cut).toBeGreaterThan(0.1); // half of the seed set's gaps are 0: the gate is not plain clipping
+    expect(cut).toBeLessThan(1);
+    expect(maeOf(copy)).toBeLessThan(before);
+    expect(after.metrics).toHaveProperty('validation.regression.band_gap.mae');
+    expect(readFileSync(join(copy, 'weights.bin')).equals(weights)).toBe(true);
+    // every reported gap is 0 or above the cut
+    const p = EnsemblePredictor.load(copy, table);
+    const predicted = p.predict(val.map((e) => e.composition)).map((x) => x.regression['band_gap']!.value);
+    p.dispose();
+    expect(predicted.every((v) => v === 0 || v > cut!)).toBe(true);
+    expect(predicted.filter((v) => v === 0).length).toBeGreaterThan(val.length / 4);
+  });
+
+  it('refuses, writing nothing, when the bundle no longer gives the split the card records', () => {
+    const copy = copyOfProtocolR('tampered', (card) => withoutGate({ ...card, data: { ...card.data, rows: { ...card.data.rows, val: card.data.rows.val + 1 } } }));
+    const written = readFileSync(join(copy, 'model.json'), 'utf8');
+    expect(() => recalibrate(copy, table)).toThrow(/no longer gives the split it was trained on \(3645\/456\/456 rows, card 3645\/457\/456/);
+    expect(readFileSync(join(copy, 'model.json'), 'utf8')).toBe(written);
+  });
+
+  it('refuses a model trained on an uploaded CSV, naming its source', () => {
+    const copy = copyOfProtocolR('upload', (card) => ({ ...card, data: { ...card.data, source: 'my-gaps.csv (uploaded)' } }));
+    expect(() => recalibrate(copy, table)).toThrow(/trained on my-gaps.csv \(uploaded\).*retrain it/);
+  });
+});
