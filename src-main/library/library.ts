@@ -445,7 +445,7 @@ export class Library implements ReadableLibrary {
 /** The roles of a model as registered with a screen (its stored card); none when the card cannot be read. */
 function storedRoles(cardJson: string): ModelRoles {
   try {
-    const card = JSON.parse(cardJson) as Pick<ModelCard, 'roles' | 'config' | 'targets'>;
+    const card = JSON.parse(cardJson) as Pick<ModelCard, 'roles' | 'config' | 'targets'> & { readonly ensemble?: Pick<ModelCard['ensemble'], 'zeroBelow'> };
     return modelRoles(card);
   } catch {
     return { bandGap: null, stability: null };

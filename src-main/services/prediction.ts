@@ -8,7 +8,8 @@ import type { ModelRoles } from '../../shared/api/types.js';
 import type { Composition } from '../../shared/index.js';
 import type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
 import { INFERENCE_MAX_ELEMENTS } from '../engine/model/predictor.js';
-import { modelRoles } from '../engine/model/roles.js';
+import { modelRoles, zeroGateNote } from '../engine/model/roles.js';
+import { targetUnit } from '../../shared/api/labels.js';
 import type { ModelStore } from './models.js';
 
 export type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
@@ -42,7 +43,8 @@ export class PredictionService {
       classificationTarget: card.config.classificationTarget,
       threshold: card.ensemble.threshold,
       roles: modelRoles(card),
-      targets: card.targets,
+      // what each target means, with how a gated gap reads its zeros
+      targets: Object.fromEntries(Object.entries(card.targets).map(([t, meaning]) => [t, meaning + zeroGateNote(card.ensemble.zeroBelow?.[t], targetUnit(t))])),
       domain: readDomainFile(this.models.dirOf(dir)),
     };
   }

@@ -2,7 +2,7 @@
  * Recalibrating a trained model on the validation rows it was trained with: the zero gates, sigma
  * scales and decision threshold that `fitModel` chooses (engine/train/fit.ts, `calibrateEnsemble`),
  * for a model saved before one of them existed. The weights are untouched; the card's calibration and
- * metrics are rewritten. The split is rebuilt from the data bundle as the card names it (seed, protocol,
+ * metrics are rewritten, under a new id that records the old one (`recalibrated`). The split is rebuilt from the data bundle as the card names it (seed, protocol,
  * test fold) and must match the card's row counts and data checksum, else nothing is written.
  */
 import { writeFileSync } from 'node:fs';
@@ -49,7 +49,9 @@ export function recalibrate(dir: string, table: ElementTable): Recalibration {
   const labelled = target === null ? [] : train.map((e) => e.targets[target]).filter((v): v is number => v !== null && v !== undefined);
   const positiveRate = target === null ? null : labelled.filter((v) => v > 0.5).length / Math.max(1, labelled.length);
   const result = calibrateEnsemble({ card, members: bundle.members, table, split: training.split, positiveRate });
-  const after: ModelCard = { ...result.predictor.card, metrics: modelMetrics(result) };
+  // a new id: its predictions differ, and a library keys a screen's model (and its stored card) by id
+  const at = new Date().toISOString();
+  const after: ModelCard = { ...result.predictor.card, id: `${card.name}-${at.replace(/[:.]/g, '-')}`, recalibrated: { from: card.id, at }, metrics: modelMetrics(result) };
   writeFileSync(join(dir, 'model.json'), `${JSON.stringify(after, null, 2)}\n`);
   result.predictor.dispose();
   return { before: card, after };

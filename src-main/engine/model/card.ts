@@ -83,6 +83,8 @@ export interface ModelCard {
     /** Rows left out because their composition is in these datasets (kept apart from pretraining). */
     readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
   };
+  /** Calibration refitted after training (`pdw recalibrate`): the id the model had before, and when. Its weights are that model's. */
+  readonly recalibrated?: { readonly from: string; readonly at: string };
   /** The model whose weights this one was fine-tuned from. */
   readonly pretrainedFrom?: { readonly id: string; readonly name: string; readonly data: string };
   /** Empty until the model is evaluated (a card fresh out of `fitModel`). */

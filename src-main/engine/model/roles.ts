@@ -45,9 +45,14 @@ export function cardRoles(card: Pick<ModelCard, 'roles' | 'config'>): Required<C
 }
 
 /** The roles of a saved model, with their meaning and unit. */
-export function modelRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets'>): ModelRoles {
+/** How a gated target reads its zeros (evaluate/zero-gate.ts), appended to its meaning wherever the meaning is shown or exported. */
+export function zeroGateNote(cut: number | undefined, unit: string): string {
+  return cut === undefined ? '' : `; predicted as 0 (a metal) where the ensemble's mean is at or below ${Number(cut.toPrecision(3))} ${unit} (a cut chosen on validation)`;
+}
+
+export function modelRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets'> & { readonly ensemble?: Pick<ModelCard['ensemble'], 'zeroBelow'> }): ModelRoles {
   const roles = cardRoles(card);
-  const role = (target: string | null | undefined, unit: string): TargetRole | null => (target ? { target, unit, meaning: card.targets[target] ?? target } : null);
+  const role = (target: string | null | undefined, unit: string): TargetRole | null => (target ? { target, unit, meaning: (card.targets[target] ?? target) + zeroGateNote(card.ensemble?.zeroBelow?.[target], unit) } : null);
   return {
     bandGap: role(roles.bandGap, 'eV'),
     stability: role(roles.stability, 'probability'),

@@ -55,6 +55,10 @@ describe('pdw recalibrate (services/recalibration.ts)', () => {
     expect(maeOf(copy)).toBeLessThan(before);
     expect(after.metrics).toHaveProperty('validation.regression.band_gap.mae');
     expect(readFileSync(join(copy, 'weights.bin')).equals(weights)).toBe(true);
+    // a new id that names the one it had: a library keys screens and their stored cards by model id
+    const old = JSON.parse(readFileSync(join(resourcesDir(), 'models', 'protocol-r', 'model.json'), 'utf8')) as ModelCard;
+    expect(after.id).not.toBe(old.id);
+    expect(after.recalibrated?.from).toBe(old.id);
     // every reported gap is 0 or above the cut
     const p = EnsemblePredictor.load(copy, table);
     const predicted = p.predict(val.map((e) => e.composition)).map((x) => x.regression['band_gap']!.value);
