@@ -40,7 +40,7 @@ const modelSummary: z.ZodType<T.ModelSummary> = z.object({
   id: z.string(), name: z.string(), dir: z.string(), members: z.number().int().min(1),
   targets: z.record(z.string(), z.string()),
   roles: z.object({ bandGap: targetRole.nullable(), stability: targetRole.nullable(), experimentalGap: targetRole.nullable().optional(), energyAboveHull: targetRole.nullable().optional() }),
-  metrics: modelMetrics.nullable(), threshold: z.number().nullable(),
+  metrics: modelMetrics.nullable(), threshold: z.number().nullable(), zeroGates: z.record(z.string(), z.number().min(0)).optional(),
   distilledFrom: z.string().optional(), leftOut: z.array(z.string()).optional(),
 });
 const spaceCounts: z.ZodType<T.SpaceCounts> = z.object({ combinations: count, chargeNeutral: count, candidates: count, rejected: z.record(z.string(), count), missingRadii: z.record(z.string(), count), notes: z.array(z.string()), exact: z.boolean() });

@@ -257,6 +257,8 @@ export interface ModelSummary {
   readonly roles: ModelRoles;
   readonly metrics: ModelMetrics | null;
   readonly threshold: number | null;
+  /** Per gated band-gap target: a mean at or below this cut is reported as 0, a metal (see the model card's zeroBelow). */
+  readonly zeroGates?: Readonly<Record<string, number>>;
   /** A distilled model (members sharing one encoder): the ensemble it was distilled from. */
   readonly distilledFrom?: string;
   /** Datasets whose compositions its training left out (`--exclude-formulas-of`; a pretrained encoder's held-out sets). */

@@ -35,6 +35,7 @@ export function modelSummary(card: ModelCard, dir: string): ModelSummary {
     roles: modelRoles(card),
     metrics,
     threshold: card.ensemble.threshold,
+    ...(card.ensemble.zeroBelow && Object.keys(card.ensemble.zeroBelow).length ? { zeroGates: card.ensemble.zeroBelow } : {}),
     ...(distilledFrom ? { distilledFrom } : {}),
     ...(leftOut.length ? { leftOut } : {}),
   };

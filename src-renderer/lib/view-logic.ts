@@ -121,6 +121,16 @@ export function plusMinus(value: number | null, sigma: number | null, digits = 2
   return sigma === null ? value.toFixed(digits) : `${value.toFixed(digits)} ± ${sigma.toFixed(digits)}`;
 }
 
+/**
+ * What a gap of exactly 0 means for a model with a zero gate on that target (its mean at or below the
+ * cut, chosen on validation, reads as a metal): appended inside the value's note; '' otherwise.
+ */
+export function metalNote(value: number | null | undefined, target: string | undefined, zeroGates: Readonly<Record<string, number>> | undefined): string {
+  const cut = target === undefined ? undefined : zeroGates?.[target];
+  if (value !== 0 || cut === undefined) return '';
+  return `; 0 = predicted metal: the ensemble's mean is at or below the model's zero gate, ${cut.toFixed(2)} eV`;
+}
+
 /** An energy in eV/atom and its sigma, written in meV/atom ("14 ± 18"); '—' where there is none. */
 export function plusMinusMeV(value: number | null | undefined, sigma: number | null | undefined): string {
   return value == null ? '—' : `${Math.round(value * 1000)} ± ${Math.round((sigma ?? 0) * 1000)}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPreset, cellInDirection, describeSiteChanges, formatEta, gapName, pageOf, parseRange, plusMinus, plusMinusMeV, siteChanges, siteOf, statesByHand, toggleSite, toggleStateByHand, visibleRange, type SiteSets } from '../../src-renderer/lib/view-logic.js';
+import { applyPreset, cellInDirection, describeSiteChanges, formatEta, gapName, metalNote, pageOf, parseRange, plusMinus, plusMinusMeV, siteChanges, siteOf, statesByHand, toggleSite, toggleStateByHand, visibleRange, type SiteSets } from '../../src-renderer/lib/view-logic.js';
 
 const empty: SiteSets = { A: [], B: [], X: [] };
 
@@ -130,5 +130,17 @@ describe('energies above hull for people', () => {
     expect(plusMinusMeV(0, null)).toBe('0 ± 0');
     expect(plusMinusMeV(null, 0.01)).toBe('—');
     expect(plusMinusMeV(undefined, undefined)).toBe('—');
+  });
+});
+
+describe('metalNote', () => {
+  it.each([
+    { value: 0, target: 'band_gap', gates: { band_gap: 0.396 }, note: "; 0 = predicted metal: the ensemble's mean is at or below the model's zero gate, 0.40 eV" },
+    { value: 0.41, target: 'band_gap', gates: { band_gap: 0.396 }, note: '' }, // a gap: nothing to explain
+    { value: 0, target: 'band_gap_expt', gates: { band_gap: 0.396 }, note: '' }, // that target has no gate
+    { value: 0, target: 'band_gap', gates: undefined, note: '' }, // a model without gates
+    { value: null, target: 'band_gap', gates: { band_gap: 0.4 }, note: '' },
+  ])('$value eV of $target with gates $gates', ({ value, target, gates, note }) => {
+    expect(metalNote(value, target, gates)).toBe(note);
   });
 });
