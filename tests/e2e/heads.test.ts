@@ -84,4 +84,17 @@ describe('the default model heads in the Results and candidate views', () => {
     expect(await page.textContent('main')).toContain(`${row.bandGap!.toFixed(2)} ± ${row.bandGapSigma!.toFixed(2)} eV`);
     expect(await page.textContent('[data-testid="gap-expt"]')).toContain(`${row.gapExpt!.toFixed(2)} ± ${row.gapExptSigma!.toFixed(2)} eV`);
   }, 60_000);
+
+  it('says that a gap of exactly 0 is a predicted metal, with the zero gate it fell under', async () => {
+    const { page, workbench } = session;
+    const cut = workbench.models.activeSummary()!.zeroGates!['band_gap']!;
+    const metal = workbench.candidates.query({ screenId: 1, limit: 5000, offset: 0 }).rows.find((r) => r.bandGap === 0);
+    expect(metal, 'a candidate of this screen the default model calls a metal').toBeDefined();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.evaluate((id) => (location.hash = `#/candidate/${id}`), metal!.id); // every view has an address
+    await page.waitForSelector(`[data-testid="candidate-formula"]:text-is("${metal!.formula}")`);
+    expect(await page.textContent('main')).toContain(`0.00 ± ${metal!.bandGapSigma!.toFixed(2)} eV (± σ; 0 = predicted metal: the ensemble's mean is at or below the model's zero gate, ${cut.toFixed(2)} eV)`);
+    expect(await page.textContent('[data-testid="gap-meaning"]')).toMatch(/predicted as 0 \(a metal\) where the ensemble's mean is at or below 0\.\d+ eV/);
+    await page.screenshot({ path: join(artifacts, '11-heads-metal-1440.png'), fullPage: true });
+  }, 60_000);
 });
