@@ -36,6 +36,11 @@ export interface RegressionSummary extends RegressionMetrics {
   readonly meanBaseline: RegressionMetrics;
   /** Share of errors within 1 and 2 predicted sigma. */
   readonly calibration: { readonly within1: number; readonly within2: number };
+  /**
+   * A band gap with a zero gate: the same shares on the rows predicted above the gate (a gap, not a
+   * metal), where the sigma scale is fitted; a metal called a metal has no error and would count as within.
+   */
+  readonly gappedCalibration?: { readonly within1: number; readonly within2: number; readonly rows: number };
 }
 
 export interface ClassificationSummary {

@@ -24,7 +24,7 @@ const classificationMetrics: z.ZodType<ClassificationMetrics> = z.object({
 });
 const reportSummary = z.object({
   rows: count,
-  regression: z.record(z.string(), z.object({ n: count, mae: z.number(), mse: z.number(), rmse: z.number(), r2: z.number(), meanBaseline: regressionMetrics, calibration: z.object({ within1: z.number(), within2: z.number() }) })),
+  regression: z.record(z.string(), z.object({ n: count, mae: z.number(), mse: z.number(), rmse: z.number(), r2: z.number(), meanBaseline: regressionMetrics, calibration: z.object({ within1: z.number(), within2: z.number() }), gappedCalibration: z.object({ within1: z.number(), within2: z.number(), rows: count }).optional() })),
   classification: z.object({ target: z.string(), atChosenThreshold: classificationMetrics, atHalf: classificationMetrics, majorityBaseline: classificationMetrics }).nullable(),
 });
 const modelMetrics: z.ZodType<ModelMetrics> = z.object({ validation: reportSummary, test: reportSummary.optional() });

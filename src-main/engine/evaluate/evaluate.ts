@@ -19,6 +19,8 @@ export interface RegressionReport {
   readonly medianBaseline?: RegressionMetrics;
   /** Share of errors within 1 and 2 predicted sigma. */
   readonly calibration: { readonly within1: number; readonly within2: number };
+  /** A gated band gap: the shares on the rows predicted above the gate (see RegressionSummary). */
+  readonly gappedCalibration?: { readonly within1: number; readonly within2: number; readonly rows: number };
   readonly truth: number[];
   readonly predicted: number[];
   readonly sigma: number[];
@@ -73,10 +75,14 @@ export function evaluatePredictions(
       sigma.push(predictions[i]!.regression[name]!.sigma);
     });
     if (truth.length === 0) return;
+    const gapped = ensemble.zeroBelow?.[name] === undefined ? [] : predicted.flatMap((p, i) => (p > 0 ? [i] : []));
     regression[name] = {
       metrics: regressionMetrics(truth, predicted),
       meanBaseline: regressionMetrics(truth, truth.map(() => targetScaling.mean[j]!)),
       calibration: sigmaCoverage(truth, predicted, sigma),
+      ...(gapped.length
+        ? { gappedCalibration: { ...sigmaCoverage(gapped.map((i) => truth[i]!), gapped.map((i) => predicted[i]!), gapped.map((i) => sigma[i]!)), rows: gapped.length } }
+        : {}),
       truth,
       predicted,
       sigma,
@@ -117,7 +123,7 @@ export function withMedianBaselines(r: EvaluationReport, training: readonly Exam
 /** The report without per-row arrays, for JSON summaries and model cards. */
 export function summarizeReport(r: EvaluationReport): ReportSummary {
   const regression = Object.fromEntries(
-    Object.entries(r.regression).map(([k, v]) => [k, { ...v.metrics, meanBaseline: v.meanBaseline, ...(v.medianBaseline ? { medianBaseline: v.medianBaseline } : {}), calibration: v.calibration }]),
+    Object.entries(r.regression).map(([k, v]) => [k, { ...v.metrics, meanBaseline: v.meanBaseline, ...(v.medianBaseline ? { medianBaseline: v.medianBaseline } : {}), calibration: v.calibration, ...(v.gappedCalibration ? { gappedCalibration: v.gappedCalibration } : {}) }]),
   );
   const c = r.classification;
   return {

@@ -62,6 +62,10 @@ export function headline(r: EvaluationReport): Record<string, number> {
     out[`${name}.r2`] = reg.metrics.r2;
     out[`${name}.within1sigma`] = reg.calibration.within1;
     out[`${name}.within2sigma`] = reg.calibration.within2;
+    if (reg.gappedCalibration) {
+      out[`${name}.within1sigmaGapped`] = reg.gappedCalibration.within1;
+      out[`${name}.within2sigmaGapped`] = reg.gappedCalibration.within2;
+    }
     out[`${name}.baselineMae`] = reg.meanBaseline.mae;
     if (reg.medianBaseline) out[`${name}.medianBaselineMae`] = reg.medianBaseline.mae;
   }
@@ -86,7 +90,7 @@ export function aggregate(folds: readonly FoldResult[]): Record<string, { mean: 
   const keys = Object.keys(rows[0] ?? {});
   return Object.fromEntries(
     keys.map((k) => {
-      const v = rows.map((r) => r[k]!);
+      const v = rows.map((r) => r[k]).filter((x): x is number => x !== undefined); // a number some folds lack (no gated rows) averages over those that have it
       const mean = v.reduce((a, b) => a + b, 0) / v.length;
       const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
       return [k, { mean, std }];
