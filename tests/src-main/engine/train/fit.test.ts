@@ -45,6 +45,9 @@ describe('fitModel -> saveModel -> load', () => {
     const cut = card.ensemble.zeroBelow?.['band_gap'];
     expect(cut).toBeGreaterThanOrEqual(0);
     expect(result.validation.regression['band_gap']!.predicted.every((v) => v === 0 || v > cut!)).toBe(true);
+    // its sigma coverage is also given on the rows predicted above the gate
+    const val = result.validation.regression['band_gap']!;
+    expect(val.gappedCalibration?.rows).toBe(val.predicted.filter((v) => v > 0).length);
 
     const { weights: _w, ...rest } = card;
     await saveModel(dir, rest, result.predictor.bundle.members);
