@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src-main/data/paths.js';
 import type { RunningServer } from '../../src-main/server/server.js';
 import { seedExamples } from '../src-main/engine/train/helpers.js';
 import { ARTIFACTS as artifacts, defaultModel, openSession, type Session } from './session.js';
@@ -222,6 +223,9 @@ describe('the workbench in a browser', () => {
     // the scratch model became the screening model; switch back to the bundled default in the model list
     // the distilled screening model is offered beside it, saying what it is
     expect(await page.textContent('[data-testid="models"] tr:has-text("default-screening") [data-testid="distilled-note"]')).toMatch(/distilled from default: its 4 members share one encoder/);
+    // a gated model says where its gaps read 0 (the bundled default's cut, from its card)
+    const cut = (JSON.parse(readFileSync(join(projectRoot(), 'resources', 'models', 'default', 'model.json'), 'utf8')) as { ensemble: { zeroBelow: Record<string, number> } }).ensemble.zeroBelow['band_gap']!;
+    expect(await page.textContent('[data-testid="models"] td[title$="/models/default"] ~ td [data-testid="zero-gate-note"]')).toContain(`0 (predicted metal) at or below ${cut.toFixed(2)} eV`);
     // a pretrained encoder says which sets it never saw
     expect(await page.textContent('[data-testid="models"] tr:has-text("pretrained-mp-gap-d32-long") [data-testid="left-out-note"]')).toMatch(/trained without the compositions of mp_abx3, expt_gap/);
     await page.click('[data-testid="models"] tr:has-text("default") button:has-text("Use for screening")');
