@@ -1,7 +1,7 @@
 /**
  * Fits a complete model: featurize the split, train the ensemble, calibrate on validation (the zero
- * gate of targets with a point mass at zero, sigma scale per regression target, decision threshold for
- * the classifier), evaluate on the test rows.
+ * gate of band gaps with a point mass at zero, sigma scale per regression target, decision threshold
+ * for the classifier), evaluate on the test rows.
  */
 import type { BackendName } from '../../../shared/api/runtime.js';
 import type { ElementTable } from '../../data/elements/load.js';
