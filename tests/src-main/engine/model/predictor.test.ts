@@ -41,7 +41,7 @@ describe('EnsemblePredictor.predict', () => {
 });
 
 describe('reportedValue: what a regression mean is reported as', () => {
-  it.each([
+  it.each<{ target: string; mean: number; gate: Record<string, number> | undefined; reported: number }>([
     { target: 'band_gap', mean: 0.3, gate: { band_gap: 0.4 }, reported: 0 }, // at or below the card's zero gate: a metal
     { target: 'band_gap', mean: 0.4, gate: { band_gap: 0.4 }, reported: 0 },
     { target: 'band_gap', mean: 0.41, gate: { band_gap: 0.4 }, reported: 0.41 },
