@@ -2,13 +2,12 @@
  * Recalibrating a trained model on the validation rows it was trained with: the zero gates, sigma
  * scales and decision threshold that `fitModel` chooses (engine/train/fit.ts, `calibrateEnsemble`),
  * for a model saved before one of them existed. The weights are untouched; the card's calibration and
- * metrics are rewritten, under a new id that records the old one (`recalibrated`). The split is rebuilt from the data bundle as the card names it (seed, protocol,
- * test fold) and must match the card's row counts and data checksum, else nothing is written.
+ * metrics are rewritten, under a new id that records the old one (`recalibrated`). The split is
+ * rebuilt from the data bundle as the card names it (seed, protocol, test fold) and must match the
+ * card's row counts and data checksum, else nothing is written.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ElementTable } from '../data/elements/load.js';
-import { loadModel } from '../engine/model/bundle.js';
+import { loadModel, writeModelCard } from '../engine/model/bundle.js';
 import { bundledTrainingData, type ModelCard } from '../engine/model/card.js';
 import { taskNames } from '../engine/model/params.js';
 import { calibrateEnsemble } from '../engine/train/fit.js';
@@ -45,14 +44,11 @@ export function recalibrate(dir: string, table: ElementTable): Recalibration {
       `${dir}: the data bundle no longer gives the split it was trained on (${train.length}/${val.length}/${test.length} rows, card ${rows.train}/${rows.val}/${rows.test}; checksum ${training.sha256 === card.data.sha256 ? 'equal' : 'differs'}); nothing written`,
     );
   }
-  const target = card.config.classificationTarget;
-  const labelled = target === null ? [] : train.map((e) => e.targets[target]).filter((v): v is number => v !== null && v !== undefined);
-  const positiveRate = target === null ? null : labelled.filter((v) => v > 0.5).length / Math.max(1, labelled.length);
-  const result = calibrateEnsemble({ card, members: bundle.members, table, split: training.split, positiveRate });
+  const result = calibrateEnsemble({ card, members: bundle.members, table, split: training.split });
   // a new id: its predictions differ, and a library keys a screen's model (and its stored card) by id
   const at = new Date().toISOString();
   const after: ModelCard = { ...result.predictor.card, id: `${card.name}-${at.replace(/[:.]/g, '-')}`, recalibrated: { from: card.id, at }, metrics: modelMetrics(result) };
-  writeFileSync(join(dir, 'model.json'), `${JSON.stringify(after, null, 2)}\n`);
+  writeModelCard(dir, after);
   result.predictor.dispose();
   return { before: card, after };
 }

@@ -15,7 +15,7 @@ export function registerRecalibrate(program: Command): void {
   program
     .command('recalibrate')
     .description(
-      "refit a model's calibration on the validation rows it was trained with (rebuilt from the data bundle): the zero gate of each target with a point mass at zero, the sigma scales, the decision threshold; rewrites model.json (weights unchanged)",
+      "refit a model's calibration on the validation rows it was trained with (rebuilt from the data bundle): the zero gate of each band gap with a point mass at zero (metals), the sigma scales, the decision threshold; rewrites model.json (weights unchanged)",
     )
     .argument('<model>', 'model folder')
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')

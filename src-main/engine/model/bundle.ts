@@ -28,8 +28,13 @@ export async function saveModel(dir: string, card: Omit<ModelCard, 'weights'>, m
   }
   writeTensorFile(join(dir, 'weights.bin'), entries);
   const full: ModelCard = { ...card, weights: { file: 'weights.bin', tensors: entries.map((e) => ({ name: e.name, shape: e.shape })) } };
-  writeFileSync(join(dir, 'model.json'), `${JSON.stringify(full, null, 2)}\n`);
+  writeModelCard(dir, full);
   return full;
+}
+
+/** Writes a model folder's card (`model.json`), leaving its weights as they are. */
+export function writeModelCard(dir: string, card: ModelCard): void {
+  writeFileSync(join(dir, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
 }
 
 export function readModelCard(dir: string): ModelCard {

@@ -59,9 +59,9 @@ export interface ModelCard {
     /** Decision threshold on P(class), chosen on validation to maximize the positive class's F1. */
     readonly threshold: number | null;
     /**
-     * Per regression target with a point mass at zero (evaluate/zero-gate.ts): a mean prediction at or
-     * below this cut is reported as 0, chosen on validation to minimize MAE. Absent: cards written before
-     * the gate, and targets without zeros (those are only clipped at 0 where they cannot be negative).
+     * Per band-gap target with a point mass at zero (evaluate/zero-gate.ts): a mean prediction at or
+     * below this cut is reported as 0 (a metal), chosen on validation to minimize MAE. Absent: cards
+     * written before the gate, and other targets (clipped at 0 only where they cannot be negative).
      */
     readonly zeroBelow?: Readonly<Record<string, number>>;
     readonly bestEpochs: readonly number[];

@@ -1,8 +1,9 @@
 /**
  * Predictions from a trained ensemble: every target with an uncertainty. Regression: the members'
  * mean (a band gap at or below the card's zero gate reads 0, a metal), and sigma = their standard
- * deviation times the scale fitted on validation (a deep ensemble, recalibrated). Classification: the members' mean probability, their spread (standard deviation),
- * and the decision at the validation-chosen threshold. Attention maps on demand.
+ * deviation times the scale fitted on validation (a deep ensemble, recalibrated). Classification: the
+ * members' mean probability, their spread (standard deviation), and the decision at the
+ * validation-chosen threshold. Attention maps on demand.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Composition, ElementSymbol } from '../../../shared/index.js';

@@ -54,7 +54,7 @@ export interface FitResult {
  * whose training values have a point mass at zero (evaluate/zero-gate.ts), chosen on the
  * uncalibrated validation predictions.
  */
-export function fitZeroGates(training: readonly Example[], rawVal: EvaluationReport, gapTargets: readonly string[]): Record<string, number> {
+function fitZeroGates(training: readonly Example[], rawVal: EvaluationReport, gapTargets: readonly string[]): Record<string, number> {
   const gates: Record<string, number> = {};
   for (const [name, r] of Object.entries(rawVal.regression)) {
     if (!gapTargets.includes(name)) continue;
@@ -84,8 +84,6 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     ...(args.onProgress ? { onProgress: args.onProgress } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
   });
-  const positiveRate =
-    config.classificationTarget === null ? null : train.labels.reduce((a, b) => a + b, 0) / Math.max(1, train.labelMask.reduce((a, b) => a + b, 0));
   const card: Omit<ModelCard, 'weights'> = {
     format: MODEL_FORMAT,
     id: `${args.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
@@ -109,7 +107,7 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     backend: args.backend,
     trainingSeconds: ensemble.seconds,
   };
-  const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split, positiveRate });
+  const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split });
   return { ...calibrated, ensemble };
 }
 
@@ -131,10 +129,15 @@ export interface CalibrationArgs {
   readonly card: ModelCard;
   readonly members: readonly Params[];
   readonly table: ElementTable;
-  /** The split the model was trained on: calibrated on `val`, the gates' zero mass read from `train`, scored on `test`. */
+  /** The split the model was trained on: calibrated on `val`, the gates' zero mass and the majority baseline read from `train`, scored on `test`. */
   readonly split: Split;
-  /** The training rows' positive rate of the classification target (the majority baseline). */
-  readonly positiveRate: number | null;
+}
+
+/** The share of positives among the rows labelled with `target` (0/1 at 0.5, as training encodes them); null without a classifier. */
+function positiveRate(examples: readonly Example[], target: string | null): number | null {
+  if (target === null) return null;
+  const labels = examples.map((e) => e.targets[target]).filter((v): v is number => v !== null && v !== undefined);
+  return labels.filter((v) => v > 0.5).length / Math.max(1, labels.length);
 }
 
 /**
@@ -143,10 +146,11 @@ export interface CalibrationArgs {
  * the decision threshold; returns the calibrated predictor with its validation and test reports.
  */
 export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensemble'> {
-  const { card, split, positiveRate } = args;
+  const { card, split } = args;
+  const rate = positiveRate(split.train, card.config.classificationTarget);
   const { zeroBelow: _z, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
   const raw = new EnsemblePredictor({ card: { ...card, ensemble: uncalibrated }, members: [...args.members] }, args.table);
-  const rawVal = evaluatePredictions(raw, split.val, raw.predict(split.val.map((e) => e.composition)), positiveRate);
+  const rawVal = evaluatePredictions(raw, split.val, raw.predict(split.val.map((e) => e.composition)), rate);
   const roles = modelRoles(card);
   const gapTargets = [roles.bandGap?.target, roles.experimentalGap?.target].filter((t): t is string => t !== undefined);
   const zeroBelow = fitZeroGates(split.train, rawVal, gapTargets);
@@ -154,8 +158,8 @@ export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensem
   const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
   const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold, zeroBelow } };
   const predictor = new EnsemblePredictor({ card: calibrated, members: [...args.members] }, args.table);
-  const validation = evaluatePredictions(predictor, split.val, predictor.predict(split.val.map((e) => e.composition)), positiveRate);
-  const test = split.test.length ? evaluatePredictions(predictor, split.test, predictor.predict(split.test.map((e) => e.composition)), positiveRate) : null;
+  const validation = evaluatePredictions(predictor, split.val, predictor.predict(split.val.map((e) => e.composition)), rate);
+  const test = split.test.length ? evaluatePredictions(predictor, split.test, predictor.predict(split.test.map((e) => e.composition)), rate) : null;
   return { predictor, test, validation };
 }
 
