@@ -229,6 +229,8 @@ export class EvaluationService {
       parallel: req.parallel,
       name,
       checkpointRoot: join(req.out, '.checkpoint', part),
+      // the fold's model is used here only, with its training rows at hand
+      neighbourMemory: true,
       ...(initFrom ? { initFrom } : {}),
       ...(req.onProgress ? { onProgress: (m: number, p: TrainProgress) => req.onProgress!(m, req.members, p) } : {}),
       ...(req.signal ? { signal: req.signal } : {}),

@@ -53,6 +53,12 @@ export interface FitRun {
   readonly bandGapTarget?: string | null;
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Calibrate a neighbour correction with the training rows as its memory (engine/model/
+   * neighbour-correction.ts): only where they can be had again when the model is used (bundled data
+   * whose split the card names, or a model used in this process only). Default false.
+   */
+  readonly neighbourMemory?: boolean;
 }
 
 /** A model's metrics record for its card and the views: validation always, test when held out. */
@@ -122,6 +128,7 @@ export class TrainingService {
       ...(run.training.excluded ? { excluded: run.training.excluded } : {}),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
       ...(run.signal ? { signal: run.signal } : {}),
+      neighbourMemory: run.neighbourMemory ?? false,
     });
   }
 

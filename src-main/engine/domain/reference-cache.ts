@@ -19,13 +19,16 @@ import { NAMED_DATASETS, namedDatasetPath } from '../../data/datasets/named.js';
 import { projectRoot } from '../../data/paths.js';
 
 export const REFERENCE_CACHE_FILE = 'domain-references.json';
+/** The neighbour correction's memory (model/neighbour-correction.ts): the training rows embedded, with the ensemble's residuals. */
+export const MEMORY_CACHE_FILE = 'neighbour-memory.json';
 const CACHE_FORMAT = 'pdw-domain-references/1';
 
-/** Training compositions (as their datasets write them) and their embeddings, row-major [rows, dim]. */
+/** Training compositions (as their datasets write them) and their embeddings, row-major [rows, dim]; optionally a row-major [rows, width] of values per row. */
 export interface EmbeddedReferences {
   readonly formulas: readonly string[];
   readonly dim: number;
   readonly embeddings: Float32Array;
+  readonly values?: { readonly width: number; readonly data: Float32Array };
 }
 
 interface CacheFile {
@@ -35,6 +38,19 @@ interface CacheFile {
   readonly dim: number;
   /** base64 of the little-endian float32 embeddings. */
   readonly embeddings: string;
+  readonly values?: { readonly width: number; readonly data: string };
+}
+
+function decodeFloats(base64: string, count: number): Float32Array | null {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length !== count * 4) return null;
+  const floats = new Float32Array(count);
+  new Uint8Array(floats.buffer).set(bytes);
+  return floats;
+}
+
+function encodeFloats(floats: Float32Array): string {
+  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64');
 }
 
 /**
@@ -42,7 +58,7 @@ interface CacheFile {
  * exist (a test runner executing the sources then keys the cache as the CLI and the server do), else the
  * sources.
  */
-const REFERENCE_CODE = ['engine/train/bundled', 'engine/train/joint', 'engine/train/protocols', 'data/datasets/read-csv'].map((m) => {
+const REFERENCE_CODE = ['engine/train/bundled', 'engine/train/joint', 'engine/train/protocols', 'engine/train/sources', 'data/datasets/read-csv'].map((m) => {
   const compiled = join(projectRoot(), 'dist', 'src-main', `${m}.js`);
   return existsSync(compiled) ? compiled : join(projectRoot(), 'src-main', `${m}.ts`);
 });
@@ -62,28 +78,35 @@ export function referenceCacheKey(modelDir: string): string {
   return hash.digest('hex');
 }
 
-/** The cached references for `key`; null when there is none, it is unreadable or it was made from something else. */
-export function readReferenceCache(modelDir: string, key: string): EmbeddedReferences | null {
-  const file = join(modelDir, REFERENCE_CACHE_FILE);
+/** The cached references for `key` in `name` beside the model; null when there is none, it is unreadable or it was made from something else. */
+export function readReferenceCache(modelDir: string, key: string, name: string = REFERENCE_CACHE_FILE): EmbeddedReferences | null {
+  const file = join(modelDir, name);
   if (!existsSync(file)) return null;
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
     if (cache.format !== CACHE_FORMAT || cache.key !== key) return null;
-    const bytes = Buffer.from(cache.embeddings, 'base64');
-    if (bytes.length !== cache.formulas.length * cache.dim * 4) return null;
-    const embeddings = new Float32Array(bytes.length / 4);
-    new Uint8Array(embeddings.buffer).set(bytes);
-    return { formulas: cache.formulas, dim: cache.dim, embeddings };
+    const embeddings = decodeFloats(cache.embeddings, cache.formulas.length * cache.dim);
+    if (!embeddings) return null;
+    if (!cache.values) return { formulas: cache.formulas, dim: cache.dim, embeddings };
+    const values = decodeFloats(cache.values.data, cache.formulas.length * cache.values.width);
+    if (!values) return null;
+    return { formulas: cache.formulas, dim: cache.dim, embeddings, values: { width: cache.values.width, data: values } };
   } catch {
     return null;
   }
 }
 
 /** Writes the cache (atomically: a temporary file renamed); false where the folder is not writable. */
-export function writeReferenceCache(modelDir: string, key: string, references: EmbeddedReferences): boolean {
-  const file = join(modelDir, REFERENCE_CACHE_FILE);
-  const bytes = Buffer.from(references.embeddings.buffer, references.embeddings.byteOffset, references.embeddings.byteLength);
-  const cache: CacheFile = { format: CACHE_FORMAT, key, formulas: references.formulas, dim: references.dim, embeddings: bytes.toString('base64') };
+export function writeReferenceCache(modelDir: string, key: string, references: EmbeddedReferences, name: string = REFERENCE_CACHE_FILE): boolean {
+  const file = join(modelDir, name);
+  const cache: CacheFile = {
+    format: CACHE_FORMAT,
+    key,
+    formulas: references.formulas,
+    dim: references.dim,
+    embeddings: encodeFloats(references.embeddings),
+    ...(references.values ? { values: { width: references.values.width, data: encodeFloats(references.values.data) } } : {}),
+  };
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     writeFileSync(tmp, JSON.stringify(cache));

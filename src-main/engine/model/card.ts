@@ -5,6 +5,7 @@ import type { FeaturizerSettings } from '../featurize/index.js';
 import type { TargetScaling } from '../train/data.js';
 import type { EpochRecord, TrainingSettings } from '../train/trainer.js';
 import type { ModelConfig } from './config.js';
+import type { NeighbourCorrection } from './neighbour-correction.js';
 import { isNamedDataset } from '../../data/datasets/named.js';
 
 /** Target names by role; null: the model has no target in that role. */
@@ -64,6 +65,13 @@ export interface ModelCard {
      * written before the gate, and other targets (clipped at 0 only where they cannot be negative).
      */
     readonly zeroBelow?: Readonly<Record<string, number>>;
+    /**
+     * Per regression target whose validation MAE it lowers: the neighbour correction's settings
+     * (model/neighbour-correction.ts). The mean moves by the residuals of the nearest training rows
+     * (rebuilt from the data bundle, as the split the card names) before the zero gate. Absent: cards
+     * written before it, models trained on uploaded data, targets it did not help.
+     */
+    readonly neighbourCorrection?: Readonly<Record<string, NeighbourCorrection>>;
     readonly bestEpochs: readonly number[];
     /** Per member, per epoch: training loss and validation numbers (learning curves). */
     readonly histories: readonly (readonly EpochRecord[])[];

@@ -1,7 +1,9 @@
 /**
  * Predictions from a trained ensemble: every target with an uncertainty. Regression: the members'
- * mean (a band gap at or below the card's zero gate reads 0, a metal), and sigma = their standard
- * deviation times the scale fitted on validation (a deep ensemble, recalibrated). Classification: the
+ * mean, moved by the neighbour correction where the card has one (the residuals of the nearest
+ * training rows, neighbour-correction.ts), then a band gap at or below the card's zero gate reads 0,
+ * a metal; sigma = the members' standard deviation times the scale fitted on validation (a deep
+ * ensemble, recalibrated). Classification: the
  * members' mean probability, their spread (standard deviation), and the decision at the
  * validation-chosen threshold. Attention maps on demand.
  */
@@ -16,8 +18,10 @@ import { forward, readHeads } from './transformer.js';
 import { readDomainFile } from '../domain/file.js';
 import { applyZeroGate } from '../evaluate/zero-gate.js';
 import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
-import { bundledTrainingExamples } from '../train/bundled.js';
-import { readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
+import { bundledTrainingExamples, rebuildTrainingSplit } from '../train/bundled.js';
+import type { Example } from '../train/data.js';
+import { MEMORY_CACHE_FILE, readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
+import { NEIGHBOURS_SEARCHED, neighbourCorrection, type Neighbourhood, type Residuals } from './neighbour-correction.js';
 
 export interface ValueWithSigma {
   readonly value: number;
@@ -50,6 +54,23 @@ interface LoadedDomain {
   readonly references: tf.Tensor2D;
 }
 
+/** The neighbour correction's memory: the training rows embedded (as the domain's references are) and the ensemble's residuals on them. */
+interface NeighbourMemory {
+  readonly formulas: readonly string[];
+  /** [trunk + 1, N], laid out as LoadedDomain's references. */
+  readonly references: tf.Tensor2D;
+  readonly residuals: Residuals;
+}
+
+/** The members' outputs for a batch: means and standard deviations [n, targets] (de-standardized, before any correction), probabilities [K, n]. */
+interface EnsembleOutputs {
+  readonly mean: Float32Array;
+  readonly std: Float32Array;
+  readonly probability: Float32Array;
+  readonly nearest: { readonly distance: Float32Array; readonly index: Int32Array } | null;
+  readonly hood: Neighbourhood | null;
+}
+
 export interface AttentionMaps {
   /** Token labels: "[CLS]", the elements in EDM row order, then "pad". */
   readonly tokens: readonly string[];
@@ -78,11 +99,16 @@ const CACHE_CHECK_TOLERANCE = 1e-4;
 /** Targets that cannot be negative; their predicted means are clipped at 0 (a gated target is zeroed at its cut instead). */
 const NON_NEGATIVE = new Set(['band_gap', 'band_gap_expt', 'energy_above_hull', 'density', 'volume']);
 
+/** Whether a target's values cannot be negative (its means are clipped at 0 where it has no zero gate). */
+export function isNonNegative(name: string): boolean {
+  return NON_NEGATIVE.has(name);
+}
+
 /** The reported value of a regression target from the members' mean: the card's zero gate where it has one, else clipped at 0 where the target cannot be negative. */
 export function reportedValue(name: string, mean: number, zeroBelow: Readonly<Record<string, number>> | undefined): number {
   const cut = zeroBelow?.[name];
   if (cut !== undefined) return applyZeroGate(mean, cut);
-  return NON_NEGATIVE.has(name) ? Math.max(0, mean) : mean;
+  return isNonNegative(name) ? Math.max(0, mean) : mean;
 }
 
 /** The model's training compositions from the data bundle; null without the bundle (predictions then carry no domain score). */
@@ -97,20 +123,129 @@ function trainingCompositions(card: ModelCard): DomainReference[] | null {
 export class EnsemblePredictor {
   readonly featurizer: Featurizer;
   #domain: LoadedDomain | null = null;
+  #memory: NeighbourMemory | null = null;
+  /** Where the memory is cached (a model loaded from a folder); null: rebuilt in memory only. */
+  #dir: string | null = null;
+
+  readonly #table: ElementTable;
 
   constructor(
     readonly bundle: ModelBundle,
     table: ElementTable,
   ) {
+    this.#table = table;
     const trained = bundle.card.featurizer;
     this.featurizer = new Featurizer(table, { ...trained, maxElements: Math.max(trained.maxElements, INFERENCE_MAX_ELEMENTS) });
   }
 
   static load(dir: string, table: ElementTable): EnsemblePredictor {
     const predictor = new EnsemblePredictor(loadModel(dir), table);
+    predictor.#dir = dir;
     const domain = readDomainFile(dir);
     if (domain) predictor.#loadDomain(dir, domain);
+    if (predictor.#corrects()) predictor.#loadMemory();
     return predictor;
+  }
+
+  /** Whether the card corrects any target by its neighbours. */
+  #corrects(): boolean {
+    return Object.keys(this.card.ensemble.neighbourCorrection ?? {}).length > 0;
+  }
+
+  /**
+   * The neighbour correction's memory: from the cache beside the model, else the training rows rebuilt
+   * from the data bundle as the card names its split (and cached). A model whose split cannot be rebuilt
+   * cannot predict as it was calibrated: an error says why.
+   */
+  #loadMemory(): void {
+    const key = this.#dir ? referenceCacheKey(this.#dir) : null;
+    const cached = this.#dir && key ? readReferenceCache(this.#dir, key, MEMORY_CACHE_FILE) : null;
+    if (cached?.values && this.#agreesWith(cached)) {
+      this.#useMemory(cached.formulas, tf.tensor2d(cached.embeddings, [cached.formulas.length, cached.dim]), { targets: cached.values.width, values: cached.values.data });
+      return;
+    }
+    const rebuilt = rebuildTrainingSplit(this.card);
+    if ('problem' in rebuilt) throw new Error(`model ${this.card.name} (${this.card.id}) corrects its predictions by its training rows' residuals, but ${rebuilt.problem}`);
+    this.setNeighbourMemory(rebuilt.training.split.train);
+    if (this.#dir && key) {
+      const memory = this.#memory!;
+      const embedded = tf.tidy(() => tf.mul(-0.5, tf.transpose(tf.slice(memory.references, [0, 0], [memory.references.shape[0] - 1, -1]))) as tf.Tensor2D);
+      writeReferenceCache(this.#dir, key, { formulas: memory.formulas, dim: embedded.shape[1], embeddings: embedded.dataSync() as Float32Array, values: { width: memory.residuals.targets, data: memory.residuals.values } }, MEMORY_CACHE_FILE);
+      embedded.dispose();
+    }
+  }
+
+  /**
+   * Uses `training` (the rows the model was trained on) as the neighbour correction's memory: each row
+   * embedded, and its residual (label - ensemble mean, NaN where unlabelled) per regression target.
+   */
+  setNeighbourMemory(training: readonly Example[]): void {
+    const names = this.card.config.regressionTargets;
+    const compositions = training.map((e) => e.composition);
+    const means = this.ensembleMeans(compositions);
+    const values = new Float32Array(training.length * names.length);
+    training.forEach((e, i) =>
+      names.forEach((name, j) => {
+        const label = e.targets[name];
+        values[i * names.length + j] = label === null || label === undefined ? Number.NaN : label - means[i * names.length + j]!;
+      }),
+    );
+    this.#useMemory(training.map((e) => e.formula), this.embed(compositions), { targets: names.length, values });
+  }
+
+  /** Takes ownership of `embedded` ([rows, trunk]). */
+  #useMemory(formulas: readonly string[], embedded: tf.Tensor2D, residuals: Residuals): void {
+    this.#memory?.references.dispose();
+    this.#memory = { formulas, references: augmentReferences(embedded), residuals };
+    embedded.dispose();
+  }
+
+  /**
+   * A predictor of the same members with another card (calibration's steps), taking over this one's
+   * neighbour memory (this one keeps none). Nothing else is carried over: no domain, no cache folder.
+   */
+  withCard(card: ModelCard): EnsemblePredictor {
+    const next = new EnsemblePredictor({ card, members: this.bundle.members }, this.#table);
+    next.#memory = this.#memory;
+    this.#memory = null;
+    return next;
+  }
+
+  /** The memory's residuals (null: none set); calibration chooses the correction from them. */
+  get neighbourResiduals(): Residuals | null {
+    return this.#memory?.residuals ?? null;
+  }
+
+  /** The ensemble means [n, targets] of `compositions`, de-standardized, with no correction, gate or clipping. */
+  ensembleMeans(compositions: readonly Composition[]): Float32Array {
+    const width = this.config.regressionTargets.length;
+    const out = new Float32Array(compositions.length * width);
+    this.#batches(compositions, 1024, (part, batch) => {
+      const mean = this.#run(batch, false).mean;
+      part.forEach((i, k) => out.set(mean.subarray(k * width, (k + 1) * width), i * width));
+    });
+    return out;
+  }
+
+  /** The nearest memory rows of each composition ([n, NEIGHBOURS_SEARCHED]); requires a memory. */
+  neighbourhood(compositions: readonly Composition[]): Neighbourhood {
+    if (!this.#memory) throw new Error('neighbourhood: no neighbour memory set');
+    const searched = Math.min(NEIGHBOURS_SEARCHED, this.#memory.formulas.length);
+    const distance2 = new Float32Array(compositions.length * searched);
+    const index = new Int32Array(compositions.length * searched);
+    this.#batches(compositions, 1024, (part, batch) => {
+      const hood = this.#run(batch, true).hood!;
+      part.forEach((i, k) => {
+        distance2.set(hood.distance2.subarray(k * searched, (k + 1) * searched), i * searched);
+        index.set(hood.index.subarray(k * searched, (k + 1) * searched), i * searched);
+      });
+    });
+    return { count: compositions.length, searched, distance2, index };
+  }
+
+
+  get config(): ModelCard['config'] {
+    return this.card.config;
   }
 
   /** The domain of the model in `dir`: its references from the cache beside it, else rebuilt from the bundle (and cached). */
@@ -164,9 +299,8 @@ export class EnsemblePredictor {
   /** Takes ownership of `embedded` ([references, trunk]). */
   #useReferences(file: DomainFile, formulas: readonly string[], embedded: tf.Tensor2D): void {
     this.#domain?.references.dispose();
-    const augmented = tf.tidy(() => tf.concat([tf.mul(-2, tf.transpose(embedded)), tf.reshape(tf.sum(tf.square(embedded), 1), [1, -1])], 0) as tf.Tensor2D);
+    this.#domain = { file, formulas, references: augmentReferences(embedded) };
     embedded.dispose();
-    this.#domain = { file, formulas, references: augmented };
   }
 
   /** [n, trunk]: the shared trunk's output of member 0 for each composition (the domain's space). */
@@ -191,20 +325,25 @@ export class EnsemblePredictor {
     return this.bundle.card;
   }
 
-  /** Predicts a pre-featurized batch of distinct rows (the screening hot path). */
-  predictBatch(batch: DistinctRowBatch): Prediction[] {
+  /**
+   * The members' outputs for a pre-featurized batch: means, standard deviations and probabilities; the
+   * nearest domain reference when the model has a domain, and (`neighbours`) the nearest memory rows.
+   */
+  #run(batch: DistinctRowBatch, neighbours: boolean): EnsembleOutputs {
     const { config, targetScaling, ensemble } = this.card;
     const n = batch.count;
     const nReg = config.regressionTargets.length;
     const K = this.bundle.members.length;
     const reg = new Float32Array(K * n * nReg);
-    const prob = new Float32Array(K * n);
+    const probability = new Float32Array(K * n);
     const domain = this.#domain;
-    let nearestDistance: Float32Array | null = null;
-    let nearestIndex: Int32Array | null = null;
+    const memory = neighbours ? this.#memory : null;
+    let nearest: EnsembleOutputs['nearest'] = null;
+    let hood: Neighbourhood | null = null;
     const distinct = tf.tensor2d(batch.features, [batch.distinctRows, batch.width]);
     const index = batch.index;
     const mask = tf.tensor2d(batch.mask, [n, batch.rows]);
+    const wantEmbedding = domain !== null || memory !== null;
     // a distilled model's members share the encoder and trunk: computed once, then each member's heads
     const shared = ensemble.sharedTrunk ? tf.tidy(() => forward(this.bundle.members[0]!, config, { distinct, index, mask }, { training: false, embedding: true }).embedding!) : null;
     // one tidy per member: keeping every member's intermediates until the end multiplies peak memory by K
@@ -212,49 +351,77 @@ export class EnsemblePredictor {
       tf.tidy(() => {
         const out = shared
           ? { ...readHeads(params, config, shared), embedding: shared }
-          : forward(params, config, { distinct, index, mask }, { training: false, embedding: k === 0 && domain !== null });
+          : forward(params, config, { distinct, index, mask }, { training: false, embedding: k === 0 && wantEmbedding });
         if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
-        if (out.logits) prob.set(tf.sigmoid(out.logits).dataSync(), k * n);
-        if (k === 0 && out.embedding && domain) {
-          const q = out.embedding;
-          const partial = tf.matMul(tf.concat([q, tf.ones([n, 1])], 1), domain.references); // |r|^2 - 2 q.r
-          const nearest = tf.argMin(partial, 1);
+        if (out.logits) probability.set(tf.sigmoid(out.logits).dataSync(), k * n);
+        if (k !== 0 || !out.embedding) return;
+        const q = tf.concat([out.embedding, tf.ones([n, 1])], 1);
+        const norm = tf.sum(tf.square(out.embedding), 1, true);
+        if (domain) {
+          const partial = tf.matMul(q, domain.references); // |r|^2 - 2 q.r
+          const at = tf.argMin(partial, 1);
           const N = domain.formulas.length;
-          const atNearest = tf.gather(tf.reshape(partial, [-1]), tf.add(nearest, tf.range(0, n * N, N, 'int32')));
-          nearestDistance = tf.sqrt(tf.relu(tf.add(atNearest, tf.sum(tf.square(q), 1)))).dataSync() as Float32Array;
-          nearestIndex = nearest.dataSync() as Int32Array;
+          const atNearest = tf.gather(tf.reshape(partial, [-1]), tf.add(at, tf.range(0, n * N, N, 'int32')));
+          nearest = { distance: tf.sqrt(tf.relu(tf.add(atNearest, tf.reshape(norm, [-1])))).dataSync() as Float32Array, index: at.dataSync() as Int32Array };
+        }
+        if (memory) {
+          const searched = Math.min(NEIGHBOURS_SEARCHED, memory.formulas.length);
+          const top = tf.topk(tf.neg(tf.matMul(q, memory.references)), searched, true);
+          hood = { count: n, searched, distance2: tf.relu(tf.sub(norm, top.values)).dataSync() as Float32Array, index: top.indices.dataSync() as Int32Array };
         }
       });
     });
     tf.dispose([distinct, mask]);
     if (shared) shared.dispose();
+    const mean = new Float32Array(n * nReg);
+    const std = new Float32Array(n * nReg);
+    const values = new Array<number>(K);
+    for (let i = 0; i < n; i += 1) {
+      for (let j = 0; j < nReg; j += 1) {
+        for (let k = 0; k < K; k += 1) values[k] = reg[k * n * nReg + i * nReg + j]! * targetScaling.std[j]! + targetScaling.mean[j]!;
+        const stats = meanStd(values);
+        mean[i * nReg + j] = stats.mean;
+        std[i * nReg + j] = stats.std;
+      }
+    }
+    return { mean, std, probability, nearest, hood };
+  }
+
+  /** Predicts a pre-featurized batch of distinct rows (the screening hot path). */
+  predictBatch(batch: DistinctRowBatch): Prediction[] {
+    const { config, ensemble } = this.card;
+    const corrections = ensemble.neighbourCorrection ?? {};
+    const correcting = Object.keys(corrections).length > 0;
+    if (correcting && !this.#memory) this.#loadMemory();
+    const n = batch.count;
+    const nReg = config.regressionTargets.length;
+    const K = this.bundle.members.length;
+    const out = this.#run(batch, correcting);
+    const domain = this.#domain;
+    const memory = this.#memory;
     const predictions: Prediction[] = [];
     for (let i = 0; i < n; i += 1) {
       const regression: Record<string, ValueWithSigma> = {};
       config.regressionTargets.forEach((name, j) => {
-        const values = Array.from({ length: K }, (_, k) => reg[k * n * nReg + i * nReg + j]! * targetScaling.std[j]! + targetScaling.mean[j]!);
-        const { mean, std } = meanStd(values);
-        regression[name] = { value: reportedValue(name, mean, ensemble.zeroBelow), sigma: std * (ensemble.sigmaScale[name] ?? 1) };
+        const settings = corrections[name];
+        const shift = settings && out.hood && memory ? neighbourCorrection(out.hood, i, memory.residuals, j, settings) : 0;
+        regression[name] = { value: reportedValue(name, out.mean[i * nReg + j]! + shift, ensemble.zeroBelow), sigma: out.std[i * nReg + j]! * (ensemble.sigmaScale[name] ?? 1) };
       });
       let classification: ClassPrediction | null = null;
       if (config.classificationTarget !== null) {
-        const { mean, std } = meanStd(Array.from({ length: K }, (_, k) => prob[k * n + i]!));
+        const { mean, std } = meanStd(Array.from({ length: K }, (_, k) => out.probability[k * n + i]!));
         classification = { target: config.classificationTarget, probability: mean, spread: std, decision: mean >= (ensemble.threshold ?? 0.5) };
       }
-      if (domain && nearestDistance && nearestIndex) {
-        const distance = nearestDistance[i]!;
-        predictions.push({ regression, classification, domain: { distance, inDomain: distance <= domain.file.threshold, nearest: domain.formulas[nearestIndex[i]!]! } });
+      if (domain && out.nearest) {
+        const distance = out.nearest.distance[i]!;
+        predictions.push({ regression, classification, domain: { distance, inDomain: distance <= domain.file.threshold, nearest: domain.formulas[out.nearest.index[i]!]! } });
       } else predictions.push({ regression, classification });
     }
     return predictions;
   }
 
-  /**
-   * Predicts in batches of compositions with the same number of elements, each featurized with no
-   * more rows than it needs (plain ABX3 runs on 4 tokens instead of maxElements + 1).
-   */
-  predict(compositions: readonly Composition[], batchSize = 1024): Prediction[] {
-    const out = new Array<Prediction>(compositions.length);
+  /** Featurizes `compositions` in batches of the same number of elements (no more rows than each needs) and hands each batch to `use` with the input positions it holds. */
+  #batches(compositions: readonly Composition[], batchSize: number, use: (part: readonly number[], batch: DistinctRowBatch) => void): void {
     const byCount = new Map<number, number[]>();
     compositions.forEach((c, i) => {
       const group = byCount.get(c.elements.length);
@@ -264,10 +431,21 @@ export class EnsemblePredictor {
     for (const [elements, members] of byCount) {
       for (let start = 0; start < members.length; start += batchSize) {
         const part = members.slice(start, start + batchSize);
-        const predictions = this.predictBatch(this.featurizer.featurizeDistinctRows(part.map((i) => compositions[i]!), Math.max(1, elements)));
-        part.forEach((i, k) => (out[i] = predictions[k]!));
+        use(part, this.featurizer.featurizeDistinctRows(part.map((i) => compositions[i]!), Math.max(1, elements)));
       }
     }
+  }
+
+  /**
+   * Predicts in batches of compositions with the same number of elements, each featurized with no
+   * more rows than it needs (plain ABX3 runs on 4 tokens instead of maxElements + 1).
+   */
+  predict(compositions: readonly Composition[], batchSize = 1024): Prediction[] {
+    const out = new Array<Prediction>(compositions.length);
+    this.#batches(compositions, batchSize, (part, batch) => {
+      const predictions = this.predictBatch(batch);
+      part.forEach((i, k) => (out[i] = predictions[k]!));
+    });
     return out;
   }
 
@@ -303,8 +481,14 @@ export class EnsemblePredictor {
 
   dispose(): void {
     this.#domain?.references.dispose();
+    this.#memory?.references.dispose();
     for (const p of this.bundle.members) p.dispose();
   }
+}
+
+/** [trunk + 1, N]: -2 x the embeddings ([N, trunk]), transposed, over a last row of their squared norms (see LoadedDomain). */
+function augmentReferences(embedded: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.concat([tf.mul(-2, tf.transpose(embedded)), tf.reshape(tf.sum(tf.square(embedded), 1), [1, -1])], 0) as tf.Tensor2D);
 }
 
 export function meanStd(values: readonly number[]): { mean: number; std: number } {

@@ -2,13 +2,16 @@
  * A model's training compositions and targets rebuilt from the data bundle, as its card names them:
  * the applicability domain's references and the model update's rehearsal rows. The seed set gives one
  * row per formula; the joint set (joint.ts) is rebuilt with the card's seed, so the sample of mp_gap is
- * the one the model trained on.
+ * the one the model trained on. Also the exact split a model was trained on (`rebuildTrainingSplit`:
+ * recalibration's validation rows, the neighbour correction's training rows).
  */
 import { loadNamedDataset } from '../../data/datasets/index.js';
 import { bundledTrainingData, type ModelCard } from '../model/card.js';
+import { taskNames } from '../model/params.js';
 import type { Example } from './data.js';
 import { JOINT_MP_GAP_COMPOSITIONS, jointExamples } from './joint.js';
 import { onePerFormula } from './protocols.js';
+import { JOINT_DATA, loadTrainingData, type TrainingData, type TrainingDataRequest } from './sources.js';
 
 /** The model's training examples; null when its card names no bundled data (a model trained on an uploaded CSV). */
 export function bundledTrainingExamples(card: Pick<ModelCard, 'data' | 'training' | 'featurizer'>): Example[] | null {
@@ -16,4 +19,35 @@ export function bundledTrainingExamples(card: Pick<ModelCard, 'data' | 'training
   if (name === null) return null;
   if (name === 'joint') return jointExamples({ seed: card.training.seed, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, maxElements: card.featurizer.maxElements }).examples;
   return onePerFormula(loadNamedDataset(name));
+}
+
+/** The request that rebuilds the split a bundled model was trained on; null for a model trained on an uploaded CSV. */
+export function trainingRequestOf(card: ModelCard): TrainingDataRequest | null {
+  const data = bundledTrainingData(card);
+  if (data === null) return null;
+  const [protocol, fold] = card.data.protocol.split('/fold');
+  const base = { targets: taskNames(card.config), seed: card.training.seed, maxElements: card.featurizer.maxElements, ...(fold === undefined ? {} : { testFold: Number(fold) }) };
+  if (data === JOINT_DATA) return { ...base, data, protocol: 'rows' };
+  if (protocol === 'R' || protocol === 'G' || protocol === 'rows') return { ...base, data, protocol };
+  return null;
+}
+
+/**
+ * The split `card`'s model was trained on, rebuilt from the data bundle; a reason instead when it
+ * cannot be (an uploaded CSV, a pretrained encoder's exclusions) or the bundle no longer gives the same
+ * rows (row counts and data checksum must match the card's).
+ */
+export function rebuildTrainingSplit(card: ModelCard): { readonly training: TrainingData } | { readonly problem: string } {
+  const request = trainingRequestOf(card);
+  if (request === null) return { problem: `trained on ${card.data.source} (protocol ${card.data.protocol}), not on bundled data whose split can be rebuilt` };
+  if (card.data.excluded) return { problem: `trained with --exclude-formulas-of ${card.data.excluded.datasets.join(',')} (a pretrained encoder)` };
+  const training = loadTrainingData(request);
+  const { train, val, test } = training.split;
+  const rows = card.data.rows;
+  if (training.sha256 !== card.data.sha256 || train.length !== rows.train || val.length !== rows.val || test.length !== rows.test) {
+    return {
+      problem: `the data bundle no longer gives the split it was trained on (${train.length}/${val.length}/${test.length} rows, card ${rows.train}/${rows.val}/${rows.test}; checksum ${training.sha256 === card.data.sha256 ? 'equal' : 'differs'})`,
+    };
+  }
+  return { training };
 }

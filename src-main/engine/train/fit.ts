@@ -14,7 +14,8 @@ import { chooseRoles, modelRoles } from '../model/roles.js';
 import { MODEL_FORMAT } from '../model/card.js';
 import { validateModelConfig, type ModelConfig } from '../model/config.js';
 import type { Params } from '../model/params.js';
-import { EnsemblePredictor } from '../model/predictor.js';
+import { chooseNeighbourCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
+import { EnsemblePredictor, isNonNegative } from '../model/predictor.js';
 import { encodeExamples, fitTargetScaling, type Example } from './data.js';
 import { trainEnsemble, type EnsembleResult } from './ensemble.js';
 import type { Split } from './protocols.js';
@@ -40,6 +41,8 @@ export interface FitArgs {
   readonly roles?: CardRoles;
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
+  /** Calibrate a neighbour correction on the training rows (see CalibrationArgs). */
+  readonly neighbourMemory?: boolean;
 }
 
 export interface FitResult {
@@ -107,7 +110,7 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     backend: args.backend,
     trainingSeconds: ensemble.seconds,
   };
-  const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split });
+  const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split, neighbourMemory: args.neighbourMemory ?? false });
   return { ...calibrated, ensemble };
 }
 
@@ -131,6 +134,32 @@ export interface CalibrationArgs {
   readonly table: ElementTable;
   /** The split the model was trained on: calibrated on `val`, the gates' zero mass and the majority baseline read from `train`, scored on `test`. */
   readonly split: Split;
+  /**
+   * Choose a neighbour correction (model/neighbour-correction.ts) with `split.train` as its memory.
+   * Only where the memory can be had again when the model is used: the split rebuilt from the data
+   * bundle as the card names it, or a model that lives only in this process (a protocol's fold).
+   */
+  readonly neighbourMemory: boolean;
+}
+
+/**
+ * The neighbour correction of each regression target that it helps, chosen on the validation rows'
+ * ensemble means and neighbourhoods in `raw`'s memory (the training rows).
+ */
+function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[]): Record<string, NeighbourCorrection> {
+  const residuals = raw.neighbourResiduals;
+  if (!residuals || val.length === 0) return {};
+  const compositions = val.map((e) => e.composition);
+  const means = raw.ensembleMeans(compositions);
+  const hood = raw.neighbourhood(compositions);
+  const names = raw.card.config.regressionTargets;
+  const chosen: Record<string, NeighbourCorrection> = {};
+  names.forEach((name, j) => {
+    const rows = val.flatMap((e, i) => (e.targets[name] === null || e.targets[name] === undefined ? [] : [i]));
+    const choice = chooseNeighbourCorrection(hood, rows, rows.map((i) => val[i]!.targets[name]!), rows.map((i) => means[i * names.length + j]!), residuals, j, isNonNegative(name));
+    if (choice) chosen[name] = choice.settings;
+  });
+  return chosen;
 }
 
 /** The share of positives among the rows labelled with `target` (0/1 at 0.5, as training encodes them); null without a classifier. */
@@ -148,16 +177,22 @@ function positiveRate(examples: readonly Example[], target: string | null): numb
 export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensemble'> {
   const { card, split } = args;
   const rate = positiveRate(split.train, card.config.classificationTarget);
-  const { zeroBelow: _z, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
+  const { zeroBelow: _z, neighbourCorrection: _n, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
   const raw = new EnsemblePredictor({ card: { ...card, ensemble: uncalibrated }, members: [...args.members] }, args.table);
-  const rawVal = evaluatePredictions(raw, split.val, raw.predict(split.val.map((e) => e.composition)), rate);
+  if (args.neighbourMemory && split.train.length > 0) raw.setNeighbourMemory(split.train);
+  const neighbourCorrection = fitNeighbourCorrections(raw, split.val);
+  const corrections = Object.keys(neighbourCorrection).length ? { neighbourCorrection } : {};
+  // the gates, sigma scales and threshold are chosen on the corrected means
+  const corrected = raw.withCard({ ...card, ensemble: { ...uncalibrated, ...corrections } });
+  const rawVal = evaluatePredictions(corrected, split.val, corrected.predict(split.val.map((e) => e.composition)), rate);
   const roles = modelRoles(card);
   const gapTargets = [roles.bandGap?.target, roles.experimentalGap?.target].filter((t): t is string => t !== undefined);
   const zeroBelow = fitZeroGates(split.train, rawVal, gapTargets);
   const sigmaScale = Object.fromEntries(Object.entries(rawVal.regression).map(([k, r]) => [k, gatedSigmaScale(r, zeroBelow[k])]));
   const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
-  const calibrated: ModelCard = { ...card, ensemble: { ...card.ensemble, sigmaScale, threshold, zeroBelow } };
-  const predictor = new EnsemblePredictor({ card: calibrated, members: [...args.members] }, args.table);
+  const { neighbourCorrection: _old, ...ensemble } = card.ensemble;
+  const calibrated: ModelCard = { ...card, ensemble: { ...ensemble, sigmaScale, threshold, zeroBelow, ...corrections } };
+  const predictor = corrected.withCard(calibrated);
   const validation = evaluatePredictions(predictor, split.val, predictor.predict(split.val.map((e) => e.composition)), rate);
   const test = split.test.length ? evaluatePredictions(predictor, split.test, predictor.predict(split.test.map((e) => e.composition)), rate) : null;
   return { predictor, test, validation };

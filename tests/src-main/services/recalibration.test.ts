@@ -8,7 +8,8 @@ import { initBackend } from '../../../src-main/engine/backend.js';
 import type { ModelCard } from '../../../src-main/engine/model/card.js';
 import { EnsemblePredictor } from '../../../src-main/engine/model/predictor.js';
 import { loadTrainingData } from '../../../src-main/engine/train/sources.js';
-import { recalibrate, trainingRequestOf } from '../../../src-main/services/recalibration.js';
+import { recalibrate } from '../../../src-main/services/recalibration.js';
+import { trainingRequestOf } from '../../../src-main/engine/train/bundled.js';
 
 const table = loadElementTable();
 let dir = '';

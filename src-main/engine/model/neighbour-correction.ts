@@ -1,0 +1,116 @@
+/**
+ * The neighbour correction: a prediction moved by the errors the ensemble makes on the training
+ * compositions nearest to it in its own latent space (residual kriging with a k-nearest-neighbour
+ * kernel). The network smooths over families whose gaps it cannot resolve from composition alone
+ * (the Ag-Bi halide double perovskites: every one predicted about 0.5 eV high); their training rows
+ * record that error, and a close neighbour most likely shares it.
+ *
+ *   corrected = mean + sum_j w_j r_j / (sum_j w_j + shrinkage),  w_j = exp(-d_j^2 / bandwidth^2)
+ *
+ * over the `neighbours` nearest training rows that carry the target (r_j = label - ensemble mean, d_j
+ * the Euclidean distance between trunk outputs of member 0, the domain's space). The shrinkage keeps
+ * a lone neighbour from moving a prediction by its whole residual, and a far one (w near 0) from
+ * moving it at all. The three numbers are chosen per target on the validation rows (the grid below,
+ * argmin of MAE), and a target keeps no correction unless it lowers validation MAE.
+ */
+
+/** A target's correction settings (the card's `ensemble.neighbourCorrection`). */
+export interface NeighbourCorrection {
+  readonly neighbours: number;
+  readonly bandwidth: number;
+  readonly shrinkage: number;
+}
+
+/** How many nearest training rows each prediction looks at (the largest `neighbours` on the grid). */
+export const NEIGHBOURS_SEARCHED = 16;
+
+/** The grid the settings are chosen from on validation. */
+export const CORRECTION_GRID = {
+  neighbours: [1, 2, 4, 8, 16],
+  bandwidth: [0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6],
+  shrinkage: [0.25, 0.5, 1, 2, 4],
+} as const;
+
+/** A target needs at least this many labelled validation rows to choose its correction on. */
+export const CORRECTION_MIN_VALIDATION_ROWS = 30;
+
+/**
+ * The nearest training rows of a batch of queries: [count, searched] row-major, nearest first.
+ * `distance2` holds squared latent distances, `index` the memory row.
+ */
+export interface Neighbourhood {
+  readonly count: number;
+  readonly searched: number;
+  readonly distance2: Float32Array;
+  readonly index: Int32Array;
+}
+
+/**
+ * The training rows' residuals: [rows, targets] row-major, NaN where a row has no label for the
+ * target (the joint set masks targets).
+ */
+export interface Residuals {
+  readonly targets: number;
+  readonly values: Float32Array;
+}
+
+/** The correction of query `row`'s target `target` (its column in the residuals). */
+export function neighbourCorrection(hood: Neighbourhood, row: number, residuals: Residuals, target: number, settings: NeighbourCorrection): number {
+  const inverseBandwidth2 = 1 / (settings.bandwidth * settings.bandwidth);
+  let weights = 0;
+  let sum = 0;
+  let used = 0;
+  for (let m = 0; m < hood.searched && used < settings.neighbours; m += 1) {
+    const at = row * hood.searched + m;
+    const r = residuals.values[hood.index[at]! * residuals.targets + target]!;
+    if (Number.isNaN(r)) continue;
+    const w = Math.exp(-hood.distance2[at]! * inverseBandwidth2);
+    weights += w;
+    sum += w * r;
+    used += 1;
+  }
+  return sum / (weights + settings.shrinkage);
+}
+
+function meanAbsoluteError(truth: readonly number[], predicted: (i: number) => number): number {
+  let total = 0;
+  for (let i = 0; i < truth.length; i += 1) total += Math.abs(predicted(i) - truth[i]!);
+  return total / Math.max(1, truth.length);
+}
+
+export interface CorrectionChoice {
+  readonly settings: NeighbourCorrection;
+  /** Validation MAE without and with the correction (means clipped at 0 where `nonNegative`). */
+  readonly before: number;
+  readonly after: number;
+}
+
+/**
+ * The settings on the grid that minimize validation MAE for one target; null when none lowers it or
+ * there are too few rows. `rows` are the validation rows' positions in `hood`, `truth` their labels,
+ * `mean` the ensemble means.
+ */
+export function chooseNeighbourCorrection(
+  hood: Neighbourhood,
+  rows: readonly number[],
+  truth: readonly number[],
+  mean: readonly number[],
+  residuals: Residuals,
+  target: number,
+  nonNegative: boolean,
+): CorrectionChoice | null {
+  if (rows.length < CORRECTION_MIN_VALIDATION_ROWS) return null;
+  const reported = (v: number): number => (nonNegative ? Math.max(0, v) : v);
+  const before = meanAbsoluteError(truth, (i) => reported(mean[i]!));
+  let best: CorrectionChoice | null = null;
+  for (const neighbours of CORRECTION_GRID.neighbours) {
+    for (const bandwidth of CORRECTION_GRID.bandwidth) {
+      for (const shrinkage of CORRECTION_GRID.shrinkage) {
+        const settings = { neighbours, bandwidth, shrinkage };
+        const after = meanAbsoluteError(truth, (i) => reported(mean[i]! + neighbourCorrection(hood, rows[i]!, residuals, target, settings)));
+        if (after < (best?.after ?? before) - 1e-9) best = { settings, before, after };
+      }
+    }
+  }
+  return best;
+}
