@@ -1,4 +1,4 @@
-/** `pdw recalibrate`: refit a trained model's zero gates, sigma scales and threshold on its own validation rows (services/recalibration.ts). */
+/** `pdw recalibrate`: refit a trained model's neighbour corrections, zero gates, sigma scales and threshold on its own validation rows (services/recalibration.ts). */
 import type { Command } from 'commander';
 import type { ReportSummary } from '../../../shared/api/metrics.js';
 import { targetUnit } from '../../../shared/api/labels.js';
@@ -15,7 +15,7 @@ export function registerRecalibrate(program: Command): void {
   program
     .command('recalibrate')
     .description(
-      "refit a model's calibration on the validation rows it was trained with (rebuilt from the data bundle): the zero gate of each band gap with a point mass at zero (metals), the sigma scales, the decision threshold; rewrites model.json (weights unchanged)",
+      "refit a model's calibration on the validation rows it was trained with (rebuilt from the data bundle): the neighbour correction of each regression target it helps (the residuals of the nearest training rows), the zero gate of each band gap with a point mass at zero (metals), the sigma scales, the decision threshold; rewrites model.json (weights unchanged)",
     )
     .argument('<model>', 'model folder')
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
@@ -25,8 +25,10 @@ export function registerRecalibrate(program: Command): void {
       const rows = after.config.regressionTargets.map((t) => {
         const unit = targetUnit(t);
         const cut = after.ensemble.zeroBelow?.[t];
+        const correction = after.ensemble.neighbourCorrection?.[t];
         return [
           `${t}${unit ? ` (${unit})` : ''}`,
+          correction ? `k ${correction.neighbours}, bandwidth ${correction.bandwidth}, shrinkage ${correction.shrinkage}` : 'none',
           cut === undefined ? 'none' : `<= ${num(cut, 3)} -> 0`,
           num(before.ensemble.sigmaScale[t] ?? 1, 4),
           num(after.ensemble.sigmaScale[t] ?? 1, 4),
@@ -35,7 +37,7 @@ export function registerRecalibrate(program: Command): void {
         ];
       });
       console.log(`${model}: ${after.data.rows.val} validation rows (${after.data.protocol} split of ${after.data.source.split(' (')[0]})`);
-      console.log(formatTable(['target', 'zero gate', 'sigma scale before', 'after', 'validation MAE before', 'after'], rows));
+      console.log(formatTable(['target', 'neighbour correction', 'zero gate', 'sigma scale before', 'after', 'validation MAE before', 'after'], rows));
       if (after.ensemble.threshold !== null) console.log(`decision threshold on P(${after.config.classificationTarget}): ${num(before.ensemble.threshold ?? 0.5, 4)} -> ${num(after.ensemble.threshold, 4)}`);
       console.log(`wrote ${model}/model.json (its domain threshold depends on the validation MAE: run pdw calibrate-domain ${model} if it has a domain.json)`);
     });

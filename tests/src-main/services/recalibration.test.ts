@@ -10,6 +10,7 @@ import { EnsemblePredictor } from '../../../src-main/engine/model/predictor.js';
 import { loadTrainingData } from '../../../src-main/engine/train/sources.js';
 import { recalibrate } from '../../../src-main/services/recalibration.js';
 import { trainingRequestOf } from '../../../src-main/engine/train/bundled.js';
+import { MEMORY_CACHE_FILE } from '../../../src-main/engine/domain/reference-cache.js';
 
 const table = loadElementTable();
 let dir = '';
@@ -19,13 +20,17 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of the bundled protocol-R model whose card is edited by `edit` (an older card, a tampered one). */
-function copyOfProtocolR(name: string, edit: (card: ModelCard) => ModelCard): string {
+/** A copy of a bundled model whose card is edited by `edit` (an older card, a tampered one). */
+function copyOfModel(model: string, name: string, edit: (card: ModelCard) => ModelCard): string {
   const copy = join(dir, name);
-  cpSync(join(resourcesDir(), 'models', 'protocol-r'), copy, { recursive: true });
+  cpSync(join(resourcesDir(), 'models', model), copy, { recursive: true });
   const card = JSON.parse(readFileSync(join(copy, 'model.json'), 'utf8')) as ModelCard;
   writeFileSync(join(copy, 'model.json'), JSON.stringify(edit(card)));
   return copy;
+}
+
+function copyOfProtocolR(name: string, edit: (card: ModelCard) => ModelCard): string {
+  return copyOfModel('protocol-r', name, edit);
 }
 
 /** The card as written before the zero gate: no gate, and the validation MAE it had then. */
@@ -78,5 +83,46 @@ describe('pdw recalibrate (services/recalibration.ts)', () => {
   it('refuses a model trained on an uploaded CSV, naming its source', () => {
     const copy = copyOfProtocolR('upload', (card) => ({ ...card, data: { ...card.data, source: 'my-gaps.csv (uploaded)' } }));
     expect(() => recalibrate(copy, table)).toThrow(/trained on my-gaps.csv \(uploaded\).*retrain it/);
+  });
+
+  it('gives the joint default model a neighbour correction whose memory is the rows it trained on, cached beside it', () => {
+    // (protocol R's model gets none: on its validation rows the nearest training rows are other polymorphs, whose errors say nothing)
+    const copy = copyOfModel('default', 'memory', (card) => {
+      const { neighbourCorrection: _n, ...ensemble } = card.ensemble;
+      return { ...card, ensemble };
+    });
+    rmSync(join(copy, MEMORY_CACHE_FILE), { force: true });
+    const { after } = recalibrate(copy, table);
+    const settings = after.ensemble.neighbourCorrection?.['band_gap'];
+    expect(settings).toBeDefined(); // chosen because it lowers validation MAE (the previous test: the MAE falls)
+    const { train, val, test } = loadTrainingData(trainingRequestOf(after)!).split;
+    const first = EnsemblePredictor.load(copy, table);
+    // the memory: the training rows only (a validation or test row in it would score its own label)
+    const memory = JSON.parse(readFileSync(join(copy, MEMORY_CACHE_FILE), 'utf8')) as { formulas: string[] };
+    expect(memory.formulas).toEqual(train.map((e) => e.formula));
+    expect(memory.formulas.length).toBe(after.data.rows.train);
+    // a training composition moves towards its label: the corrected training MAE is below the ensemble's own
+    const sample = train.slice(0, 400);
+    const corrected = first.predict(sample.map((e) => e.composition)).map((p) => p.regression['band_gap']!.value);
+    const means = first.ensembleMeans(sample.map((e) => e.composition));
+    const nReg = after.config.regressionTargets.length;
+    const gap = after.config.regressionTargets.indexOf('band_gap');
+    const mae = (values: (i: number) => number): number => sample.reduce((s, e, i) => s + Math.abs(values(i) - e.targets['band_gap']!), 0) / sample.length;
+    expect(mae((i) => corrected[i]!)).toBeLessThan(0.8 * mae((i) => Math.max(0, means[i * nReg + gap]!)));
+    // loaded again, from the cache: the same predictions
+    const again = EnsemblePredictor.load(copy, table);
+    const fromCache = again.predict([...val, ...test].map((e) => e.composition)).map((p) => p.regression['band_gap']!.value);
+    expect(fromCache).toEqual(first.predict([...val, ...test].map((e) => e.composition)).map((p) => p.regression['band_gap']!.value));
+    first.dispose();
+    again.dispose();
+  });
+
+  it('refuses to load a corrected model whose training rows cannot be had again, saying why', () => {
+    const copy = copyOfProtocolR('lost-memory', (card) => ({
+      ...card,
+      data: { ...card.data, source: 'my-gaps.csv (uploaded)' },
+      ensemble: { ...card.ensemble, neighbourCorrection: { band_gap: { neighbours: 4, bandwidth: 0.2, shrinkage: 0.5 } } },
+    }));
+    expect(() => EnsemblePredictor.load(copy, table)).toThrow(/corrects its predictions by its training rows' residuals, but trained on my-gaps.csv \(uploaded\)/);
   });
 });
