@@ -15,7 +15,8 @@ import type { ModelCard } from '../engine/model/card.js';
 import type { ModelConfig } from '../engine/model/config.js';
 import { chooseRoles } from '../engine/model/roles.js';
 import { fitModel, type FitResult } from '../engine/train/fit.js';
-import { loadTrainingData, NoUsableRows, type TrainingData, type TrainingDataRequest } from '../engine/train/sources.js';
+import { JOINT_DATA, loadTrainingData, NoUsableRows, type TrainingData, type TrainingDataRequest } from '../engine/train/sources.js';
+import { isNamedDataset } from '../data/datasets/named.js';
 import type { RowProblem } from '../data/datasets/index.js';
 import type { TrainingSettings, TrainProgress } from '../engine/train/trainer.js';
 
@@ -59,6 +60,14 @@ export interface FitRun {
    * whose split the card names, or a model used in this process only). Default false.
    */
   readonly neighbourMemory?: boolean;
+}
+
+/**
+ * Whether a model trained on `data` can have its training rows again where it is used (a neighbour
+ * correction's memory): bundled data, whose split the card names, with nothing left out.
+ */
+export function splitCanBeRebuilt(data: string, excludeFormulasOf?: readonly string[]): boolean {
+  return (isNamedDataset(data) || data === JOINT_DATA) && !excludeFormulasOf?.length;
 }
 
 /** A model's metrics record for its card and the views: validation always, test when held out. */

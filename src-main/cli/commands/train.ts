@@ -1,9 +1,7 @@
 /** `pdw train`: fit an ensemble on a dataset and save it as a model folder. */
 import type { Command } from 'commander';
-import { isNamedDataset } from '../../data/datasets/named.js';
-import { JOINT_DATA } from '../../engine/train/sources.js';
 import { modelConfigFor, trainingSettingsFor } from '../../services/model-recipe.js';
-import { headline, TrainingService, type FitResult, type TrainingProtocol } from '../../services/training.js';
+import { headline, splitCanBeRebuilt, TrainingService, type FitResult, type TrainingProtocol } from '../../services/training.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { commaList, foldIndex } from '../options.js';
@@ -72,8 +70,7 @@ export function registerTrain(program: Command): void {
           name: opts.name ?? `model-${protocol}`,
           ...(opts.gapTarget ? { bandGapTarget: opts.gapTarget } : {}),
           ...(initFrom ? { initFrom } : {}),
-          // bundled data: the card names the split, so the training rows can be rebuilt where the model is used
-          neighbourMemory: (isNamedDataset(opts.data) || opts.data === JOINT_DATA) && !opts.excludeFormulasOf?.length,
+          neighbourMemory: splitCanBeRebuilt(opts.data, opts.excludeFormulasOf),
           onProgress,
           signal,
         },
