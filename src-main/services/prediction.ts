@@ -8,7 +8,7 @@ import type { ModelRoles } from '../../shared/api/types.js';
 import type { Composition } from '../../shared/index.js';
 import type { AttentionMaps, Prediction } from '../engine/model/predictor.js';
 import { INFERENCE_MAX_ELEMENTS } from '../engine/model/predictor.js';
-import { modelRoles, zeroGateNote } from '../engine/model/roles.js';
+import { modelRoles, predictionNote } from '../engine/model/roles.js';
 import { targetUnit } from '../../shared/api/labels.js';
 import type { ModelStore } from './models.js';
 
@@ -44,7 +44,7 @@ export class PredictionService {
       threshold: card.ensemble.threshold,
       roles: modelRoles(card),
       // what each target means, with how a gated gap reads its zeros
-      targets: Object.fromEntries(Object.entries(card.targets).map(([t, meaning]) => [t, meaning + zeroGateNote(card.ensemble.zeroBelow?.[t], targetUnit(t))])),
+      targets: Object.fromEntries(Object.entries(card.targets).map(([t, meaning]) => [t, meaning + predictionNote(card.ensemble, t, targetUnit(t))])),
       domain: readDomainFile(this.models.dirOf(dir)),
     };
   }

@@ -128,7 +128,7 @@ export function plusMinus(value: number | null, sigma: number | null, digits = 2
 export function metalNote(value: number | null | undefined, target: string | undefined, zeroGates: Readonly<Record<string, number>> | undefined): string {
   const cut = target === undefined ? undefined : zeroGates?.[target];
   if (value !== 0 || cut === undefined) return '';
-  return `; 0 = predicted metal: the ensemble's mean is at or below the model's zero gate, ${cut.toFixed(2)} eV`;
+  return `; 0 = predicted metal: the mean prediction is at or below the model's zero gate, ${cut.toFixed(2)} eV`;
 }
 
 /** An energy in eV/atom and its sigma, written in meV/atom ("14 ± 18"); '—' where there is none. */

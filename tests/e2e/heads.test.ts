@@ -93,8 +93,8 @@ describe('the default model heads in the Results and candidate views', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.evaluate((id) => (location.hash = `#/candidate/${id}`), metal!.id); // every view has an address
     await page.waitForSelector(`[data-testid="candidate-formula"]:text-is("${metal!.formula}")`);
-    expect(await page.textContent('main')).toContain(`0.00 ± ${metal!.bandGapSigma!.toFixed(2)} eV (± σ; 0 = predicted metal: the ensemble's mean is at or below the model's zero gate, ${cut.toFixed(2)} eV)`);
-    expect(await page.textContent('[data-testid="gap-meaning"]')).toMatch(/predicted as 0 \(a metal\) where the ensemble's mean is at or below 0\.\d+ eV/);
+    expect(await page.textContent('main')).toContain(`0.00 ± ${metal!.bandGapSigma!.toFixed(2)} eV (± σ; 0 = predicted metal: the mean prediction is at or below the model's zero gate, ${cut.toFixed(2)} eV)`);
+    expect(await page.textContent('[data-testid="gap-meaning"]')).toMatch(/predicted as 0 \(a metal\) where the corrected mean is at or below 0\.\d+ eV/);
     await page.screenshot({ path: join(artifacts, '11-heads-metal-1440.png'), fullPage: true });
   }, 60_000);
 });

@@ -135,7 +135,7 @@ describe('energies above hull for people', () => {
 
 describe('metalNote', () => {
   it.each([
-    { value: 0, target: 'band_gap', gates: { band_gap: 0.396 }, note: "; 0 = predicted metal: the ensemble's mean is at or below the model's zero gate, 0.40 eV" },
+    { value: 0, target: 'band_gap', gates: { band_gap: 0.396 }, note: "; 0 = predicted metal: the mean prediction is at or below the model's zero gate, 0.40 eV" },
     { value: 0.41, target: 'band_gap', gates: { band_gap: 0.396 }, note: '' }, // a gap: nothing to explain
     { value: 0, target: 'band_gap_expt', gates: { band_gap: 0.396 }, note: '' }, // that target has no gate
     { value: 0, target: 'band_gap', gates: undefined, note: '' }, // a model without gates

@@ -44,15 +44,25 @@ export function cardRoles(card: Pick<ModelCard, 'roles' | 'config'>): Required<C
   return { ...auxiliaryRoles(card.config, card.roles?.bandGap ?? null), ...(card.roles ?? chooseRoles(card.config)) };
 }
 
-/** The roles of a saved model, with their meaning and unit. */
-/** How a gated target reads its zeros (evaluate/zero-gate.ts), appended to its meaning wherever the meaning is shown or exported. */
-export function zeroGateNote(cut: number | undefined, unit: string): string {
-  return cut === undefined ? '' : `; predicted as 0 (a metal) where the ensemble's mean is at or below ${Number(cut.toPrecision(3))} ${unit} (a cut chosen on validation)`;
+/**
+ * How the model arrives at a target's reported value, where it is more than the ensemble's mean: the
+ * neighbour correction (model/neighbour-correction.ts) and the zero gate (evaluate/zero-gate.ts).
+ * Appended to the target's meaning wherever the meaning is shown or exported.
+ */
+export function predictionNote(ensemble: Pick<ModelCard['ensemble'], 'zeroBelow' | 'neighbourCorrection'> | undefined, target: string, unit: string): string {
+  const correction = ensemble?.neighbourCorrection?.[target];
+  const cut = ensemble?.zeroBelow?.[target];
+  const mean = correction ? 'corrected mean' : "ensemble's mean";
+  return [
+    correction ? `; the ensemble's mean corrected by its errors on the ${correction.neighbours === 1 ? 'nearest training composition' : `${correction.neighbours} nearest training compositions`} (in its latent space)` : '',
+    cut === undefined ? '' : `; predicted as 0 (a metal) where the ${mean} is at or below ${Number(cut.toPrecision(3))} ${unit} (a cut chosen on validation)`,
+  ].join('');
 }
 
-export function modelRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets'> & { readonly ensemble?: Pick<ModelCard['ensemble'], 'zeroBelow'> }): ModelRoles {
+/** The roles of a saved model, with their meaning and unit. */
+export function modelRoles(card: Pick<ModelCard, 'roles' | 'config' | 'targets'> & { readonly ensemble?: Pick<ModelCard['ensemble'], 'zeroBelow' | 'neighbourCorrection'> }): ModelRoles {
   const roles = cardRoles(card);
-  const role = (target: string | null | undefined, unit: string): TargetRole | null => (target ? { target, unit, meaning: (card.targets[target] ?? target) + zeroGateNote(card.ensemble?.zeroBelow?.[target], unit) } : null);
+  const role = (target: string | null | undefined, unit: string): TargetRole | null => (target ? { target, unit, meaning: (card.targets[target] ?? target) + predictionNote(card.ensemble, target, unit) } : null);
   return {
     bandGap: role(roles.bandGap, 'eV'),
     stability: role(roles.stability, 'probability'),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadElementTable } from '../../../src-main/data/elements/load.js';
-import { chooseRoles, modelRoles } from '../../../src-main/engine/model/roles.js';
+import { chooseRoles, modelRoles, predictionNote } from '../../../src-main/engine/model/roles.js';
 import { defaultModelDir, ModelStore } from '../../../src-main/services/models.js';
 import { modelConfigFor, trainingSettingsFor, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING } from '../../../src-main/services/model-recipe.js';
 
@@ -38,6 +38,23 @@ describe('model roles', () => {
     expect(roles.bandGap).toMatchObject({ target: 'band_gap', unit: 'eV' });
     expect(roles.bandGap!.meaning).toMatch(/lowest-energy polymorph/);
     expect(roles.stability).toMatchObject({ target: 'stable', unit: 'probability' });
+  });
+});
+
+describe('predictionNote: how a reported value is more than the ensemble mean', () => {
+  const correction = { neighbours: 4, bandwidth: 0.2, shrinkage: 0.25 };
+  it.each([
+    [undefined, ''],
+    [{}, ''],
+    [{ zeroBelow: { band_gap: 0.3961 } }, "; predicted as 0 (a metal) where the ensemble's mean is at or below 0.396 eV (a cut chosen on validation)"],
+    [{ neighbourCorrection: { band_gap: correction } }, "; the ensemble's mean corrected by its errors on the 4 nearest training compositions (in its latent space)"],
+    [
+      { neighbourCorrection: { band_gap: { ...correction, neighbours: 1 } }, zeroBelow: { band_gap: 0.349 } },
+      "; the ensemble's mean corrected by its errors on the nearest training composition (in its latent space); predicted as 0 (a metal) where the corrected mean is at or below 0.349 eV (a cut chosen on validation)",
+    ],
+    [{ neighbourCorrection: { band_gap_expt: correction }, zeroBelow: { band_gap_expt: 0.4 } }, ''], // another target's settings
+  ])('%j -> %j', (ensemble, note) => {
+    expect(predictionNote(ensemble, 'band_gap', 'eV')).toBe(note);
   });
 });
 
