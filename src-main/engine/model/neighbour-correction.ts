@@ -11,7 +11,8 @@
  * the Euclidean distance between trunk outputs of member 0, the domain's space). The shrinkage keeps
  * a lone neighbour from moving a prediction by its whole residual, and a far one (w near 0) from
  * moving it at all. The three numbers are chosen per target on the validation rows (the grid below,
- * argmin of MAE), and a target keeps no correction unless it lowers validation MAE.
+ * argmin of the MAE of the values the model reports: for a band gap, after the zero gate that best fits
+ * the corrected means), and a target keeps no correction unless it lowers validation MAE.
  */
 
 /** A target's correction settings (the card's `ensemble.neighbourCorrection`). */
@@ -72,42 +73,34 @@ export function neighbourCorrection(hood: Neighbourhood, row: number, residuals:
   return sum / (weights + settings.shrinkage);
 }
 
-function meanAbsoluteError(truth: readonly number[], predicted: (i: number) => number): number {
-  let total = 0;
-  for (let i = 0; i < truth.length; i += 1) total += Math.abs(predicted(i) - truth[i]!);
-  return total / Math.max(1, truth.length);
-}
-
 export interface CorrectionChoice {
   readonly settings: NeighbourCorrection;
-  /** Validation MAE without and with the correction (means clipped at 0 where `nonNegative`). */
+  /** Validation error (as `score` measures it) without and with the correction. */
   readonly before: number;
   readonly after: number;
 }
 
 /**
- * The settings on the grid that minimize validation MAE for one target; null when none lowers it or
- * there are too few rows. `rows` are the validation rows' positions in `hood`, `truth` their labels,
- * `mean` the ensemble means.
+ * The settings on the grid that minimize `score` (the validation MAE of the values the model would
+ * report, given the means) for one target; null when none lowers it or there are too few rows. `rows`
+ * are the validation rows' positions in `hood`, `mean` their ensemble means.
  */
 export function chooseNeighbourCorrection(
   hood: Neighbourhood,
   rows: readonly number[],
-  truth: readonly number[],
   mean: readonly number[],
   residuals: Residuals,
   target: number,
-  nonNegative: boolean,
+  score: (means: readonly number[]) => number,
 ): CorrectionChoice | null {
   if (rows.length < CORRECTION_MIN_VALIDATION_ROWS) return null;
-  const reported = (v: number): number => (nonNegative ? Math.max(0, v) : v);
-  const before = meanAbsoluteError(truth, (i) => reported(mean[i]!));
+  const before = score(mean);
   let best: CorrectionChoice | null = null;
   for (const neighbours of CORRECTION_GRID.neighbours) {
     for (const bandwidth of CORRECTION_GRID.bandwidth) {
       for (const shrinkage of CORRECTION_GRID.shrinkage) {
         const settings = { neighbours, bandwidth, shrinkage };
-        const after = meanAbsoluteError(truth, (i) => reported(mean[i]! + neighbourCorrection(hood, rows[i]!, residuals, target, settings)));
+        const after = score(mean.map((m, i) => m + neighbourCorrection(hood, rows[i]!, residuals, target, settings)));
         if (after < (best?.after ?? before) - 1e-9) best = { settings, before, after };
       }
     }

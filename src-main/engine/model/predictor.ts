@@ -177,9 +177,18 @@ export class EnsemblePredictor {
 
   /**
    * Uses `training` (the rows the model was trained on) as the neighbour correction's memory: each row
-   * embedded, and its residual (label - ensemble mean, NaN where unlabelled) per regression target.
+   * embedded, and its residual (label - ensemble mean, NaN where unlabelled) per regression target. A
+   * row repeated with the same labels (the joint set repeats the seed set's rows each epoch) is kept
+   * once: k neighbours are k compositions' errors, not one error counted k times.
    */
-  setNeighbourMemory(training: readonly Example[]): void {
+  setNeighbourMemory(rows: readonly Example[]): void {
+    const seen = new Set<string>();
+    const training = rows.filter((e) => {
+      const key = `${e.formula}\u0000${JSON.stringify(e.targets)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     const names = this.card.config.regressionTargets;
     const compositions = training.map((e) => e.composition);
     const means = this.ensembleMeans(compositions);

@@ -143,10 +143,20 @@ export interface CalibrationArgs {
 }
 
 /**
+ * The MAE of the values a target would report from these means: for a gated target (`gated`), after
+ * the zero gate chosen on them; else clipped at 0 where the target cannot be negative.
+ */
+function reportedMae(truth: readonly number[], means: readonly number[], name: string, gated: boolean): number {
+  const cut = gated ? chooseZeroGate(truth, means) : undefined;
+  const reported = means.map((m) => (cut === undefined ? (isNonNegative(name) ? Math.max(0, m) : m) : applyZeroGate(m, cut)));
+  return reported.reduce((s, v, i) => s + Math.abs(v - truth[i]!), 0) / Math.max(1, truth.length);
+}
+
+/**
  * The neighbour correction of each regression target that it helps, chosen on the validation rows'
  * ensemble means and neighbourhoods in `raw`'s memory (the training rows).
  */
-function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[]): Record<string, NeighbourCorrection> {
+function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[], gated: ReadonlySet<string>): Record<string, NeighbourCorrection> {
   const residuals = raw.neighbourResiduals;
   if (!residuals || val.length === 0) return {};
   const compositions = val.map((e) => e.composition);
@@ -156,7 +166,9 @@ function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[]
   const chosen: Record<string, NeighbourCorrection> = {};
   names.forEach((name, j) => {
     const rows = val.flatMap((e, i) => (e.targets[name] === null || e.targets[name] === undefined ? [] : [i]));
-    const choice = chooseNeighbourCorrection(hood, rows, rows.map((i) => val[i]!.targets[name]!), rows.map((i) => means[i * names.length + j]!), residuals, j, isNonNegative(name));
+    const truth = rows.map((i) => val[i]!.targets[name]!);
+    const score = (predicted: readonly number[]): number => reportedMae(truth, predicted, name, gated.has(name));
+    const choice = chooseNeighbourCorrection(hood, rows, rows.map((i) => means[i * names.length + j]!), residuals, j, score);
     if (choice) chosen[name] = choice.settings;
   });
   return chosen;
@@ -180,13 +192,14 @@ export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensem
   const { zeroBelow: _z, neighbourCorrection: _n, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
   const raw = new EnsemblePredictor({ card: { ...card, ensemble: uncalibrated }, members: [...args.members] }, args.table);
   if (args.neighbourMemory && split.train.length > 0) raw.setNeighbourMemory(split.train);
-  const neighbourCorrection = fitNeighbourCorrections(raw, split.val);
+  const roles = modelRoles(card);
+  const gapTargets = [roles.bandGap?.target, roles.experimentalGap?.target].filter((t): t is string => t !== undefined);
+  const gateable = new Set(gapTargets.filter((t) => hasZeroMass(split.train.map((e) => e.targets[t]).filter((v): v is number => v !== null && v !== undefined))));
+  const neighbourCorrection = fitNeighbourCorrections(raw, split.val, gateable);
   const corrections = Object.keys(neighbourCorrection).length ? { neighbourCorrection } : {};
   // the gates, sigma scales and threshold are chosen on the corrected means
   const corrected = raw.withCard({ ...card, ensemble: { ...uncalibrated, ...corrections } });
   const rawVal = evaluatePredictions(corrected, split.val, corrected.predict(split.val.map((e) => e.composition)), rate);
-  const roles = modelRoles(card);
-  const gapTargets = [roles.bandGap?.target, roles.experimentalGap?.target].filter((t): t is string => t !== undefined);
   const zeroBelow = fitZeroGates(split.train, rawVal, gapTargets);
   const sigmaScale = Object.fromEntries(Object.entries(rawVal.regression).map(([k, r]) => [k, gatedSigmaScale(r, zeroBelow[k])]));
   const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;

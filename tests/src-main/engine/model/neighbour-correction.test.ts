@@ -45,13 +45,14 @@ describe('chooseNeighbourCorrection', () => {
     const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: n }, (_, i) => shared(i)) };
     const mean = Array.from({ length: n }, () => 2);
     const truth = mean.map((m, i) => m + error(i));
-    return { hood, residuals, mean, truth, rows: Array.from({ length: n }, (_, i) => i) };
+    const score = (predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - truth[i]!), 0) / predicted.length;
+    return { hood, residuals, mean, truth, score, rows: Array.from({ length: n }, (_, i) => i) };
   }
 
-  it('picks a correction that lowers validation MAE when neighbours share the error, and reports before and after', () => {
+  it('picks a correction that lowers the validation score when neighbours share the error, and reports before and after', () => {
     const rng = new Rng(3);
-    const { hood, residuals, mean, truth, rows } = setting(200, (i) => (i % 2 ? 0.8 : -0.8), (i) => (i % 2 ? 0.8 : -0.8) + 0.05 * rng.normal());
-    const choice = chooseNeighbourCorrection(hood, rows, truth, mean, residuals, 0, true);
+    const { hood, residuals, mean, score, rows } = setting(200, (i) => (i % 2 ? 0.8 : -0.8), (i) => (i % 2 ? 0.8 : -0.8) + 0.05 * rng.normal());
+    const choice = chooseNeighbourCorrection(hood, rows, mean, residuals, 0, score);
     expect(choice).not.toBeNull();
     expect(choice!.before).toBeGreaterThan(0.7);
     expect(choice!.after).toBeLessThan(0.3);
@@ -60,17 +61,17 @@ describe('chooseNeighbourCorrection', () => {
   it('keeps no correction when the neighbours\' residuals say nothing about the error', () => {
     const rng = new Rng(5);
     // residuals of the neighbours are independent of the validation rows' errors
-    const { hood, residuals, mean, truth, rows } = setting(400, () => 0.5 * rng.normal(), () => 0.5 * rng.normal());
-    const choice = chooseNeighbourCorrection(hood, rows, truth, mean, residuals, 0, false);
+    const { hood, residuals, mean, score, rows } = setting(400, () => 0.5 * rng.normal(), () => 0.5 * rng.normal());
+    const choice = chooseNeighbourCorrection(hood, rows, mean, residuals, 0, score);
     // any choice must at least not raise validation MAE; with pure noise it gains almost nothing
     if (choice) expect(choice.before - choice.after).toBeLessThan(0.02);
   });
 
   it('needs enough labelled validation rows', () => {
-    const { hood, residuals, mean, truth } = setting(CORRECTION_MIN_VALIDATION_ROWS, () => 1, () => 1);
+    const { hood, residuals, mean, score } = setting(CORRECTION_MIN_VALIDATION_ROWS, () => 1, () => 1);
     const few = Array.from({ length: CORRECTION_MIN_VALIDATION_ROWS - 1 }, (_, i) => i);
-    expect(chooseNeighbourCorrection(hood, few, truth.slice(0, few.length), mean.slice(0, few.length), residuals, 0, true)).toBeNull();
+    expect(chooseNeighbourCorrection(hood, few, mean.slice(0, few.length), residuals, 0, score)).toBeNull();
     const enough = Array.from({ length: CORRECTION_MIN_VALIDATION_ROWS }, (_, i) => i);
-    expect(chooseNeighbourCorrection(hood, enough, truth, mean, residuals, 0, true)).not.toBeNull();
+    expect(chooseNeighbourCorrection(hood, enough, mean, residuals, 0, score)).not.toBeNull();
   });
 });
