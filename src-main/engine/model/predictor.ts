@@ -57,10 +57,20 @@ interface LoadedDomain {
 /** The neighbour correction's memory: the training rows embedded (as the domain's references are) and the ensemble's residuals on them. */
 interface NeighbourMemory {
   readonly formulas: readonly string[];
-  /** [trunk + 1, N], laid out as LoadedDomain's references. */
+  /** [trunk + 1, N], laid out as LoadedDomain's references; the domain's own tensor where `sharesDomain`. */
   readonly references: tf.Tensor2D;
   readonly residuals: Residuals;
+  /**
+   * The memory is laid over the domain's references (its training compositions; those not trained on,
+   * validation and test, are no memory rows), so one matMul and one top-k serve both per batch;
+   * `isMemoryRow` marks the references that are.
+   */
+  readonly sharesDomain: boolean;
+  readonly isMemoryRow?: Uint8Array;
 }
+
+/** How many nearest domain references a shared search looks at to find NEIGHBOURS_SEARCHED memory rows among them (the others are validation and test compositions, 7-10% of the references). */
+const SHARED_SEARCH = 2 * NEIGHBOURS_SEARCHED;
 
 /** The members' outputs for a batch: means and standard deviations [n, targets] (de-standardized, before any correction), probabilities [K, n]. */
 interface EnsembleOutputs {
@@ -162,6 +172,7 @@ export class EnsemblePredictor {
     const cached = this.#dir && key ? readReferenceCache(this.#dir, key, MEMORY_CACHE_FILE) : null;
     if (cached?.values && this.#agreesWith(cached)) {
       this.#useMemory(cached.formulas, tf.tensor2d(cached.embeddings, [cached.formulas.length, cached.dim]), { targets: cached.values.width, values: cached.values.data });
+      this.#shareDomain();
       return;
     }
     const rebuilt = rebuildTrainingSplit(this.card);
@@ -173,6 +184,35 @@ export class EnsemblePredictor {
       writeReferenceCache(this.#dir, key, { formulas: memory.formulas, dim: embedded.shape[1], embeddings: embedded.dataSync() as Float32Array, values: { width: memory.residuals.targets, data: memory.residuals.values } }, MEMORY_CACHE_FILE);
       embedded.dispose();
     }
+    this.#shareDomain();
+  }
+
+  /**
+   * Lays the memory over the domain's references where every memory row is a domain reference, one per
+   * composition (the joint default model: its training rows are among the 14,951 compositions its domain
+   * measures from), so that a batch needs one search instead of two. The residuals move with their
+   * compositions; the other references (validation and test compositions) get none and are skipped, as
+   * rows without a label are, so a correction sees the same training rows either way, less any of those
+   * that fall among its 16 nearest.
+   */
+  #shareDomain(): void {
+    const memory = this.#memory;
+    const domain = this.#domain;
+    if (!memory || !domain || memory.sharesDomain) return;
+    const at = new Map<string, number>();
+    domain.formulas.forEach((f, i) => at.set(f, i));
+    if (at.size !== domain.formulas.length || new Set(memory.formulas).size !== memory.formulas.length) return;
+    const width = memory.residuals.targets;
+    const values = new Float32Array(domain.formulas.length * width).fill(Number.NaN);
+    const isMemoryRow = new Uint8Array(domain.formulas.length);
+    for (let row = 0; row < memory.formulas.length; row += 1) {
+      const i = at.get(memory.formulas[row]!);
+      if (i === undefined) return; // a training row the domain does not hold: keep two searches
+      values.set(memory.residuals.values.subarray(row * width, (row + 1) * width), i * width);
+      isMemoryRow[i] = 1;
+    }
+    memory.references.dispose();
+    this.#memory = { formulas: domain.formulas, references: domain.references, residuals: { targets: width, values }, sharesDomain: true, isMemoryRow };
   }
 
   /**
@@ -204,9 +244,14 @@ export class EnsemblePredictor {
 
   /** Takes ownership of `embedded` ([rows, trunk]). */
   #useMemory(formulas: readonly string[], embedded: tf.Tensor2D, residuals: Residuals): void {
-    this.#memory?.references.dispose();
-    this.#memory = { formulas, references: augmentReferences(embedded), residuals };
+    this.#disposeMemory();
+    this.#memory = { formulas, references: augmentReferences(embedded), residuals, sharesDomain: false };
     embedded.dispose();
+  }
+
+  #disposeMemory(): void {
+    if (this.#memory && !this.#memory.sharesDomain) this.#memory.references.dispose();
+    this.#memory = null;
   }
 
   /**
@@ -215,9 +260,15 @@ export class EnsemblePredictor {
    */
   withCard(card: ModelCard): EnsemblePredictor {
     const next = new EnsemblePredictor({ card, members: this.bundle.members }, this.#table);
+    if (this.#memory?.sharesDomain) throw new Error('withCard: the memory is laid over this predictor\'s domain');
     next.#memory = this.#memory;
     this.#memory = null;
     return next;
+  }
+
+  /** Whether the memory is laid over the domain's references (one search per batch for both). */
+  get memorySharesDomain(): boolean {
+    return this.#memory?.sharesDomain ?? false;
   }
 
   /** The memory's residuals (null: none set); calibration chooses the correction from them. */
@@ -307,6 +358,7 @@ export class EnsemblePredictor {
 
   /** Takes ownership of `embedded` ([references, trunk]). */
   #useReferences(file: DomainFile, formulas: readonly string[], embedded: tf.Tensor2D): void {
+    if (this.#memory?.sharesDomain) this.#disposeMemory(); // laid over the old references: loaded again when needed
     this.#domain?.references.dispose();
     this.#domain = { file, formulas, references: augmentReferences(embedded) };
     embedded.dispose();
@@ -364,8 +416,18 @@ export class EnsemblePredictor {
         if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
         if (out.logits) probability.set(tf.sigmoid(out.logits).dataSync(), k * n);
         if (k !== 0 || !out.embedding) return;
-        const q = tf.concat([out.embedding, tf.ones([n, 1])], 1);
+        const q = tf.concat([out.embedding, tf.ones([n, 1])], 1) as tf.Tensor2D;
         const norm = tf.sum(tf.square(out.embedding), 1, true);
+        if (memory?.sharesDomain && domain) {
+          // one search: the nearest reference for the domain, the nearest memory rows among them for the correction
+          const wide = nearestRows(q, norm, memory.references, Math.min(SHARED_SEARCH, memory.formulas.length), n);
+          nearest = {
+            distance: Float32Array.from({ length: n }, (_, i) => Math.sqrt(wide.distance2[i * wide.searched]!)),
+            index: Int32Array.from({ length: n }, (_, i) => wide.index[i * wide.searched]!),
+          };
+          hood = memoryRowsOf(wide, memory.isMemoryRow!, NEIGHBOURS_SEARCHED);
+          return;
+        }
         if (domain) {
           const partial = tf.matMul(q, domain.references); // |r|^2 - 2 q.r
           const at = tf.argMin(partial, 1);
@@ -373,11 +435,7 @@ export class EnsemblePredictor {
           const atNearest = tf.gather(tf.reshape(partial, [-1]), tf.add(at, tf.range(0, n * N, N, 'int32')));
           nearest = { distance: tf.sqrt(tf.relu(tf.add(atNearest, tf.reshape(norm, [-1])))).dataSync() as Float32Array, index: at.dataSync() as Int32Array };
         }
-        if (memory) {
-          const searched = Math.min(NEIGHBOURS_SEARCHED, memory.formulas.length);
-          const top = tf.topk(tf.neg(tf.matMul(q, memory.references)), searched, true);
-          hood = { count: n, searched, distance2: tf.relu(tf.sub(norm, top.values)).dataSync() as Float32Array, index: top.indices.dataSync() as Int32Array };
-        }
+        if (memory) hood = nearestRows(q, norm, memory.references, Math.min(NEIGHBOURS_SEARCHED, memory.formulas.length), n);
       });
     });
     tf.dispose([distinct, mask]);
@@ -489,10 +547,36 @@ export class EnsemblePredictor {
   }
 
   dispose(): void {
+    this.#disposeMemory();
     this.#domain?.references.dispose();
-    this.#memory?.references.dispose();
     for (const p of this.bundle.members) p.dispose();
   }
+}
+
+/** The `searched` nearest references of each query ([n, trunk + 1] with a last column of ones; `norm` its squared norms [n, 1]), nearest first. */
+function nearestRows(q: tf.Tensor2D, norm: tf.Tensor, references: tf.Tensor2D, searched: number, n: number): Neighbourhood {
+  const top = tf.topk(tf.neg(tf.matMul(q, references)), searched, true); // -(|r|^2 - 2 q.r), largest first
+  return { count: n, searched, distance2: tf.relu(tf.sub(norm, top.values)).dataSync() as Float32Array, index: top.indices.dataSync() as Int32Array };
+}
+
+/**
+ * The first `searched` memory rows of each query's wider neighbourhood, nearest first; padded with row 0
+ * at an infinite distance (weight 0) where the window held fewer.
+ */
+function memoryRowsOf(wide: Neighbourhood, isMemoryRow: Uint8Array, searched: number): Neighbourhood {
+  const distance2 = new Float32Array(wide.count * searched).fill(Number.POSITIVE_INFINITY);
+  const index = new Int32Array(wide.count * searched);
+  for (let i = 0; i < wide.count; i += 1) {
+    let kept = 0;
+    for (let m = 0; m < wide.searched && kept < searched; m += 1) {
+      const at = i * wide.searched + m;
+      if (!isMemoryRow[wide.index[at]!]) continue;
+      distance2[i * searched + kept] = wide.distance2[at]!;
+      index[i * searched + kept] = wide.index[at]!;
+      kept += 1;
+    }
+  }
+  return { count: wide.count, searched, distance2, index };
 }
 
 /** [trunk + 1, N]: -2 x the embeddings ([N, trunk]), transposed, over a last row of their squared norms (see LoadedDomain). */

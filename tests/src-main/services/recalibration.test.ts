@@ -7,6 +7,7 @@ import { resourcesDir } from '../../../src-main/data/paths.js';
 import { initBackend } from '../../../src-main/engine/backend.js';
 import type { ModelCard } from '../../../src-main/engine/model/card.js';
 import { EnsemblePredictor } from '../../../src-main/engine/model/predictor.js';
+import { loadModel } from '../../../src-main/engine/model/bundle.js';
 import { loadTrainingData } from '../../../src-main/engine/train/sources.js';
 import { recalibrate } from '../../../src-main/services/recalibration.js';
 import { trainingRequestOf } from '../../../src-main/engine/train/bundled.js';
@@ -113,6 +114,16 @@ describe('pdw recalibrate (services/recalibration.ts)', () => {
     const gap = after.config.regressionTargets.indexOf('band_gap');
     const mae = (values: (i: number) => number): number => sample.reduce((s, e, i) => s + Math.abs(values(i) - e.targets['band_gap']!), 0) / sample.length;
     expect(mae((i) => corrected[i]!)).toBeLessThan(0.8 * mae((i) => Math.max(0, means[i * nReg + gap]!)));
+    // the loaded model searches once (its memory laid over its domain's references); the same model
+    // with its memory searched on its own predicts the same, validation rows' neighbours among them
+    expect(first.memorySharesDomain).toBe(true);
+    const separate = new EnsemblePredictor(loadModel(copy), table);
+    separate.setNeighbourMemory(train);
+    const probe = val.slice(0, 300).map((e) => e.composition);
+    const values = (p: EnsemblePredictor): number[] => p.predict(probe).flatMap((x) => after.config.regressionTargets.map((t) => x.regression[t]!.value));
+    const shared = values(first);
+    values(separate).forEach((v, i) => expect(shared[i]).toBeCloseTo(v, 4));
+    separate.dispose();
     // loaded again, from the cache: the same predictions
     const again = EnsemblePredictor.load(copy, table);
     const fromCache = again.predict([...val, ...test].map((e) => e.composition)).map((p) => p.regression['band_gap']!.value);
