@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { evaluatePredictions, withMedianBaselines } from '../engine/evaluate/evaluate.js';
 import { DOUBLES_SET, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
-import { domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
+import { calibrationOf, domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
 import type { Example } from '../engine/train/data.js';
 import type { Split } from '../engine/train/protocols.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
@@ -110,6 +110,7 @@ export class EvaluationService {
       histories: card.ensemble.histories,
       trainingSeconds: card.trainingSeconds,
       rows: card.data.rows,
+      calibration: calibrationOf(card.ensemble),
     });
     req.onFoldDone?.('test', headline(folds[0]!.test));
     return { id: card.id, dir: modelDir, config: card.config, members: card.ensemble.members, threshold: card.ensemble.threshold, sigmaScale: card.ensemble.sigmaScale };
@@ -143,6 +144,7 @@ export class EvaluationService {
       histories: result.ensemble.histories,
       trainingSeconds: result.ensemble.seconds,
       rows: { train: own.train.length, val: own.val.length, test: own.test.length },
+      calibration: calibrationOf(result.predictor.card.ensemble),
     });
     result.predictor.dispose();
     rmSync(join(req.out, '.checkpoint'), { recursive: true, force: true });
@@ -209,6 +211,7 @@ export class EvaluationService {
         histories: card.ensemble.histories,
         trainingSeconds: card.trainingSeconds,
         rows: { train: 0, val: 0, test: examples.length },
+        calibration: calibrationOf(card.ensemble),
         ...(domain
           ? { domain: splitByCalibratedFlag(gap, domain.threshold, examples, predictions) }
           : {}),
@@ -265,6 +268,7 @@ export class EvaluationService {
         histories: result.ensemble.histories,
         trainingSeconds: result.ensemble.seconds,
         rows: { train: split.train.length, val: split.val.length, test: split.test.length },
+        calibration: calibrationOf(result.predictor.card.ensemble),
         ...(domain ? { domain } : {}),
       });
       req.onFoldDone?.(`fold${fold}`, headline(result.test!));

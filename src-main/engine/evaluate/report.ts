@@ -22,6 +22,43 @@ export interface FoldResult {
   readonly hullRule?: HullRuleResult;
   /** The band gap split by the model's applicability flag (a model with a calibrated domain). */
   readonly domain?: DomainSplit;
+  /** What the fold's model chose on its validation rows (or the scored model's card). */
+  readonly calibration?: FoldCalibration;
+}
+
+/** A model's calibration as its card holds it: per regression target, the neighbour correction, zero gate and sigma scale. */
+export interface FoldCalibration {
+  readonly neighbourCorrection: Readonly<Record<string, { readonly neighbours: number; readonly bandwidth: number; readonly shrinkage: number }>>;
+  readonly zeroBelow: Readonly<Record<string, number>>;
+  readonly sigmaScale: Readonly<Record<string, number>>;
+  readonly threshold: number | null;
+}
+
+/** The calibration a card records. */
+export function calibrationOf(ensemble: { readonly neighbourCorrection?: FoldCalibration['neighbourCorrection']; readonly zeroBelow?: Readonly<Record<string, number>>; readonly sigmaScale: Readonly<Record<string, number>>; readonly threshold: number | null }): FoldCalibration {
+  return { neighbourCorrection: ensemble.neighbourCorrection ?? {}, zeroBelow: ensemble.zeroBelow ?? {}, sigmaScale: ensemble.sigmaScale, threshold: ensemble.threshold };
+}
+
+function calibrationLines(folds: readonly FoldResult[]): string[] {
+  const withCalibration = folds.filter((f): f is FoldResult & { calibration: FoldCalibration } => f.calibration !== undefined);
+  if (!withCalibration.length) return [];
+  const rows = withCalibration.flatMap((f) =>
+    Object.keys(f.calibration.sigmaScale).map((t) => {
+      const c = f.calibration.neighbourCorrection[t];
+      const cut = f.calibration.zeroBelow[t];
+      return `| ${f.name} | ${t} | ${c ? `k ${c.neighbours}, bandwidth ${c.bandwidth}, shrinkage ${c.shrinkage}` : 'none'} | ${cut === undefined ? 'none' : `<= ${cut.toFixed(3)} -> 0`} | ${f.calibration.sigmaScale[t]!.toFixed(3)} |`;
+    }),
+  );
+  return [
+    '',
+    '## Calibration of each model (chosen on its validation rows)',
+    '',
+    'Neighbour correction: the mean moved by the residuals of the k nearest training rows in latent space (engine/model/neighbour-correction.ts; "none": it did not lower validation MAE). Zero gate: a band gap whose mean is at or below the cut reads 0.',
+    '',
+    '| model | target | neighbour correction | zero gate | sigma scale |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ];
 }
 
 /** One group of test rows by the applicability flag: band-gap MAE and the share within 1 and 2 sigma. */
@@ -113,7 +150,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     ...meta,
     createdAt: new Date().toISOString(),
     summary,
-    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: f.domain } : {}) })),
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: f.domain } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   folds.forEach((f, i) => {
@@ -153,6 +190,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
     ...folds.flatMap((f) => (f.hullRule ? hullRuleLines(f.hullRule) : [])),
     ...domainLines(folds),
+    ...calibrationLines(folds),
   ];
   writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
   return summary;

@@ -29,6 +29,11 @@ describe('protocol H', () => {
     expect(d.inDomain.rows + d.extrapolation.rows).toBe(281);
     expect(d.inDomain.rows).toBeGreaterThan(d.extrapolation.rows); // the joint default model trained on mp_gap's hybrids: they are in its domain
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/## band_gap by the applicability flag/);
+    // the calibration it was scored with: the card's neighbour correction and zero gate, in the JSON and the summary
+    const calibration = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { folds: { calibration: { neighbourCorrection: Record<string, unknown>; zeroBelow: Record<string, number> } }[] }).folds[0]!.calibration;
+    expect(calibration.neighbourCorrection).toHaveProperty('band_gap.neighbours');
+    expect(calibration.zeroBelow['band_gap']).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/\| hybrids \| band_gap \| k \d+, bandwidth [0-9.]+, shrinkage [0-9.]+ \| <= 0\.\d{3} -> 0 \| [0-9.]+ \|/);
   }, 60_000);
 });
 
