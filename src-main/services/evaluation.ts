@@ -12,6 +12,7 @@ import { DOUBLES_SET, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
 import { calibrationOf, domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
 import type { Example } from '../engine/train/data.js';
+import { positiveRate } from '../engine/train/fit.js';
 import type { Split } from '../engine/train/protocols.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import { groupOf, isMetal } from '../data/elements/classify.js';
@@ -161,7 +162,7 @@ export class EvaluationService {
   /** A model on R's test rows: the report, the polymorph split, the classifier with the hull's rule, and the band gap by the domain flag. */
   private scoreR(predictor: EnsemblePredictor, split: Split, domainOf: (predictions: readonly Prediction[], gap: string) => DomainSplit | null): Pick<FoldResult, 'test' | 'polymorphs' | 'hullRule' | 'domain'> {
     const { config } = predictor.card;
-    const stable = split.train.filter((e) => e.targets['stable'] === 1).length / split.train.length;
+    const stable = positiveRate(split.train, 'stable') ?? 0; // the majority baseline's rate, as calibration reads it
     const predictions = predictor.predict(split.test.map((e) => e.composition));
     const test = evaluatePredictions(predictor, split.test, predictions, stable);
     const gap = config.regressionTargets[0];

@@ -175,7 +175,7 @@ function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[]
 }
 
 /** The share of positives among the rows labelled with `target` (0/1 at 0.5, as training encodes them); null without a classifier. */
-function positiveRate(examples: readonly Example[], target: string | null): number | null {
+export function positiveRate(examples: readonly Example[], target: string | null): number | null {
   if (target === null) return null;
   const labels = examples.map((e) => e.targets[target]).filter((v): v is number => v !== null && v !== undefined);
   return labels.filter((v) => v > 0.5).length / Math.max(1, labels.length);
