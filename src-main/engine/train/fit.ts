@@ -1,7 +1,7 @@
 /**
- * Fits a complete model: featurize the split, train the ensemble, calibrate on validation (the zero
- * gate of band gaps with a point mass at zero, sigma scale per regression target, decision threshold
- * for the classifier), evaluate on the test rows.
+ * Fits a complete model: featurize the split, train the ensemble, calibrate on validation (the
+ * neighbour correction where it helps, the zero gate of band gaps with a point mass at zero, sigma
+ * scale per regression target, decision threshold for the classifier), evaluate on the test rows.
  */
 import type { BackendName } from '../../../shared/api/runtime.js';
 import type { ElementTable } from '../../data/elements/load.js';
@@ -182,9 +182,10 @@ export function positiveRate(examples: readonly Example[], target: string | null
 }
 
 /**
- * Calibrates an ensemble on its validation rows with an uncalibrated predictor: the zero gate of each
- * band gap with a point mass at zero, then the sigma scales (on the rows the gate leaves alone), then
- * the decision threshold; returns the calibrated predictor with its validation and test reports.
+ * Calibrates an ensemble on its validation rows with an uncalibrated predictor: the neighbour
+ * correction of each target it helps (with `neighbourMemory`), then on the corrected means the zero
+ * gate of each band gap with a point mass at zero, the sigma scales (on the rows the gate leaves alone)
+ * and the decision threshold; returns the calibrated predictor with its validation and test reports.
  */
 export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensemble'> {
   const { card, split } = args;
