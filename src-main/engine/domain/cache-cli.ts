@@ -1,8 +1,8 @@
 /**
  * Setup step: embeds each bundled model's domain references once (reference-cache.ts), and its
  * neighbour correction's memory where it has one, so the first screen, `pdw predict` and the server
- * start without rebuilding them. Best effort: without the data
- * bundle a model simply has no domain, and nothing here fails setup.
+ * start without rebuilding them. Best effort: without the data bundle a model simply has no domain,
+ * and nothing here fails setup.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

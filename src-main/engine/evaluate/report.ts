@@ -7,6 +7,8 @@ import type { EpochRecord } from '../train/trainer.js';
 import { summarizeReport, type EvaluationReport } from './evaluate.js';
 import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
 import type { HullRuleResult, PolymorphSplit } from './polymorphs.js';
+import type { ModelCard } from '../model/card.js';
+import type { NeighbourCorrection } from '../model/neighbour-correction.js';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
@@ -28,14 +30,14 @@ export interface FoldResult {
 
 /** A model's calibration as its card holds it: per regression target, the neighbour correction, zero gate and sigma scale. */
 export interface FoldCalibration {
-  readonly neighbourCorrection: Readonly<Record<string, { readonly neighbours: number; readonly bandwidth: number; readonly shrinkage: number }>>;
+  readonly neighbourCorrection: Readonly<Record<string, NeighbourCorrection>>;
   readonly zeroBelow: Readonly<Record<string, number>>;
   readonly sigmaScale: Readonly<Record<string, number>>;
   readonly threshold: number | null;
 }
 
 /** The calibration a card records. */
-export function calibrationOf(ensemble: { readonly neighbourCorrection?: FoldCalibration['neighbourCorrection']; readonly zeroBelow?: Readonly<Record<string, number>>; readonly sigmaScale: Readonly<Record<string, number>>; readonly threshold: number | null }): FoldCalibration {
+export function calibrationOf(ensemble: Pick<ModelCard['ensemble'], 'neighbourCorrection' | 'zeroBelow' | 'sigmaScale' | 'threshold'>): FoldCalibration {
   return { neighbourCorrection: ensemble.neighbourCorrection ?? {}, zeroBelow: ensemble.zeroBelow ?? {}, sigmaScale: ensemble.sigmaScale, threshold: ensemble.threshold };
 }
 

@@ -3,9 +3,8 @@
  * mean, moved by the neighbour correction where the card has one (the residuals of the nearest
  * training rows, neighbour-correction.ts), then a band gap at or below the card's zero gate reads 0,
  * a metal; sigma = the members' standard deviation times the scale fitted on validation (a deep
- * ensemble, recalibrated). Classification: the
- * members' mean probability, their spread (standard deviation), and the decision at the
- * validation-chosen threshold. Attention maps on demand.
+ * ensemble, recalibrated). Classification: the members' mean probability, their spread (standard
+ * deviation), and the decision at the validation-chosen threshold. Attention maps on demand.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Composition, ElementSymbol } from '../../../shared/index.js';
@@ -177,13 +176,9 @@ export class EnsemblePredictor {
     }
     const rebuilt = rebuildTrainingSplit(this.card);
     if ('problem' in rebuilt) throw new Error(`model ${this.card.name} (${this.card.id}) corrects its predictions by its training rows' residuals, but ${rebuilt.problem}`);
-    this.setNeighbourMemory(rebuilt.training.split.train);
-    if (this.#dir && key) {
-      const memory = this.#memory!;
-      const embedded = tf.tidy(() => tf.mul(-0.5, tf.transpose(tf.slice(memory.references, [0, 0], [memory.references.shape[0] - 1, -1]))) as tf.Tensor2D);
-      writeReferenceCache(this.#dir, key, { formulas: memory.formulas, dim: embedded.shape[1], embeddings: embedded.dataSync() as Float32Array, values: { width: memory.residuals.targets, data: memory.residuals.values } }, MEMORY_CACHE_FILE);
-      embedded.dispose();
-    }
+    const memory = this.#memoryOf(rebuilt.training.split.train);
+    if (this.#dir && key) writeReferenceCache(this.#dir, key, memory, MEMORY_CACHE_FILE);
+    this.#useMemory(memory.formulas, tf.tensor2d(memory.embeddings, [memory.formulas.length, memory.dim]), { targets: memory.values.width, values: memory.values.data });
     this.#shareDomain();
   }
 
@@ -191,9 +186,8 @@ export class EnsemblePredictor {
    * Lays the memory over the domain's references where every memory row is a domain reference, one per
    * composition (the joint default model: its training rows are among the 14,951 compositions its domain
    * measures from), so that a batch needs one search instead of two. The residuals move with their
-   * compositions; the other references (validation and test compositions) get none and are skipped, as
-   * rows without a label are, so a correction sees the same training rows either way, less any of those
-   * that fall among its 16 nearest.
+   * compositions; the other references (validation and test compositions) are marked as no memory rows
+   * and skipped by the search (`memoryRowsOf`), so a correction sees the same training rows either way.
    */
   #shareDomain(): void {
     const memory = this.#memory;
@@ -215,13 +209,19 @@ export class EnsemblePredictor {
     this.#memory = { formulas: domain.formulas, references: domain.references, residuals: { targets: width, values }, sharesDomain: true, isMemoryRow };
   }
 
-  /**
-   * Uses `training` (the rows the model was trained on) as the neighbour correction's memory: each row
-   * embedded, and its residual (label - ensemble mean, NaN where unlabelled) per regression target. A
-   * row repeated with the same labels (the joint set repeats the seed set's rows each epoch) is kept
-   * once: k neighbours are k compositions' errors, not one error counted k times.
-   */
+  /** Uses `rows` (the rows the model was trained on) as the neighbour correction's memory (see #memoryOf). */
   setNeighbourMemory(rows: readonly Example[]): void {
+    const memory = this.#memoryOf(rows);
+    this.#useMemory(memory.formulas, tf.tensor2d(memory.embeddings, [memory.formulas.length, memory.dim]), { targets: memory.values.width, values: memory.values.data });
+  }
+
+  /**
+   * The neighbour correction's memory of `rows`: each row embedded, and its residual (label - ensemble
+   * mean, NaN where unlabelled) per regression target. A row repeated with the same labels (the joint
+   * set repeats the seed set's rows each epoch) is kept once: k neighbours are k compositions' errors,
+   * not one error counted k times.
+   */
+  #memoryOf(rows: readonly Example[]): EmbeddedReferences & { readonly values: NonNullable<EmbeddedReferences['values']> } {
     const seen = new Set<string>();
     const training = rows.filter((e) => {
       const key = `${e.formula}\u0000${JSON.stringify(e.targets)}`;
@@ -239,7 +239,11 @@ export class EnsemblePredictor {
         values[i * names.length + j] = label === null || label === undefined ? Number.NaN : label - means[i * names.length + j]!;
       }),
     );
-    this.#useMemory(training.map((e) => e.formula), this.embed(compositions), { targets: names.length, values });
+    const embedded = this.embed(compositions);
+    const embeddings = embedded.dataSync() as Float32Array;
+    const dim = embedded.shape[1];
+    embedded.dispose();
+    return { formulas: training.map((e) => e.formula), dim, embeddings, values: { width: names.length, data: values } };
   }
 
   /** Takes ownership of `embedded` ([rows, trunk]). */
@@ -278,7 +282,7 @@ export class EnsemblePredictor {
 
   /** The ensemble means [n, targets] of `compositions`, de-standardized, with no correction, gate or clipping. */
   ensembleMeans(compositions: readonly Composition[]): Float32Array {
-    const width = this.config.regressionTargets.length;
+    const width = this.card.config.regressionTargets.length;
     const out = new Float32Array(compositions.length * width);
     this.#batches(compositions, 1024, (part, batch) => {
       const mean = this.#run(batch, false).mean;
@@ -303,10 +307,6 @@ export class EnsemblePredictor {
     return { count: compositions.length, searched, distance2, index };
   }
 
-
-  get config(): ModelCard['config'] {
-    return this.card.config;
-  }
 
   /** The domain of the model in `dir`: its references from the cache beside it, else rebuilt from the bundle (and cached). */
   #loadDomain(dir: string, file: DomainFile): void {
@@ -458,7 +458,7 @@ export class EnsemblePredictor {
   predictBatch(batch: DistinctRowBatch): Prediction[] {
     const { config, ensemble } = this.card;
     const corrections = ensemble.neighbourCorrection ?? {};
-    const correcting = Object.keys(corrections).length > 0;
+    const correcting = this.#corrects();
     if (correcting && !this.#memory) this.#loadMemory();
     const n = batch.count;
     const nReg = config.regressionTargets.length;

@@ -53,16 +53,20 @@ export interface FitResult {
 }
 
 /**
- * The zero gate of each band-gap target (`gapTargets`: the card's PBE and experimental gap roles)
- * whose training values have a point mass at zero (evaluate/zero-gate.ts), chosen on the
- * uncalibrated validation predictions.
+ * The band-gap targets (the card's PBE and experimental gap roles) whose training values have a point
+ * mass at zero (evaluate/zero-gate.ts): the ones a zero gate may be fitted to.
  */
-function fitZeroGates(training: readonly Example[], rawVal: EvaluationReport, gapTargets: readonly string[]): Record<string, number> {
+function gateableTargets(card: ModelCard, training: readonly Example[]): Set<string> {
+  const roles = modelRoles(card);
+  const gaps = [roles.bandGap?.target, roles.experimentalGap?.target].filter((t): t is string => t !== undefined);
+  return new Set(gaps.filter((t) => hasZeroMass(training.map((e) => e.targets[t]).filter((v): v is number => v !== null && v !== undefined))));
+}
+
+/** The zero gate of each gateable target with enough validation rows, chosen on the calibration's validation predictions. */
+function fitZeroGates(rawVal: EvaluationReport, gateable: ReadonlySet<string>): Record<string, number> {
   const gates: Record<string, number> = {};
   for (const [name, r] of Object.entries(rawVal.regression)) {
-    if (!gapTargets.includes(name)) continue;
-    const values = training.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined);
-    if (r.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS && hasZeroMass(values)) gates[name] = chooseZeroGate(r.truth, r.predicted);
+    if (gateable.has(name) && r.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS) gates[name] = chooseZeroGate(r.truth, r.predicted);
   }
   return gates;
 }
@@ -193,15 +197,13 @@ export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensem
   const { zeroBelow: _z, neighbourCorrection: _n, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
   const raw = new EnsemblePredictor({ card: { ...card, ensemble: uncalibrated }, members: [...args.members] }, args.table);
   if (args.neighbourMemory && split.train.length > 0) raw.setNeighbourMemory(split.train);
-  const roles = modelRoles(card);
-  const gapTargets = [roles.bandGap?.target, roles.experimentalGap?.target].filter((t): t is string => t !== undefined);
-  const gateable = new Set(gapTargets.filter((t) => hasZeroMass(split.train.map((e) => e.targets[t]).filter((v): v is number => v !== null && v !== undefined))));
+  const gateable = gateableTargets(card, split.train);
   const neighbourCorrection = fitNeighbourCorrections(raw, split.val, gateable);
   const corrections = Object.keys(neighbourCorrection).length ? { neighbourCorrection } : {};
   // the gates, sigma scales and threshold are chosen on the corrected means
   const corrected = raw.withCard({ ...card, ensemble: { ...uncalibrated, ...corrections } });
   const rawVal = evaluatePredictions(corrected, split.val, corrected.predict(split.val.map((e) => e.composition)), rate);
-  const zeroBelow = fitZeroGates(split.train, rawVal, gapTargets);
+  const zeroBelow = fitZeroGates(rawVal, gateable);
   const sigmaScale = Object.fromEntries(Object.entries(rawVal.regression).map(([k, r]) => [k, gatedSigmaScale(r, zeroBelow[k])]));
   const threshold = rawVal.classification ? chooseThreshold(rawVal.classification.labels, rawVal.classification.probabilities) : null;
   const { neighbourCorrection: _old, ...ensemble } = card.ensemble;
