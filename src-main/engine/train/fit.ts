@@ -3,7 +3,9 @@
  * neighbour correction where it helps, the zero gate of band gaps with a point mass at zero, sigma
  * scale per regression target, decision threshold for the classifier), evaluate on the test rows.
  */
+import { createHash } from 'node:crypto';
 import type { BackendName } from '../../../shared/api/runtime.js';
+import { compositionKey } from '../../../shared/composition/key.js';
 import type { ElementTable } from '../../data/elements/load.js';
 import { evaluatePredictions, type EvaluationReport } from '../evaluate/evaluate.js';
 import { chooseThreshold, fitSigmaScale } from '../evaluate/metrics.js';
@@ -14,7 +16,7 @@ import { chooseRoles, modelRoles } from '../model/roles.js';
 import { MODEL_FORMAT } from '../model/card.js';
 import { validateModelConfig, type ModelConfig } from '../model/config.js';
 import type { Params } from '../model/params.js';
-import { chooseNeighbourCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
+import { crossCheckedCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
 import { EnsemblePredictor, isNonNegative } from '../model/predictor.js';
 import { encodeExamples, fitTargetScaling, type Example } from './data.js';
 import { trainEnsemble, type EnsembleResult } from './ensemble.js';
@@ -156,9 +158,15 @@ function reportedMae(truth: readonly number[], means: readonly number[], name: s
   return reported.reduce((s, v, i) => s + Math.abs(v - truth[i]!), 0) / Math.max(1, truth.length);
 }
 
+/** Which half of the validation rows a composition falls in for the correction's cross-check (by its reduced key, so polymorphs and sources of one formula share a half). */
+function correctionHalf(e: Example): number {
+  return createHash('sha1').update(compositionKey(e.composition)).digest()[1]! & 1;
+}
+
 /**
  * The neighbour correction of each regression target that it helps, chosen on the validation rows'
- * ensemble means and neighbourhoods in `raw`'s memory (the training rows).
+ * ensemble means and neighbourhoods in `raw`'s memory (the training rows) and kept only where the
+ * choice holds up across the two halves of those rows (`crossCheckedCorrection`).
  */
 function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[], gated: ReadonlySet<string>): Record<string, NeighbourCorrection> {
   const residuals = raw.neighbourResiduals;
@@ -166,13 +174,14 @@ function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[]
   const compositions = val.map((e) => e.composition);
   const means = raw.ensembleMeans(compositions);
   const hood = raw.neighbourhood(compositions);
+  const halves = val.map(correctionHalf);
   const names = raw.card.config.regressionTargets;
   const chosen: Record<string, NeighbourCorrection> = {};
   names.forEach((name, j) => {
     const rows = val.flatMap((e, i) => (e.targets[name] === null || e.targets[name] === undefined ? [] : [i]));
-    const truth = rows.map((i) => val[i]!.targets[name]!);
-    const score = (predicted: readonly number[]): number => reportedMae(truth, predicted, name, gated.has(name));
-    const choice = chooseNeighbourCorrection(hood, rows, rows.map((i) => means[i * names.length + j]!), residuals, j, score);
+    const labelled = { rows, mean: rows.map((i) => means[i * names.length + j]!), truth: rows.map((i) => val[i]!.targets[name]!) };
+    const score = (truth: readonly number[], predicted: readonly number[]): number => reportedMae(truth, predicted, name, gated.has(name));
+    const choice = crossCheckedCorrection(hood, labelled, rows.map((i) => halves[i]!), residuals, j, score);
     if (choice) chosen[name] = choice.settings;
   });
   return chosen;

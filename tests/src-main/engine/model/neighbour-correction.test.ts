@@ -3,6 +3,7 @@ import { Rng } from '../../../../src-main/engine/random.js';
 import {
   chooseNeighbourCorrection,
   CORRECTION_MIN_VALIDATION_ROWS,
+  crossCheckedCorrection,
   neighbourCorrection,
   type Neighbourhood,
   type Residuals,
@@ -45,14 +46,15 @@ describe('chooseNeighbourCorrection', () => {
     const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: n }, (_, i) => shared(i)) };
     const mean = Array.from({ length: n }, () => 2);
     const truth = mean.map((m, i) => m + error(i));
-    const score = (predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - truth[i]!), 0) / predicted.length;
-    return { hood, residuals, mean, truth, score, rows: Array.from({ length: n }, (_, i) => i) };
+    const score = (t: readonly number[], predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - t[i]!), 0) / predicted.length;
+    const rows = Array.from({ length: n }, (_, i) => i);
+    return { hood, residuals, val: { rows, mean, truth }, score };
   }
 
   it('picks a correction that lowers the validation score when neighbours share the error, and reports before and after', () => {
     const rng = new Rng(3);
-    const { hood, residuals, mean, score, rows } = setting(200, (i) => (i % 2 ? 0.8 : -0.8), (i) => (i % 2 ? 0.8 : -0.8) + 0.05 * rng.normal());
-    const choice = chooseNeighbourCorrection(hood, rows, mean, residuals, 0, score);
+    const { hood, residuals, val, score } = setting(200, (i) => (i % 2 ? 0.8 : -0.8), (i) => (i % 2 ? 0.8 : -0.8) + 0.05 * rng.normal());
+    const choice = chooseNeighbourCorrection(hood, val, residuals, 0, score);
     expect(choice).not.toBeNull();
     expect(choice!.before).toBeGreaterThan(0.7);
     expect(choice!.after).toBeLessThan(0.3);
@@ -61,17 +63,71 @@ describe('chooseNeighbourCorrection', () => {
   it('keeps no correction when the neighbours\' residuals say nothing about the error', () => {
     const rng = new Rng(5);
     // residuals of the neighbours are independent of the validation rows' errors
-    const { hood, residuals, mean, score, rows } = setting(400, () => 0.5 * rng.normal(), () => 0.5 * rng.normal());
-    const choice = chooseNeighbourCorrection(hood, rows, mean, residuals, 0, score);
+    const { hood, residuals, val, score } = setting(400, () => 0.5 * rng.normal(), () => 0.5 * rng.normal());
+    const choice = chooseNeighbourCorrection(hood, val, residuals, 0, score);
     // any choice must at least not raise validation MAE; with pure noise it gains almost nothing
     if (choice) expect(choice.before - choice.after).toBeLessThan(0.02);
   });
 
   it('needs enough labelled validation rows', () => {
-    const { hood, residuals, mean, score } = setting(CORRECTION_MIN_VALIDATION_ROWS, () => 1, () => 1);
-    const few = Array.from({ length: CORRECTION_MIN_VALIDATION_ROWS - 1 }, (_, i) => i);
-    expect(chooseNeighbourCorrection(hood, few, mean.slice(0, few.length), residuals, 0, score)).toBeNull();
-    const enough = Array.from({ length: CORRECTION_MIN_VALIDATION_ROWS }, (_, i) => i);
-    expect(chooseNeighbourCorrection(hood, enough, mean, residuals, 0, score)).not.toBeNull();
+    const { hood, residuals, val, score } = setting(CORRECTION_MIN_VALIDATION_ROWS, () => 1, () => 1);
+    const few = CORRECTION_MIN_VALIDATION_ROWS - 1;
+    const firstFew = { rows: val.rows.slice(0, few), mean: val.mean.slice(0, few), truth: val.truth.slice(0, few) };
+    expect(chooseNeighbourCorrection(hood, firstFew, residuals, 0, score)).toBeNull();
+    expect(chooseNeighbourCorrection(hood, val, residuals, 0, score)).not.toBeNull();
+  });
+});
+
+describe('crossCheckedCorrection', () => {
+  function setting(n: number, shared: (i: number) => number, error: (i: number) => number) {
+    const hood: Neighbourhood = { count: n, searched: 1, distance2: new Float32Array(n).fill(0.0001), index: Int32Array.from({ length: n }, (_, i) => i) };
+    const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: n }, (_, i) => shared(i)) };
+    const mean = Array.from({ length: n }, () => 2);
+    const truth = mean.map((m, i) => m + error(i));
+    const score = (t: readonly number[], predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - t[i]!), 0) / predicted.length;
+    return { hood, residuals, val: { rows: Array.from({ length: n }, (_, i) => i), mean, truth }, score, half: Array.from({ length: n }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0) };
+  }
+
+  it('keeps a correction that helps on both halves, with the choice made on all rows and the out-of-half errors', () => {
+    const rng = new Rng(11);
+    const { hood, residuals, val, score, half } = setting(200, (i) => (i % 2 ? 0.8 : -0.8), (i) => (i % 2 ? 0.8 : -0.8) + 0.05 * rng.normal());
+    const checked = crossCheckedCorrection(hood, val, half, residuals, 0, score);
+    expect(checked).not.toBeNull();
+    expect(checked!.settings).toEqual(chooseNeighbourCorrection(hood, val, residuals, 0, score)!.settings);
+    expect(checked!.crossChecked.before).toBeGreaterThan(0.7);
+    expect(checked!.crossChecked.after).toBeLessThan(0.3);
+  });
+
+  it('drops most of the grid\'s best choices on noise, which the plain choice keeps', () => {
+    let keptByPlainChoice = 0;
+    let keptByCrossCheck = 0;
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const rng = new Rng(seed);
+      const n = 300;
+      const searched = 16;
+      // each row's 16 neighbours at random distances among 1,000 training rows whose residuals are noise
+      const hood: Neighbourhood = {
+        count: n,
+        searched,
+        distance2: Float32Array.from({ length: n * searched }, (_, k) => ((k % searched) + rng.next()) * 0.01),
+        index: Int32Array.from({ length: n * searched }, () => rng.int(1000)),
+      };
+      const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: 1000 }, () => 0.5 * rng.normal()) };
+      const mean = Array.from({ length: n }, () => 2);
+      const val = { rows: mean.map((_, i) => i), mean, truth: mean.map((m) => m + 0.5 * rng.normal()) };
+      const score = (t: readonly number[], predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - t[i]!), 0) / predicted.length;
+      const half = val.rows.map((i) => i % 2);
+      if (chooseNeighbourCorrection(hood, val, residuals, 0, score)) keptByPlainChoice += 1;
+      if (crossCheckedCorrection(hood, val, half, residuals, 0, score)) keptByCrossCheck += 1;
+    }
+    // on noise the grid's best gains on the rows it was chosen on about half the time (11 of these 20)
+    expect(keptByPlainChoice).toBeGreaterThanOrEqual(8);
+    // and holds up on the other half far less often (3 of 20)
+    expect(keptByCrossCheck).toBeLessThanOrEqual(keptByPlainChoice / 2);
+  });
+
+  it('keeps nothing when one half is empty (nothing to check the choice on)', () => {
+    const { hood, residuals, val, score } = setting(100, () => 1, () => 1);
+    expect(crossCheckedCorrection(hood, val, val.rows.map(() => 0), residuals, 0, score)).toBeNull();
   });
 });
