@@ -21,6 +21,7 @@ import { bundledTrainingExamples, rebuildTrainingSplit } from '../train/bundled.
 import type { Example } from '../train/data.js';
 import { MEMORY_CACHE_FILE, readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
 import { NEIGHBOURS_SEARCHED, neighbourCorrection, type Neighbourhood, type Residuals } from './neighbour-correction.js';
+import { nearestReference, queriesOf, searchMemory, searchReferences, type CorrectionNeeds } from './neighbour-search.js';
 
 export interface ValueWithSigma {
   readonly value: number;
@@ -45,11 +46,7 @@ export interface Prediction {
 interface LoadedDomain {
   readonly file: DomainFile;
   readonly formulas: readonly string[];
-  /**
-   * [trunk + 1, N]: -2 x the reference embeddings, transposed, over a last row of their squared norms,
-   * so that [q, 1] x this = |r|^2 - 2 q.r, whose minimum over r plus |q|^2 is the squared distance to
-   * the nearest reference: one matMul and one argMin per batch.
-   */
+  /** [trunk + 1, N], laid out for the search (neighbour-search.ts's searchReferences). */
   readonly references: tf.Tensor2D;
 }
 
@@ -67,9 +64,6 @@ interface NeighbourMemory {
   readonly sharesDomain: boolean;
   readonly isMemoryRow?: Uint8Array;
 }
-
-/** How many nearest domain references a shared search looks at to find NEIGHBOURS_SEARCHED memory rows among them (the others are validation and test compositions, 7-10% of the references). */
-const SHARED_SEARCH = 2 * NEIGHBOURS_SEARCHED;
 
 /** The members' outputs for a batch: means and standard deviations [n, targets] (de-standardized, before any correction), probabilities [K, n]. */
 interface EnsembleOutputs {
@@ -187,7 +181,7 @@ export class EnsemblePredictor {
    * composition (the joint default model: its training rows are among the 14,951 compositions its domain
    * measures from), so that a batch needs one search instead of two. The residuals move with their
    * compositions; the other references (validation and test compositions) are marked as no memory rows
-   * and skipped by the search (`memoryRowsOf`), so a correction sees the same training rows either way.
+   * and skipped by the search (neighbour-search.ts), so a correction sees the same training rows either way.
    */
   #shareDomain(): void {
     const memory = this.#memory;
@@ -249,7 +243,7 @@ export class EnsemblePredictor {
   /** Takes ownership of `embedded` ([rows, trunk]). */
   #useMemory(formulas: readonly string[], embedded: tf.Tensor2D, residuals: Residuals): void {
     this.#disposeMemory();
-    this.#memory = { formulas, references: augmentReferences(embedded), residuals, sharesDomain: false };
+    this.#memory = { formulas, references: searchReferences(embedded), residuals, sharesDomain: false };
     embedded.dispose();
   }
 
@@ -285,20 +279,20 @@ export class EnsemblePredictor {
     const width = this.card.config.regressionTargets.length;
     const out = new Float32Array(compositions.length * width);
     this.#batches(compositions, 1024, (part, batch) => {
-      const mean = this.#run(batch, false).mean;
+      const mean = this.#run(batch, null).mean;
       part.forEach((i, k) => out.set(mean.subarray(k * width, (k + 1) * width), i * width));
     });
     return out;
   }
 
-  /** The nearest memory rows of each composition ([n, NEIGHBOURS_SEARCHED]); requires a memory. */
+  /** The nearest memory rows of each composition ([n, NEIGHBOURS_SEARCHED], padded at an infinite distance where the memory holds fewer); requires a memory. */
   neighbourhood(compositions: readonly Composition[]): Neighbourhood {
     if (!this.#memory) throw new Error('neighbourhood: no neighbour memory set');
-    const searched = Math.min(NEIGHBOURS_SEARCHED, this.#memory.formulas.length);
+    const searched = NEIGHBOURS_SEARCHED;
     const distance2 = new Float32Array(compositions.length * searched);
     const index = new Int32Array(compositions.length * searched);
     this.#batches(compositions, 1024, (part, batch) => {
-      const hood = this.#run(batch, true).hood!;
+      const hood = this.#run(batch, 'all').hood!;
       part.forEach((i, k) => {
         distance2.set(hood.distance2.subarray(k * searched, (k + 1) * searched), i * searched);
         index.set(hood.index.subarray(k * searched, (k + 1) * searched), i * searched);
@@ -360,7 +354,7 @@ export class EnsemblePredictor {
   #useReferences(file: DomainFile, formulas: readonly string[], embedded: tf.Tensor2D): void {
     if (this.#memory?.sharesDomain) this.#disposeMemory(); // laid over the old references: loaded again when needed
     this.#domain?.references.dispose();
-    this.#domain = { file, formulas, references: augmentReferences(embedded) };
+    this.#domain = { file, formulas, references: searchReferences(embedded) };
     embedded.dispose();
   }
 
@@ -388,9 +382,10 @@ export class EnsemblePredictor {
 
   /**
    * The members' outputs for a pre-featurized batch: means, standard deviations and probabilities; the
-   * nearest domain reference when the model has a domain, and (`neighbours`) the nearest memory rows.
+   * nearest domain reference when the model has a domain, and (with `neighbours`) the nearest memory
+   * rows: as many as these corrections need, or (`all`) as many as calibration chooses from.
    */
-  #run(batch: DistinctRowBatch, neighbours: boolean): EnsembleOutputs {
+  #run(batch: DistinctRowBatch, neighbours: CorrectionNeeds | 'all' | null): EnsembleOutputs {
     const { config, targetScaling, ensemble } = this.card;
     const n = batch.count;
     const nReg = config.regressionTargets.length;
@@ -398,7 +393,7 @@ export class EnsemblePredictor {
     const reg = new Float32Array(K * n * nReg);
     const probability = new Float32Array(K * n);
     const domain = this.#domain;
-    const memory = neighbours ? this.#memory : null;
+    const memory = neighbours !== null ? this.#memory : null;
     let nearest: EnsembleOutputs['nearest'] = null;
     let hood: Neighbourhood | null = null;
     const distinct = tf.tensor2d(batch.features, [batch.distinctRows, batch.width]);
@@ -416,26 +411,15 @@ export class EnsemblePredictor {
         if (out.regression) reg.set(out.regression.dataSync(), k * n * nReg);
         if (out.logits) probability.set(tf.sigmoid(out.logits).dataSync(), k * n);
         if (k !== 0 || !out.embedding) return;
-        const q = tf.concat([out.embedding, tf.ones([n, 1])], 1) as tf.Tensor2D;
-        const norm = tf.sum(tf.square(out.embedding), 1, true);
+        const queries = queriesOf(out.embedding);
+        const needs = neighbours === 'all' ? null : neighbours;
         if (memory?.sharesDomain && domain) {
           // one search: the nearest reference for the domain, the nearest memory rows among them for the correction
-          const wide = nearestRows(q, norm, memory.references, Math.min(SHARED_SEARCH, memory.formulas.length), n);
-          nearest = {
-            distance: Float32Array.from({ length: n }, (_, i) => Math.sqrt(wide.distance2[i * wide.searched]!)),
-            index: Int32Array.from({ length: n }, (_, i) => wide.index[i * wide.searched]!),
-          };
-          hood = memoryRowsOf(wide, memory.isMemoryRow!, NEIGHBOURS_SEARCHED);
+          ({ hood, nearest } = searchMemory(queries, { references: memory.references, isMemoryRow: memory.isMemoryRow! }, needs));
           return;
         }
-        if (domain) {
-          const partial = tf.matMul(q, domain.references); // |r|^2 - 2 q.r
-          const at = tf.argMin(partial, 1);
-          const N = domain.formulas.length;
-          const atNearest = tf.gather(tf.reshape(partial, [-1]), tf.add(at, tf.range(0, n * N, N, 'int32')));
-          nearest = { distance: tf.sqrt(tf.relu(tf.add(atNearest, tf.reshape(norm, [-1])))).dataSync() as Float32Array, index: at.dataSync() as Int32Array };
-        }
-        if (memory) hood = nearestRows(q, norm, memory.references, Math.min(NEIGHBOURS_SEARCHED, memory.formulas.length), n);
+        if (domain) nearest = nearestReference(queries, domain.references);
+        if (memory) hood = searchMemory(queries, { references: memory.references, isMemoryRow: null }, needs).hood;
       });
     });
     tf.dispose([distinct, mask]);
@@ -458,14 +442,14 @@ export class EnsemblePredictor {
   predictBatch(batch: DistinctRowBatch): Prediction[] {
     const { config, ensemble } = this.card;
     const corrections = ensemble.neighbourCorrection ?? {};
-    const correcting = this.#corrects();
-    if (correcting && !this.#memory) this.#loadMemory();
+    if (this.#corrects() && !this.#memory) this.#loadMemory();
     const n = batch.count;
     const nReg = config.regressionTargets.length;
     const K = this.bundle.members.length;
-    const out = this.#run(batch, correcting);
-    const domain = this.#domain;
     const memory = this.#memory;
+    const needs = memory && this.#corrects() ? { residuals: memory.residuals, targets: Object.entries(corrections).map(([name, c]) => ({ column: config.regressionTargets.indexOf(name), neighbours: c.neighbours })) } : null;
+    const out = this.#run(batch, needs);
+    const domain = this.#domain;
     const predictions: Prediction[] = [];
     for (let i = 0; i < n; i += 1) {
       const regression: Record<string, ValueWithSigma> = {};
@@ -551,37 +535,6 @@ export class EnsemblePredictor {
     this.#domain?.references.dispose();
     for (const p of this.bundle.members) p.dispose();
   }
-}
-
-/** The `searched` nearest references of each query ([n, trunk + 1] with a last column of ones; `norm` its squared norms [n, 1]), nearest first. */
-function nearestRows(q: tf.Tensor2D, norm: tf.Tensor, references: tf.Tensor2D, searched: number, n: number): Neighbourhood {
-  const top = tf.topk(tf.neg(tf.matMul(q, references)), searched, true); // -(|r|^2 - 2 q.r), largest first
-  return { count: n, searched, distance2: tf.relu(tf.sub(norm, top.values)).dataSync() as Float32Array, index: top.indices.dataSync() as Int32Array };
-}
-
-/**
- * The first `searched` memory rows of each query's wider neighbourhood, nearest first; padded with row 0
- * at an infinite distance (weight 0) where the window held fewer.
- */
-function memoryRowsOf(wide: Neighbourhood, isMemoryRow: Uint8Array, searched: number): Neighbourhood {
-  const distance2 = new Float32Array(wide.count * searched).fill(Number.POSITIVE_INFINITY);
-  const index = new Int32Array(wide.count * searched);
-  for (let i = 0; i < wide.count; i += 1) {
-    let kept = 0;
-    for (let m = 0; m < wide.searched && kept < searched; m += 1) {
-      const at = i * wide.searched + m;
-      if (!isMemoryRow[wide.index[at]!]) continue;
-      distance2[i * searched + kept] = wide.distance2[at]!;
-      index[i * searched + kept] = wide.index[at]!;
-      kept += 1;
-    }
-  }
-  return { count: wide.count, searched, distance2, index };
-}
-
-/** [trunk + 1, N]: -2 x the embeddings ([N, trunk]), transposed, over a last row of their squared norms (see LoadedDomain). */
-function augmentReferences(embedded: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.concat([tf.mul(-2, tf.transpose(embedded)), tf.reshape(tf.sum(tf.square(embedded), 1), [1, -1])], 0) as tf.Tensor2D);
 }
 
 export function meanStd(values: readonly number[]): { mean: number; std: number } {
