@@ -39,18 +39,23 @@ describe('neighbourCorrection', () => {
   });
 });
 
-describe('chooseNeighbourCorrection', () => {
-  /** n validation rows each at squared distance d2 from one training row whose residual is `shared(i)`; the row's own error is `error(i)`. */
-  function setting(n: number, shared: (i: number) => number, error: (i: number) => number) {
-    const hood: Neighbourhood = { count: n, searched: 1, distance2: new Float32Array(n).fill(0.0001), index: Int32Array.from({ length: n }, (_, i) => i) };
-    const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: n }, (_, i) => shared(i)) };
-    const mean = Array.from({ length: n }, () => 2);
-    const truth = mean.map((m, i) => m + error(i));
-    const score = (t: readonly number[], predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - t[i]!), 0) / predicted.length;
-    const rows = Array.from({ length: n }, (_, i) => i);
-    return { hood, residuals, val: { rows, mean, truth }, score };
-  }
+/** The validation MAE of the means as reported (no gate). */
+const mae = (t: readonly number[], predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - t[i]!), 0) / predicted.length;
 
+/**
+ * n validation rows each next to one training row whose residual is `shared(i)`; the row's own error is
+ * `error(i)`; halves for the cross-check: one row in three in half 1.
+ */
+function setting(n: number, shared: (i: number) => number, error: (i: number) => number) {
+  const hood: Neighbourhood = { count: n, searched: 1, distance2: new Float32Array(n).fill(0.0001), index: Int32Array.from({ length: n }, (_, i) => i) };
+  const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: n }, (_, i) => shared(i)) };
+  const mean = Array.from({ length: n }, () => 2);
+  const truth = mean.map((m, i) => m + error(i));
+  const rows = Array.from({ length: n }, (_, i) => i);
+  return { hood, residuals, val: { rows, mean, truth }, score: mae, half: rows.map((i) => (i % 3 === 0 ? 1 : 0)) };
+}
+
+describe('chooseNeighbourCorrection', () => {
   it('picks a correction that lowers the validation score when neighbours share the error, and reports before and after', () => {
     const rng = new Rng(3);
     const { hood, residuals, val, score } = setting(200, (i) => (i % 2 ? 0.8 : -0.8), (i) => (i % 2 ? 0.8 : -0.8) + 0.05 * rng.normal());
@@ -79,15 +84,6 @@ describe('chooseNeighbourCorrection', () => {
 });
 
 describe('crossCheckedCorrection', () => {
-  function setting(n: number, shared: (i: number) => number, error: (i: number) => number) {
-    const hood: Neighbourhood = { count: n, searched: 1, distance2: new Float32Array(n).fill(0.0001), index: Int32Array.from({ length: n }, (_, i) => i) };
-    const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: n }, (_, i) => shared(i)) };
-    const mean = Array.from({ length: n }, () => 2);
-    const truth = mean.map((m, i) => m + error(i));
-    const score = (t: readonly number[], predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - t[i]!), 0) / predicted.length;
-    return { hood, residuals, val: { rows: Array.from({ length: n }, (_, i) => i), mean, truth }, score, half: Array.from({ length: n }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0) };
-  }
-
   it('keeps a correction that helps on both halves, with the choice made on all rows and the out-of-half errors', () => {
     const rng = new Rng(11);
     const { hood, residuals, val, score, half } = setting(200, (i) => (i % 2 ? 0.8 : -0.8), (i) => (i % 2 ? 0.8 : -0.8) + 0.05 * rng.normal());
@@ -115,10 +111,9 @@ describe('crossCheckedCorrection', () => {
       const residuals: Residuals = { targets: 1, values: Float32Array.from({ length: 1000 }, () => 0.5 * rng.normal()) };
       const mean = Array.from({ length: n }, () => 2);
       const val = { rows: mean.map((_, i) => i), mean, truth: mean.map((m) => m + 0.5 * rng.normal()) };
-      const score = (t: readonly number[], predicted: readonly number[]): number => predicted.reduce((s, p, i) => s + Math.abs(p - t[i]!), 0) / predicted.length;
       const half = val.rows.map((i) => i % 2);
-      if (chooseNeighbourCorrection(hood, val, residuals, 0, score)) keptByPlainChoice += 1;
-      if (crossCheckedCorrection(hood, val, half, residuals, 0, score)) keptByCrossCheck += 1;
+      if (chooseNeighbourCorrection(hood, val, residuals, 0, mae)) keptByPlainChoice += 1;
+      if (crossCheckedCorrection(hood, val, half, residuals, 0, mae)) keptByCrossCheck += 1;
     }
     // on noise the grid's best gains on the rows it was chosen on about half the time (11 of these 20)
     expect(keptByPlainChoice).toBeGreaterThanOrEqual(8);
