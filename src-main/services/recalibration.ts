@@ -9,9 +9,16 @@
 import type { ElementTable } from '../data/elements/load.js';
 import { loadModel, writeModelCard } from '../engine/model/bundle.js';
 import type { ModelCard } from '../engine/model/card.js';
-import { rebuildTrainingSplit, trainingRequestOf } from '../engine/train/bundled.js';
+import { rebuildTrainingSplit, type UnrebuiltSplit } from '../engine/train/bundled.js';
 import { calibrateEnsemble } from '../engine/train/fit.js';
 import { modelMetrics, TrainingError } from './training.js';
+
+/** What to do about a split that cannot be rebuilt. */
+const ADVICE: Readonly<Record<UnrebuiltSplit['why'], string>> = {
+  'not-bundled': 'retrain it to calibrate it',
+  excluded: 'it is calibrated when a model is fine-tuned from it',
+  changed: 'nothing written',
+};
 
 export interface Recalibration {
   readonly before: ModelCard;
@@ -21,10 +28,8 @@ export interface Recalibration {
 export function recalibrate(dir: string, table: ElementTable): Recalibration {
   const bundle = loadModel(dir);
   const card = bundle.card;
-  if (card.data.excluded) throw new TrainingError(`${dir}: trained with --exclude-formulas-of ${card.data.excluded.datasets.join(',')} (a pretrained encoder); it is calibrated when a model is fine-tuned from it`);
-  if (trainingRequestOf(card) === null) throw new TrainingError(`${dir}: trained on ${card.data.source} (protocol ${card.data.protocol}), not on bundled data whose split can be rebuilt; retrain it to calibrate it`);
   const rebuilt = rebuildTrainingSplit(card);
-  if ('problem' in rebuilt) throw new TrainingError(`${dir}: ${rebuilt.problem}; nothing written`);
+  if ('problem' in rebuilt) throw new TrainingError(`${dir}: ${rebuilt.problem}; ${ADVICE[rebuilt.why]}`);
   const result = calibrateEnsemble({ card, members: bundle.members, table, split: rebuilt.training.split, neighbourMemory: true });
   // a new id: its predictions differ, and a library keys a screen's model (and its stored card) by id
   const at = new Date().toISOString();

@@ -32,20 +32,24 @@ export function trainingRequestOf(card: ModelCard): TrainingDataRequest | null {
   return null;
 }
 
+/** Why a model's split cannot be rebuilt: not bundled data, a pretrained encoder's exclusions, or a bundle that changed. */
+export type UnrebuiltSplit = { readonly problem: string; readonly why: 'not-bundled' | 'excluded' | 'changed' };
+
 /**
  * The split `card`'s model was trained on, rebuilt from the data bundle; a reason instead when it
  * cannot be (an uploaded CSV, a pretrained encoder's exclusions) or the bundle no longer gives the same
  * rows (row counts and data checksum must match the card's).
  */
-export function rebuildTrainingSplit(card: ModelCard): { readonly training: TrainingData } | { readonly problem: string } {
+export function rebuildTrainingSplit(card: ModelCard): { readonly training: TrainingData } | UnrebuiltSplit {
   const request = trainingRequestOf(card);
-  if (request === null) return { problem: `trained on ${card.data.source} (protocol ${card.data.protocol}), not on bundled data whose split can be rebuilt` };
-  if (card.data.excluded) return { problem: `trained with --exclude-formulas-of ${card.data.excluded.datasets.join(',')} (a pretrained encoder)` };
+  if (request === null) return { why: 'not-bundled', problem: `trained on ${card.data.source} (protocol ${card.data.protocol}), not on bundled data whose split can be rebuilt` };
+  if (card.data.excluded) return { why: 'excluded', problem: `trained with --exclude-formulas-of ${card.data.excluded.datasets.join(',')} (a pretrained encoder)` };
   const training = loadTrainingData(request);
   const { train, val, test } = training.split;
   const rows = card.data.rows;
   if (training.sha256 !== card.data.sha256 || train.length !== rows.train || val.length !== rows.val || test.length !== rows.test) {
     return {
+      why: 'changed',
       problem: `the data bundle no longer gives the split it was trained on (${train.length}/${val.length}/${test.length} rows, card ${rows.train}/${rows.val}/${rows.test}; checksum ${training.sha256 === card.data.sha256 ? 'equal' : 'differs'})`,
     };
   }

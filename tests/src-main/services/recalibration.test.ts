@@ -86,6 +86,13 @@ describe('pdw recalibrate (services/recalibration.ts)', () => {
     expect(() => recalibrate(copy, table)).toThrow(/trained on my-gaps.csv \(uploaded\).*retrain it/);
   });
 
+  it('refuses a pretrained encoder (its rows leave formulas out), saying where it is calibrated', () => {
+    const copy = copyOfProtocolR('excluded', (card) => ({ ...card, data: { ...card.data, excluded: { datasets: ['mp_gap_doubles'], rows: 10 } } }));
+    const written = readFileSync(join(copy, 'model.json'), 'utf8');
+    expect(() => recalibrate(copy, table)).toThrow(/--exclude-formulas-of mp_gap_doubles \(a pretrained encoder\); it is calibrated when a model is fine-tuned from it/);
+    expect(readFileSync(join(copy, 'model.json'), 'utf8')).toBe(written);
+  });
+
   it('gives the joint default model a neighbour correction whose memory is the rows it trained on, cached beside it', () => {
     // (protocol R's model gets none: on its validation rows the nearest training rows are other polymorphs, whose errors say nothing)
     const copy = copyOfModel('default', 'memory', (card) => {
