@@ -55,7 +55,7 @@ function calibrationLines(folds: readonly FoldResult[]): string[] {
     '',
     '## Calibration of each model (chosen on its validation rows)',
     '',
-    'Neighbour correction: the mean moved by the residuals of the k nearest training rows in latent space (engine/model/neighbour-correction.ts; "none": it did not lower validation MAE). Zero gate: a band gap whose mean is at or below the cut reads 0.',
+    'Neighbour correction: the mean moved by the residuals of the k nearest training rows in latent space (engine/model/neighbour-correction.ts; "none": no setting lowered validation MAE, or the gain did not hold up across the two halves of the validation rows). Zero gate: a band gap whose mean is at or below the cut reads 0.',
     '',
     '| model | target | neighbour correction | zero gate | sigma scale |',
     '|---|---|---|---|---|',
