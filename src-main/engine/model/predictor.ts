@@ -447,7 +447,8 @@ export class EnsemblePredictor {
     const nReg = config.regressionTargets.length;
     const K = this.bundle.members.length;
     const memory = this.#memory;
-    const needs = memory && this.#corrects() ? { residuals: memory.residuals, targets: Object.entries(corrections).map(([name, c]) => ({ column: config.regressionTargets.indexOf(name), neighbours: c.neighbours })) } : null;
+    const corrected = config.regressionTargets.flatMap((name, column) => (corrections[name] ? [{ column, neighbours: corrections[name].neighbours }] : []));
+    const needs = memory && corrected.length > 0 ? { residuals: memory.residuals, targets: corrected } : null;
     const out = this.#run(batch, needs);
     const domain = this.#domain;
     const predictions: Prediction[] = [];
