@@ -3,9 +3,7 @@
  * neighbour correction where it helps, the zero gate of band gaps with a point mass at zero, sigma
  * scale per regression target, decision threshold for the classifier), evaluate on the test rows.
  */
-import { createHash } from 'node:crypto';
 import type { BackendName } from '../../../shared/api/runtime.js';
-import { compositionKey } from '../../../shared/composition/key.js';
 import type { ElementTable } from '../../data/elements/load.js';
 import { evaluatePredictions, type EvaluationReport } from '../evaluate/evaluate.js';
 import { chooseThreshold, fitSigmaScale } from '../evaluate/metrics.js';
@@ -19,6 +17,7 @@ import type { Params } from '../model/params.js';
 import { crossCheckedCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
 import { EnsemblePredictor, isNonNegative } from '../model/predictor.js';
 import { encodeExamples, fitTargetScaling, type Example } from './data.js';
+import { compositionHalf } from './stoichiometry.js';
 import { trainEnsemble, type EnsembleResult } from './ensemble.js';
 import type { Split } from './protocols.js';
 import type { TrainingSettings, TrainProgress } from './trainer.js';
@@ -158,11 +157,6 @@ function reportedMae(truth: readonly number[], means: readonly number[], name: s
   return reported.reduce((s, v, i) => s + Math.abs(v - truth[i]!), 0) / Math.max(1, truth.length);
 }
 
-/** Which half of the validation rows a composition falls in for the correction's cross-check (by its reduced key, so polymorphs and sources of one formula share a half). */
-function correctionHalf(e: Example): number {
-  return createHash('sha1').update(compositionKey(e.composition)).digest()[1]! & 1;
-}
-
 /**
  * The neighbour correction of each regression target that it helps, chosen on the validation rows'
  * ensemble means and neighbourhoods in `raw`'s memory (the training rows) and kept only where the
@@ -174,7 +168,7 @@ function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[]
   const compositions = val.map((e) => e.composition);
   const means = raw.ensembleMeans(compositions);
   const hood = raw.neighbourhood(compositions);
-  const halves = val.map(correctionHalf);
+  const halves = val.map((e) => compositionHalf(e.composition)); // polymorphs and sources of one formula share a half
   const names = raw.card.config.regressionTargets;
   const chosen: Record<string, NeighbourCorrection> = {};
   names.forEach((name, j) => {

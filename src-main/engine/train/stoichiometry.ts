@@ -3,9 +3,19 @@ import { createHash } from 'node:crypto';
 import type { Composition } from '../../../shared/index.js';
 import { compositionKey, stoichiometryPattern } from '../../../shared/composition/key.js';
 
-/** Fold 0-4 of a composition (sha1 of its reduced-composition key), so every entry of one composition lands in one fold. */
+/** The sha1 digest of a composition's reduced-composition key: every entry of one composition gets the same bytes. */
+function compositionDigest(composition: Composition): Buffer {
+  return createHash('sha1').update(compositionKey(composition)).digest();
+}
+
+/** Fold 0-4 of a composition (its digest's first byte), so every entry of one composition lands in one fold. */
 export function compositionFold(composition: Composition): number {
-  return createHash('sha1').update(compositionKey(composition)).digest()[0]! % 5;
+  return compositionDigest(composition)[0]! % 5;
+}
+
+/** Half 0 or 1 of a composition (its digest's second byte, not the fold's), so every entry of one composition lands in one half. */
+export function compositionHalf(composition: Composition): number {
+  return compositionDigest(composition)[1]! & 1;
 }
 
 /** Atom counts 2:1:1:6 (A2BB'X6) or 2:1:6 (A2BX6), in any order: a double or vacancy-ordered perovskite's stoichiometry. */
