@@ -41,9 +41,10 @@ export type UnrebuiltSplit = { readonly problem: string; readonly why: 'not-bund
  * rows (row counts and data checksum must match the card's).
  */
 export function rebuildTrainingSplit(card: ModelCard): { readonly training: TrainingData } | UnrebuiltSplit {
+  // a pretrained encoder's exclusions first, whatever its data: recalibrate's advice for it differs
+  if (card.data.excluded) return { why: 'excluded', problem: `trained with --exclude-formulas-of ${card.data.excluded.datasets.join(',')} (a pretrained encoder)` };
   const request = trainingRequestOf(card);
   if (request === null) return { why: 'not-bundled', problem: `trained on ${card.data.source} (protocol ${card.data.protocol}), not on bundled data whose split can be rebuilt` };
-  if (card.data.excluded) return { why: 'excluded', problem: `trained with --exclude-formulas-of ${card.data.excluded.datasets.join(',')} (a pretrained encoder)` };
   const training = loadTrainingData(request);
   const { train, val, test } = training.split;
   const rows = card.data.rows;

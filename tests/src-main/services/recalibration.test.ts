@@ -91,6 +91,9 @@ describe('pdw recalibrate (services/recalibration.ts)', () => {
     const written = readFileSync(join(copy, 'model.json'), 'utf8');
     expect(() => recalibrate(copy, table)).toThrow(/--exclude-formulas-of mp_gap_doubles \(a pretrained encoder\); it is calibrated when a model is fine-tuned from it/);
     expect(readFileSync(join(copy, 'model.json'), 'utf8')).toBe(written);
+    // an encoder pretrained on an uploaded CSV gets the same advice, not "retrain it"
+    const uploaded = copyOfProtocolR('excluded-upload', (card) => ({ ...card, data: { ...card.data, source: 'my-gaps.csv (uploaded)', excluded: { datasets: ['mp_gap_doubles'], rows: 10 } } }));
+    expect(() => recalibrate(uploaded, table)).toThrow(/\(a pretrained encoder\); it is calibrated when a model is fine-tuned from it/);
   });
 
   it('gives the joint default model a neighbour correction whose memory is the rows it trained on, cached beside it', () => {
