@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src-main/engine/backend.js';
 import { neighbourCorrection, NEIGHBOURS_SEARCHED, type Residuals } from '../../../../src-main/engine/model/neighbour-correction.js';
-import { nearestReference, queriesOf, searchMemory, searchReferences, type Queries } from '../../../../src-main/engine/model/neighbour-search.js';
+import { nearestReference, nearestReferences, queriesOf, SEARCH_CHUNK, searchMemory, searchReferences, selectLargest, type Queries } from '../../../../src-main/engine/model/neighbour-search.js';
 import { Rng } from '../../../../src-main/engine/random.js';
 
 const rng = new Rng(17);
@@ -87,5 +87,42 @@ describe('searchMemory', () => {
       const settings = { neighbours: 1, bandwidth: 0.8, shrinkage: 0.25 };
       expect(neighbourCorrection(narrow.hood, i, residuals, 0, settings)).toBe(neighbourCorrection(full.hood, i, residuals, 0, settings));
     }
+  });
+});
+
+describe('selectLargest', () => {
+  const select = (row: number[], size: number, start = 0, length = row.length): { value: number[]; index: number[] } => {
+    const value = new Float32Array(size);
+    const index = new Int32Array(size + 3).fill(-7);
+    selectLargest(Float32Array.from(row), start, length, { value, index, at: 3, size });
+    expect(Array.from(index.subarray(0, 3))).toEqual([-7, -7, -7]); // writes from `at` only
+    return { value: Array.from(value), index: Array.from(index.subarray(3)) };
+  };
+
+  it('keeps the largest in order, ties to the lower index as tf.topk, within the given span', () => {
+    const row = [0.5, 2, -1, 2, 7, 0.5, 2, 3];
+    expect(select(row, 4)).toEqual({ value: [7, 3, 2, 2], index: [4, 7, 1, 3] });
+    const top = tf.topk(tf.tensor1d(row), 4, true);
+    expect(select(row, 4).index).toEqual(Array.from(top.indices.dataSync()));
+    tf.dispose([top.values, top.indices]);
+    // a span of the array: indices count from its start
+    expect(select([9, 9, 1, 4, 3, 9], 2, 2, 3)).toEqual({ value: [4, 3], index: [1, 2] });
+  });
+
+  it('never keeps NaN or -Infinity, and pads a short row with -Infinity at index 0', () => {
+    expect(select([Number.NaN, 1, Number.NEGATIVE_INFINITY, 5], 3)).toEqual({ value: [5, 1, Number.NEGATIVE_INFINITY], index: [3, 1, 0] });
+  });
+});
+
+describe('nearestReferences', () => {
+  it('in chunks of SEARCH_CHUNK queries, finds what one tf.topk over all the closeness finds', () => {
+    expect(n % SEARCH_CHUNK).not.toBe(0); // a partial last chunk
+    const found = nearestReferences(queries, refs, 12);
+    const closeness = tf.matMul(queries.q, refs);
+    const top = tf.topk(closeness, 12, true);
+    expect(Array.from(found.index)).toEqual(Array.from(top.indices.dataSync()));
+    const expected = tf.relu(tf.sub(queries.norm, top.values));
+    expect(Array.from(found.distance2)).toEqual(Array.from(expected.dataSync()));
+    tf.dispose([closeness, top.values, top.indices, expected]);
   });
 });
