@@ -51,18 +51,28 @@ interface LoadedDomain {
 }
 
 /** The neighbour correction's memory: the training rows embedded (as the domain's references are) and the ensemble's residuals on them. */
-interface NeighbourMemory {
+type NeighbourMemory = OwnMemory | SharedMemory;
+
+interface MemoryRows {
   readonly formulas: readonly string[];
-  /** [trunk + 1, N], laid out as LoadedDomain's references; the domain's own tensor where `sharesDomain`. */
+  /** [trunk + 1, N], laid out as LoadedDomain's references; the domain's own tensor where the memory shares it. */
   readonly references: tf.Tensor2D;
   readonly residuals: Residuals;
-  /**
-   * The memory is laid over the domain's references (its training compositions; those not trained on,
-   * validation and test, are no memory rows), so one matMul and one top-k serve both per batch;
-   * `isMemoryRow` marks the references that are.
-   */
-  readonly sharesDomain: boolean;
-  readonly isMemoryRow?: Uint8Array;
+}
+
+/** A memory searched on its own: every reference is a memory row. */
+interface OwnMemory extends MemoryRows {
+  readonly sharesDomain: false;
+}
+
+/**
+ * A memory laid over the domain's references (its training compositions; those not trained on,
+ * validation and test, are no memory rows), so one matMul and one selection serve both per batch;
+ * `isMemoryRow` marks the references that are.
+ */
+interface SharedMemory extends MemoryRows {
+  readonly sharesDomain: true;
+  readonly isMemoryRow: Uint8Array;
 }
 
 /** The members' outputs for a batch: means and standard deviations [n, targets] (de-standardized, before any correction), probabilities [K, n]. */
@@ -415,7 +425,7 @@ export class EnsemblePredictor {
         const needs = neighbours === 'all' ? null : neighbours;
         if (memory?.sharesDomain && domain) {
           // one search: the nearest reference for the domain, the nearest memory rows among them for the correction
-          ({ hood, nearest } = searchMemory(queries, { references: memory.references, isMemoryRow: memory.isMemoryRow! }, needs));
+          ({ hood, nearest } = searchMemory(queries, { references: memory.references, isMemoryRow: memory.isMemoryRow }, needs));
           return;
         }
         if (domain) nearest = nearestReference(queries, domain.references);
