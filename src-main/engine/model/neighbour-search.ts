@@ -8,7 +8,7 @@
  * chunks of SEARCH_CHUNK, each chunk's closeness read where it lies (tensor-values.ts: no copy on
  * wasm) while it is still in the cache, and the nearest kept by one pass over each row
  * (selectLargest): the same neighbours in the same order (ties to the lower index, as tf.topk breaks
- * them) for less than half the search's time.
+ * them), the whole search in about 200 ms per 4,096 queries instead of 330.
  *
  * A prediction needs fewer neighbours than calibration searched: the correction of a target reads its
  * k nearest labelled rows among the NEIGHBOURS_SEARCHED nearest memory rows, and the card's k are
@@ -23,7 +23,8 @@ import { NEIGHBOURS_SEARCHED, type Neighbourhood, type Residuals } from './neigh
 /**
  * The references of a search: [trunk + 1, N], twice the reference embeddings, transposed, over a last
  * row of their negated squared norms, so that [q, 1] x this = 2 q.r - |r|^2 = |q|^2 - |q - r|^2: the
- * largest value is the nearest reference (one matMul, then an argMax or a top-k with no negation).
+ * largest value is the nearest reference (one matMul, then an argMax or a selection of the largest,
+ * with no negation pass).
  */
 export function searchReferences(embedded: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.concat([tf.mul(2, tf.transpose(embedded)), tf.reshape(tf.neg(tf.sum(tf.square(embedded), 1)), [1, -1])], 0) as tf.Tensor2D);
