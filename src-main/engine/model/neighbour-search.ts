@@ -104,8 +104,8 @@ export interface Selection {
  * The `size` largest of `values[start, start + length)`, largest first, with their indices (0 at
  * `start`): one pass, each entry compared with the smallest kept so far and inserted in order where
  * larger. Equal values keep the lower index first (as tf.topk orders them); -Infinity and NaN are
- * never kept: slots left over (a row shorter than the selection) hold -Infinity at index 0. Written for the hot path:
- * plain offsets into one array, no views (views made the pass 1.7 times slower).
+ * never kept: slots left over (a row shorter than the selection) hold -Infinity at index 0. Offsets
+ * into one array rather than a view per row: this runs once per query and reference.
  */
 export function selectLargest(values: Float32Array, start: number, length: number, into: Selection): void {
   const { value, index, at, size } = into;
