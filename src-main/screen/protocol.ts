@@ -15,7 +15,8 @@ export interface PredictWorkerInit {
  * the symbols joined (',' between elements), and the amounts and atomic fractions in Float64Arrays. A
  * copy of flat values is far cheaper than cloning nested arrays, and the screening loop passes the
  * batch on without unpacking it. The fractions travel as the enumerator computed them, so the
- * prediction workers need not compute (and round) them again (4% of a worker's busy time in a profile of a 200k screen).
+ * prediction workers need not compute (and round) them again: 4% of a worker's busy time in a profile
+ * of a 200k screen.
  */
 export interface CompositionBatch {
   readonly counts: Uint8Array;
