@@ -23,8 +23,8 @@ import { NEIGHBOURS_SEARCHED, type Neighbourhood, type Residuals } from './neigh
 /**
  * The references of a search: [trunk + 1, N], twice the reference embeddings, transposed, over a last
  * row of their negated squared norms, so that [q, 1] x this = 2 q.r - |r|^2 = |q|^2 - |q - r|^2: the
- * largest value is the nearest reference (one matMul, then an argMax or a selection of the largest,
- * with no negation pass).
+ * largest value is the nearest reference (one matMul, then a selection of the largest, with no
+ * negation pass).
  */
 export function searchReferences(embedded: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.concat([tf.mul(2, tf.transpose(embedded)), tf.reshape(tf.neg(tf.sum(tf.square(embedded), 1)), [1, -1])], 0) as tf.Tensor2D);
@@ -52,15 +52,10 @@ export interface Nearest {
   readonly index: Int32Array;
 }
 
-/** The nearest reference of each query: one matMul and one argMax. */
+/** The nearest reference of each query: the search below with a selection of one. */
 export function nearestReference(queries: Queries, references: tf.Tensor2D): Nearest {
-  return tf.tidy(() => {
-    const closeness = tf.matMul(queries.q, references); // |q|^2 - d^2
-    const at = tf.argMax(closeness, 1);
-    const N = references.shape[1];
-    const best = tf.gather(tf.reshape(closeness, [-1]), tf.add(at, tf.range(0, queries.count * N, N, 'int32')));
-    return { distance: tf.sqrt(tf.relu(tf.sub(tf.reshape(queries.norm, [-1]), best))).dataSync() as Float32Array, index: at.dataSync() as Int32Array };
-  });
+  const one = nearestReferences(queries, references, 1);
+  return { distance: Float32Array.from(one.distance2, Math.sqrt), index: one.index };
 }
 
 /**
