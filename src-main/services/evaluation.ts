@@ -9,6 +9,7 @@ import type { BackendName } from '../../shared/api/runtime.js';
 import { join } from 'node:path';
 import { evaluatePredictions, withMedianBaselines } from '../engine/evaluate/evaluate.js';
 import { DOUBLES_SET, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.js';
+export { JOINT_MP_GAP_COMPOSITIONS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
 import { calibrationOf, domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
 import type { Example } from '../engine/train/data.js';
@@ -66,6 +67,12 @@ export interface EvaluationRequest extends ArchitectureRequest, SettingsRequest 
   readonly initFrom?: string;
   readonly members: number;
   readonly parallel: number;
+  /**
+   * The joint recipe's mp_gap compositions (J, D, and R with --init-from): the perovskite
+   * stoichiometries and hybrids always, then a seeded sample of the rest up to this many; default the
+   * default model's (JOINT_MP_GAP_COMPOSITIONS).
+   */
+  readonly mpGapCompositions?: number;
   /** The command line recorded in the report. */
   readonly command: string;
   readonly onFoldStart?: (fold: string) => void;
@@ -81,6 +88,11 @@ export interface EvaluationResult {
   readonly summary: Readonly<Record<string, { readonly mean: number; readonly std: number }>>;
 }
 
+/** The joint data's mp_gap sample size where the request sets one. */
+function jointSample(req: EvaluationRequest): { readonly mpGapCompositions?: number } {
+  return req.mpGapCompositions === undefined ? {} : { mpGapCompositions: req.mpGapCompositions };
+}
+
 export class EvaluationService {
   constructor(
     private readonly models: ModelStore,
@@ -89,6 +101,10 @@ export class EvaluationService {
   ) {}
 
   async evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
+    if (req.mpGapCompositions !== undefined) {
+      const scored = req.protocol === 'D' || req.protocol === 'R' ? (req.initFrom ? null : `${req.protocol} without --init-from scores a trained model`) : req.protocol === 'J' ? null : `${req.protocol} does not train the joint recipe`;
+      if (scored) throw new TrainingError(`an mp_gap sample size sets the joint recipe's training data (protocol J, or D or R with --init-from); ${scored}`);
+    }
     const folds: FoldResult[] = [];
     const modelInfo =
       req.protocol === 'R' ? await this.protocolR(req, folds)
@@ -132,7 +148,7 @@ export class EvaluationService {
     const settings = trainingSettingsFor(req, base.training);
     const initFrom = this.training.loadPretrained(initFromDir, config);
     this.training.checkPretrainingExcludes(initFrom, 'mp_abx3');
-    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6 });
+    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6, ...jointSample(req) });
     req.onFoldStart?.('test');
     const result = await this.fit(req, training, config, settings, initFrom, 'cv-R-joint', 'test');
     const { split } = this.seedSplitR(config, req.seed, 6);
@@ -254,7 +270,7 @@ export class EvaluationService {
     for (const fold of req.folds) {
       if (!Number.isInteger(fold) || fold < 0 || fold > 4) throw new TrainingError(`folds are 0..4, got ${fold}`);
       const training = joint
-        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6 })
+        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6, ...jointSample(req) })
         : crossValidationSplit(protocol, fold, req.seed, 6);
       req.onFoldStart?.(`fold${fold}`);
       const result = await this.fit(req, training, config, settings, initFrom, `cv-${protocol}-fold${fold}`, `fold${fold}`);

@@ -1,11 +1,11 @@
 /** `pdw evaluate`: metrics on protocol R's test rows, protocol H's hybrid rows or protocol D's doubles for a model, or cross-validation (G, expt_gap, J, and D with --init-from). */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { EvaluationService, isEvaluationProtocol } from '../../services/evaluation.js';
+import { EvaluationService, isEvaluationProtocol, JOINT_MP_GAP_COMPOSITIONS } from '../../services/evaluation.js';
 import { TrainingService } from '../../services/training.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { foldList } from '../options.js';
+import { foldList, nonNegativeInt } from '../options.js';
 import { addModelOptions, type ModelOptions } from './model-options.js';
 import { printHeadline, withTrainingProgress } from '../training-progress.js';
 
@@ -14,6 +14,7 @@ interface EvaluateOptions extends ModelOptions {
   folds: number[];
   out?: string;
   initFrom?: string;
+  mpGapSample?: number;
   quiet?: boolean;
 }
 
@@ -26,6 +27,7 @@ export function registerEvaluate(program: Command): void {
     .option('--folds <list>', 'folds for G / expt_gap / J / D', foldList, [0, 1, 2, 3, 4])
     .option('--out <dir>', 'report folder (default reports/<protocol>)')
     .option('--init-from <model>', 'G / expt_gap / J / D / R: fine-tune every fold from this pretrained model (its data must exclude the test formulas; D: --exclude-formulas-of mp_gap_doubles; R: trains the joint recipe of the model given on R\'s split)')
+    .option('--mp-gap-sample <n>', `J, and D / R with --init-from: mp_gap compositions in the joint recipe's training data (those of perovskite stoichiometry and the hybrids always, then a seeded sample of the rest up to n; default ${JOINT_MP_GAP_COMPOSITIONS}, the default model's)`, nonNegativeInt)
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (modelDir: string | undefined, opts: EvaluateOptions) => {
     const protocol = opts.protocol;
@@ -43,6 +45,7 @@ export function registerEvaluate(program: Command): void {
         command: `pdw ${process.argv.slice(2).join(' ')}`,
         ...(modelDir ? { modelDir } : {}),
         ...(opts.initFrom ? { initFrom: opts.initFrom } : {}),
+        ...(opts.mpGapSample !== undefined ? { mpGapCompositions: opts.mpGapSample } : {}),
         onFoldStart: () => {
           if (!announced) console.error(`backend ${ctx.backendText}; ${protocol}: ${protocol === 'R' ? 'its fixed test rows' : `folds ${opts.folds.join(', ')}`}; ${opts.members} members each`);
           announced = true;

@@ -43,6 +43,8 @@ export interface TrainingDataRequest {
   readonly excludeFormulasOf?: readonly string[];
   /** The joint data with `testFold`: protocol J's test rows (G's and expt_gap's fold) or protocol D's (double perovskites); 'R': protocol R's fixed test rows (no fold). */
   readonly jointTest?: 'J' | 'D' | 'R';
+  /** The joint data: mp_gap compositions kept (the perovskite stoichiometries and hybrids, then a seeded sample up to this many); default JOINT_MP_GAP_COMPOSITIONS, the default model's. */
+  readonly mpGapCompositions?: number;
 }
 
 export interface TrainingData {
@@ -130,7 +132,7 @@ function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly 
   const unknown = req.targets.filter((t) => !JOINT_TARGETS.includes(t));
   if (unknown.length) throw new Error(`the joint data has no target ${unknown.join(', ')} (it has ${JOINT_TARGETS.join(', ')})`);
   if (req.protocol !== 'rows') throw new Error(`the joint data takes protocol rows (one example per composition); its test folds are protocol J of pdw evaluate`);
-  const settings = { seed: req.seed, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, maxElements: req.maxElements };
+  const settings = { seed: req.seed, mpGapCompositions: req.mpGapCompositions ?? JOINT_MP_GAP_COMPOSITIONS, maxElements: req.maxElements };
   const { split, counts } =
     req.jointTest === 'R' ? rowSplitR(settings)
     : req.testFold === undefined ? jointSplit(settings)
