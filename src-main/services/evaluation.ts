@@ -88,11 +88,6 @@ export interface EvaluationResult {
   readonly summary: Readonly<Record<string, { readonly mean: number; readonly std: number }>>;
 }
 
-/** The joint data's mp_gap sample size where the request sets one. */
-function jointSample(req: EvaluationRequest): { readonly mpGapCompositions?: number } {
-  return req.mpGapCompositions === undefined ? {} : { mpGapCompositions: req.mpGapCompositions };
-}
-
 export class EvaluationService {
   constructor(
     private readonly models: ModelStore,
@@ -101,9 +96,11 @@ export class EvaluationService {
   ) {}
 
   async evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
-    if (req.mpGapCompositions !== undefined) {
-      const scored = req.protocol === 'D' || req.protocol === 'R' ? (req.initFrom ? null : `${req.protocol} without --init-from scores a trained model`) : req.protocol === 'J' ? null : `${req.protocol} does not train the joint recipe`;
-      if (scored) throw new TrainingError(`an mp_gap sample size sets the joint recipe's training data (protocol J, or D or R with --init-from); ${scored}`);
+    const scoresOrTrains = req.protocol === 'D' || req.protocol === 'R'; // a trained model, or with --init-from the joint recipe
+    const trainsJoint = req.protocol === 'J' || (scoresOrTrains && req.initFrom !== undefined);
+    if (req.mpGapCompositions !== undefined && !trainsJoint) {
+      const why = scoresOrTrains ? `${req.protocol} without --init-from scores a trained model` : `${req.protocol} does not train the joint recipe`;
+      throw new TrainingError(`an mp_gap sample size sets the joint recipe's training data (protocol J, or D or R with --init-from); ${why}`);
     }
     const folds: FoldResult[] = [];
     const modelInfo =
@@ -148,7 +145,7 @@ export class EvaluationService {
     const settings = trainingSettingsFor(req, base.training);
     const initFrom = this.training.loadPretrained(initFromDir, config);
     this.training.checkPretrainingExcludes(initFrom, 'mp_abx3');
-    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6, ...jointSample(req) });
+    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions });
     req.onFoldStart?.('test');
     const result = await this.fit(req, training, config, settings, initFrom, 'cv-R-joint', 'test');
     const { split } = this.seedSplitR(config, req.seed, 6);
@@ -270,7 +267,7 @@ export class EvaluationService {
     for (const fold of req.folds) {
       if (!Number.isInteger(fold) || fold < 0 || fold > 4) throw new TrainingError(`folds are 0..4, got ${fold}`);
       const training = joint
-        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6, ...jointSample(req) })
+        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions })
         : crossValidationSplit(protocol, fold, req.seed, 6);
       req.onFoldStart?.(`fold${fold}`);
       const result = await this.fit(req, training, config, settings, initFrom, `cv-${protocol}-fold${fold}`, `fold${fold}`);

@@ -54,8 +54,15 @@ export interface Nearest {
 
 /** The nearest reference of each query: the search below with a selection of one. */
 export function nearestReference(queries: Queries, references: tf.Tensor2D): Nearest {
-  const one = nearestReferences(queries, references, 1);
-  return { distance: Float32Array.from(one.distance2, Math.sqrt), index: one.index };
+  return nearestOf(nearestReferences(queries, references, 1));
+}
+
+/** Each query's first (nearest) reference of a search, with its distance. */
+function nearestOf(found: Neighbourhood): Nearest {
+  return {
+    distance: Float32Array.from({ length: found.count }, (_, i) => Math.sqrt(found.distance2[i * found.searched]!)),
+    index: Int32Array.from({ length: found.count }, (_, i) => found.index[i * found.searched]!),
+  };
 }
 
 /**
@@ -169,11 +176,7 @@ export function searchMemory(queries: Queries, memory: SearchedMemory, needs: Co
       hood.index.set(again.index.subarray(k * again.searched, (k + 1) * again.searched), row * hood.searched);
     });
   }
-  const nearest = {
-    distance: Float32Array.from({ length: wide.count }, (_, i) => Math.sqrt(wide.distance2[i * wide.searched]!)),
-    index: Int32Array.from({ length: wide.count }, (_, i) => wide.index[i * wide.searched]!),
-  };
-  return { hood, nearest, searchedAgain: unsettled.length };
+  return { hood, nearest: nearestOf(wide), searchedAgain: unsettled.length };
 }
 
 /**
