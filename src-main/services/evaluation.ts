@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import type { BackendName } from '../../shared/api/runtime.js';
 import { join } from 'node:path';
-import { evaluatePredictions, withMedianBaselines } from '../engine/evaluate/evaluate.js';
+import { evaluatePredictions, withMedianBaselines, type EvaluationReport } from '../engine/evaluate/evaluate.js';
 import { DOUBLES_SET, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.js';
 export { JOINT_MP_GAP_COMPOSITIONS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
@@ -52,6 +52,27 @@ export function isHybridHalide(elements: readonly string[]): boolean {
 /** Test rows of `gap` split by the flag their predictions carry (a model with its calibrated domain.json). */
 function splitByCalibratedFlag(gap: string, threshold: number, examples: readonly Example[], predictions: readonly Prediction[]): DomainSplit {
   return domainSplit(gap, threshold, examples.map((e, i) => ({ error: Math.abs(predictions[i]!.regression[gap]!.value - e.targets[gap]!), sigma: predictions[i]!.regression[gap]!.sigma, inDomain: predictions[i]!.domain?.inDomain ?? false })));
+}
+
+/**
+ * The validation rows of a fold, kept and labelled as its test rows are, so that their numbers compare
+ * recipes on what the test scores: the joint recipe (J, and R with --init-from) scores the PBE gap on
+ * the seed set's rows only (those with a stability label; mp_gap's rows keep their other targets), D the
+ * double-perovskite compositions only; G and expt_gap every row.
+ */
+export function validationLikeTest(protocol: EvaluationProtocol, config: Pick<ModelConfig, 'regressionTargets' | 'classificationTarget'>, val: readonly Example[]): Example[] {
+  if (protocol === 'D') return val.filter((e) => doubleLike(e.composition));
+  const gap = config.regressionTargets[0];
+  const label = config.classificationTarget;
+  if ((protocol !== 'J' && protocol !== 'R') || !gap || !label) return [...val];
+  return val.map((e) => (e.targets[label] === null || e.targets[label] === undefined ? { ...e, targets: { ...e.targets, [gap]: null } } : e));
+}
+
+/** A fold's model on its validation rows as `validationLikeTest` keeps them (the report's validation table). */
+function validationReport(protocol: EvaluationProtocol, predictor: EnsemblePredictor, split: Split): EvaluationReport {
+  const { config } = predictor.card;
+  const val = validationLikeTest(protocol, config, split.val);
+  return evaluatePredictions(predictor, val, predictor.predict(val.map((e) => e.composition)), positiveRate(split.train, config.classificationTarget));
 }
 
 export function isEvaluationProtocol(p: string): p is EvaluationProtocol {
@@ -155,6 +176,7 @@ export class EvaluationService {
       name: 'test',
       ...scored,
       test: withMedianBaselines(scored.test, split.train),
+      validation: validationReport('R', result.predictor, own),
       histories: result.ensemble.histories,
       trainingSeconds: result.ensemble.seconds,
       rows: { train: own.train.length, val: own.val.length, test: own.test.length },
@@ -279,6 +301,7 @@ export class EvaluationService {
       folds.push({
         name: `fold${fold}`,
         test: withMedianBaselines(result.test!, split.train),
+        validation: validationReport(protocol, result.predictor, split),
         histories: result.ensemble.histories,
         trainingSeconds: result.ensemble.seconds,
         rows: { train: split.train.length, val: split.val.length, test: split.test.length },

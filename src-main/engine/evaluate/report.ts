@@ -15,6 +15,12 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 export interface FoldResult {
   readonly name: string;
   readonly test: EvaluationReport;
+  /**
+   * The fold's model on its validation rows, chosen as its test rows are (evaluation.ts,
+   * `validationLikeTest`). These rows chose the fold's early stopping and calibration, so their
+   * numbers flatter the model: they are where one recipe is chosen over another, never a score.
+   */
+  readonly validation?: EvaluationReport;
   readonly histories: readonly (readonly EpochRecord[])[];
   readonly trainingSeconds: number;
   readonly rows: { readonly train: number; readonly val: number; readonly test: number };
@@ -123,9 +129,12 @@ export function headline(r: EvaluationReport): Record<string, number> {
   return out;
 }
 
-/** Mean and sample standard deviation of each headline number over folds. */
-export function aggregate(folds: readonly FoldResult[]): Record<string, { mean: number; std: number }> {
-  const rows = folds.map((f) => headline(f.test));
+/** Mean and sample standard deviation of each headline number over folds (of their test reports, or of the reports `pick` gives). */
+export function aggregate(folds: readonly FoldResult[], pick: (f: FoldResult) => EvaluationReport | undefined = (f) => f.test): Record<string, { mean: number; std: number }> {
+  const rows = folds.flatMap((f) => {
+    const r = pick(f);
+    return r ? [headline(r)] : [];
+  });
   const keys = Object.keys(rows[0] ?? {});
   return Object.fromEntries(
     keys.map((k) => {
@@ -148,11 +157,14 @@ export interface ReportMeta {
 export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldResult[]): Record<string, { mean: number; std: number }> {
   mkdirSync(dir, { recursive: true });
   const summary = aggregate(folds);
+  const validated = folds.some((f) => f.validation);
+  const validationSummary = validated ? aggregate(folds, (f) => f.validation) : null;
   const json = {
     ...meta,
     createdAt: new Date().toISOString(),
     summary,
-    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: f.domain } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
+    ...(validationSummary ? { validationSummary } : {}),
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.validation ? { validationHeadline: headline(f.validation) } : {}), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: f.domain } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   folds.forEach((f, i) => {
@@ -189,6 +201,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     '',
     'Per fold: `report.json`. Plots: ' + ['parity-*.svg', 'confusion*.svg', 'learning-curves*.svg'].join(', ') + '.',
     '',
+    ...(validationSummary ? validationLines(validationSummary, folds) : []),
     ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
     ...folds.flatMap((f) => (f.hullRule ? hullRuleLines(f.hullRule) : [])),
     ...domainLines(folds),
@@ -196,6 +209,23 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
   ];
   writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
   return summary;
+}
+
+/** The validation table: where recipes are compared (the test table above is the score). */
+function validationLines(summary: Record<string, { mean: number; std: number }>, folds: readonly FoldResult[]): string[] {
+  const rows = folds.map((f) => f.validation?.rows ?? 0).join(', ');
+  return [
+    '## Validation rows (where recipes are compared)',
+    '',
+    `Each fold's model on its validation rows (${rows}), chosen as its test rows are: the same sources and`,
+    'targets (evaluation.ts, `validationLikeTest`). These rows chose early stopping and the calibration, so',
+    'the numbers flatter the model; one recipe is chosen over another here, never on the test table above.',
+    '',
+    '| metric | mean | std over folds |',
+    '|---|---|---|',
+    ...Object.entries(summary).map(([k, v]) => `| ${k} | ${v.mean.toFixed(4)} | ${v.std.toFixed(4)} |`),
+    '',
+  ];
 }
 
 function polymorphLines(p: PolymorphSplit): string[] {
