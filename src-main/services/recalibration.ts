@@ -12,6 +12,7 @@ import type { ModelCard } from '../engine/model/card.js';
 import { rebuildTrainingSplit, type UnrebuiltSplit } from '../engine/train/bundled.js';
 import { calibrateEnsemble } from '../engine/train/fit.js';
 import { modelMetrics, TrainingError } from './training.js';
+export { describeCorrection } from '../engine/model/neighbour-correction.js';
 
 /** What to do about a split that cannot be rebuilt. */
 const ADVICE: Readonly<Record<UnrebuiltSplit['why'], string>> = {

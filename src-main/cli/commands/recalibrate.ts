@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { ReportSummary } from '../../../shared/api/metrics.js';
 import { targetUnit } from '../../../shared/api/labels.js';
-import { recalibrate } from '../../services/recalibration.js';
+import { describeCorrection, recalibrate } from '../../services/recalibration.js';
 import { cliContext } from '../context.js';
 import { formatTable, num } from '../output.js';
 
@@ -28,7 +28,7 @@ export function registerRecalibrate(program: Command): void {
         const correction = after.ensemble.neighbourCorrection?.[t];
         return [
           `${t}${unit ? ` (${unit})` : ''}`,
-          correction ? `k ${correction.neighbours}, bandwidth ${correction.bandwidth}, shrinkage ${correction.shrinkage}` : 'none',
+          correction ? describeCorrection(correction, unit) : 'none',
           cut === undefined ? 'none' : `<= ${num(cut, 3)} -> 0`,
           num(before.ensemble.sigmaScale[t] ?? 1, 4),
           num(after.ensemble.sigmaScale[t] ?? 1, 4),

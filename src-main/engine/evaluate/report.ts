@@ -8,7 +8,7 @@ import { summarizeReport, type EvaluationReport } from './evaluate.js';
 import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
 import type { HullRuleResult, PolymorphSplit } from './polymorphs.js';
 import type { ModelCard } from '../model/card.js';
-import type { NeighbourCorrection } from '../model/neighbour-correction.js';
+import { describeCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
@@ -54,14 +54,14 @@ function calibrationLines(folds: readonly FoldResult[]): string[] {
     Object.keys(f.calibration.sigmaScale).map((t) => {
       const c = f.calibration.neighbourCorrection[t];
       const cut = f.calibration.zeroBelow[t];
-      return `| ${f.name} | ${t} | ${c ? `k ${c.neighbours}, bandwidth ${c.bandwidth}, shrinkage ${c.shrinkage}` : 'none'} | ${cut === undefined ? 'none' : `<= ${cut.toFixed(3)} -> 0`} | ${f.calibration.sigmaScale[t]!.toFixed(3)} |`;
+      return `| ${f.name} | ${t} | ${c ? describeCorrection(c, targetUnit(t)) : 'none'} | ${cut === undefined ? 'none' : `<= ${cut.toFixed(3)} -> 0`} | ${f.calibration.sigmaScale[t]!.toFixed(3)} |`;
     }),
   );
   return [
     '',
     '## Calibration of each model (chosen on its validation rows)',
     '',
-    'Neighbour correction: the mean moved by the residuals of the k nearest training rows in latent space (engine/model/neighbour-correction.ts; "none": no setting lowered validation MAE, or the gain did not hold up across the two halves of the validation rows). Zero gate: a band gap whose mean is at or below the cut reads 0.',
+    'Neighbour correction: the mean moved by the residuals of the k nearest training rows in latent space (engine/model/neighbour-correction.ts; "none": no setting lowered validation MAE, or the gain did not hold up across the two halves of the validation rows; where given, the MAE of each half with no correction and with the other half\'s choice). Zero gate: a band gap whose mean is at or below the cut reads 0.',
     '',
     '| model | target | neighbour correction | zero gate | sigma scale |',
     '|---|---|---|---|---|',

@@ -17,11 +17,28 @@
  * was picked on a little, noise or not.
  */
 
+/**
+ * How a choice held up on rows it was not made on (`crossCheckedCorrection`): the validation error of
+ * each half with no correction and with the correction chosen on the other half, weighted by rows.
+ */
+export interface CrossCheck {
+  readonly before: number;
+  readonly after: number;
+}
+
 /** A target's correction settings (the card's `ensemble.neighbourCorrection`). */
 export interface NeighbourCorrection {
   readonly neighbours: number;
   readonly bandwidth: number;
   readonly shrinkage: number;
+  /** The cross-check the choice passed, where it was made with one (absent in cards written before). */
+  readonly crossChecked?: CrossCheck;
+}
+
+/** The settings in a line, with the cross-check's errors where the card has them (reports, `pdw recalibrate`). */
+export function describeCorrection(c: NeighbourCorrection, unit: string): string {
+  const check = c.crossChecked ? `; validation MAE out of half ${c.crossChecked.before.toFixed(3)} -> ${c.crossChecked.after.toFixed(3)}${unit ? ` ${unit}` : ''}` : '';
+  return `k ${c.neighbours}, bandwidth ${c.bandwidth}, shrinkage ${c.shrinkage}${check}`;
 }
 
 /** How many nearest training rows each prediction looks at (the largest `neighbours` on the grid). */
@@ -122,7 +139,7 @@ function subset(val: CorrectionRows, keep: readonly number[]): CorrectionRows {
 
 /** A choice that held up on the rows it was not made on: the error of each half with the other half's choice. */
 export interface CrossCheckedChoice extends CorrectionChoice {
-  readonly crossChecked: { readonly before: number; readonly after: number };
+  readonly crossChecked: CrossCheck;
 }
 
 /**

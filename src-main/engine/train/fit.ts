@@ -176,7 +176,7 @@ function fitNeighbourCorrections(raw: EnsemblePredictor, val: readonly Example[]
     const labelled = { rows, mean: rows.map((i) => means[i * names.length + j]!), truth: rows.map((i) => val[i]!.targets[name]!) };
     const score = (truth: readonly number[], predicted: readonly number[]): number => reportedMae(truth, predicted, name, gated.has(name));
     const choice = crossCheckedCorrection(hood, labelled, rows.map((i) => halves[i]!), residuals, j, score);
-    if (choice) chosen[name] = choice.settings;
+    if (choice) chosen[name] = { ...choice.settings, crossChecked: choice.crossChecked };
   });
   return chosen;
 }

@@ -4,6 +4,7 @@ import {
   chooseNeighbourCorrection,
   CORRECTION_MIN_VALIDATION_ROWS,
   crossCheckedCorrection,
+  describeCorrection,
   neighbourCorrection,
   type Neighbourhood,
   type Residuals,
@@ -119,6 +120,12 @@ describe('crossCheckedCorrection', () => {
     expect(keptByPlainChoice).toBeGreaterThanOrEqual(8);
     // and holds up on the other half far less often (3 of 20)
     expect(keptByCrossCheck).toBeLessThanOrEqual(keptByPlainChoice / 2);
+  });
+
+  it('is described in a line with the errors of its cross-check, where the card has them', () => {
+    const settings = { neighbours: 4, bandwidth: 0.2, shrinkage: 0.5 };
+    expect(describeCorrection(settings, 'eV')).toBe('k 4, bandwidth 0.2, shrinkage 0.5');
+    expect(describeCorrection({ ...settings, crossChecked: { before: 0.3123, after: 0.30449 } }, 'eV')).toBe('k 4, bandwidth 0.2, shrinkage 0.5; validation MAE out of half 0.312 -> 0.304 eV');
   });
 
   it('keeps nothing when one half is empty (nothing to check the choice on)', () => {
