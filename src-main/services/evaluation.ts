@@ -13,7 +13,7 @@ export { JOINT_MP_GAP_COMPOSITIONS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
 import { calibrationOf, domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
 import type { Example } from '../engine/train/data.js';
-import { positiveRate } from '../engine/train/fit.js';
+import { positiveRate, type FitResult } from '../engine/train/fit.js';
 import type { Split } from '../engine/train/protocols.js';
 import { loadNamedDataset } from '../data/datasets/index.js';
 import { groupOf, isMetal } from '../data/elements/classify.js';
@@ -60,18 +60,24 @@ function splitByCalibratedFlag(gap: string, threshold: number, examples: readonl
  * the seed set's rows only (those with a stability label; mp_gap's rows keep their other targets), D the
  * double-perovskite compositions only; G and expt_gap every row.
  */
-export function validationLikeTest(protocol: EvaluationProtocol, config: Pick<ModelConfig, 'regressionTargets' | 'classificationTarget'>, val: readonly Example[]): Example[] {
+export function validationLikeTest(protocol: EvaluationProtocol, config: Pick<ModelConfig, 'regressionTargets' | 'classificationTarget'>, val: readonly Example[]): readonly Example[] {
   if (protocol === 'D') return val.filter((e) => doubleLike(e.composition));
   const gap = config.regressionTargets[0];
   const label = config.classificationTarget;
-  if ((protocol !== 'J' && protocol !== 'R') || !gap || !label) return [...val];
+  if ((protocol !== 'J' && protocol !== 'R') || !gap || !label) return val;
   return val.map((e) => (e.targets[label] === null || e.targets[label] === undefined ? { ...e, targets: { ...e.targets, [gap]: null } } : e));
 }
 
-/** A fold's model on its validation rows as `validationLikeTest` keeps them (the report's validation table). */
-function validationReport(protocol: EvaluationProtocol, predictor: EnsemblePredictor, split: Split): EvaluationReport {
+/**
+ * A fold's model on its validation rows as `validationLikeTest` keeps them (the report's validation
+ * table): the fit's own validation report where they are kept as they are (G, expt_gap), else those
+ * rows scored again.
+ */
+function validationReport(protocol: EvaluationProtocol, fitted: Pick<FitResult, 'predictor' | 'validation'>, split: Split): EvaluationReport {
+  const { predictor } = fitted;
   const { config } = predictor.card;
   const val = validationLikeTest(protocol, config, split.val);
+  if (val === split.val) return fitted.validation;
   return evaluatePredictions(predictor, val, predictor.predict(val.map((e) => e.composition)), positiveRate(split.train, config.classificationTarget));
 }
 
@@ -176,7 +182,7 @@ export class EvaluationService {
       name: 'test',
       ...scored,
       test: withMedianBaselines(scored.test, split.train),
-      validation: validationReport('R', result.predictor, own),
+      validation: validationReport('R', result, own),
       histories: result.ensemble.histories,
       trainingSeconds: result.ensemble.seconds,
       rows: { train: own.train.length, val: own.val.length, test: own.test.length },
@@ -301,7 +307,7 @@ export class EvaluationService {
       folds.push({
         name: `fold${fold}`,
         test: withMedianBaselines(result.test!, split.train),
-        validation: validationReport(protocol, result.predictor, split),
+        validation: validationReport(protocol, result, split),
         histories: result.ensemble.histories,
         trainingSeconds: result.ensemble.seconds,
         rows: { train: split.train.length, val: split.val.length, test: split.test.length },

@@ -157,8 +157,7 @@ export interface ReportMeta {
 export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldResult[]): Record<string, { mean: number; std: number }> {
   mkdirSync(dir, { recursive: true });
   const summary = aggregate(folds);
-  const validated = folds.some((f) => f.validation);
-  const validationSummary = validated ? aggregate(folds, (f) => f.validation) : null;
+  const validationSummary = folds.some((f) => f.validation) ? aggregate(folds, (f) => f.validation) : null;
   const json = {
     ...meta,
     createdAt: new Date().toISOString(),
