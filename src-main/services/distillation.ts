@@ -11,12 +11,13 @@ import { compositionKey } from '../../shared/composition/key.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { countCandidates, enumerateCandidates } from '../enumerate/enumerate.js';
 import { evaluatePredictions, summarizeReport } from '../engine/evaluate/evaluate.js';
-import { readModelCard, saveModel } from '../engine/model/bundle.js';
+import { loadMemberWeights, readModelCard, saveModel } from '../engine/model/bundle.js';
 import type { ModelCard } from '../engine/model/card.js';
+import { describeArchitecture } from '../engine/model/config.js';
 import { EnsemblePredictor, INFERENCE_MAX_ELEMENTS } from '../engine/model/predictor.js';
 import { Rng } from '../engine/random.js';
 import { bundledTrainingExamples } from '../engine/train/bundled.js';
-import { distill, type DistillResult, type TransferComposition } from '../engine/train/distill.js';
+import { distill, type DistillResult, type StudentStart, type TransferComposition } from '../engine/train/distill.js';
 import { compositionFold } from '../engine/train/stoichiometry.js';
 import { JOINT_MP_GAP_COMPOSITIONS, jointSplit } from '../engine/train/joint.js';
 import type { TrainProgress } from '../engine/train/trainer.js';
@@ -109,6 +110,8 @@ export interface DistillationRequest {
   readonly epochs: number;
   readonly reportDir: string;
   readonly command: string;
+  /** A model folder whose member 0 starts the student and whose architecture it takes (default: the teacher's). */
+  readonly initFrom?: string;
   readonly onEpoch?: (p: TrainProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -116,6 +119,7 @@ export interface DistillationRequest {
 export async function distillModel(table: ElementTable, req: DistillationRequest): Promise<DistillationRun> {
   const teacherCard = readModelCard(req.teacherDir);
   if (teacherCard.ensemble.members < 2) throw new TrainingError(`model ${teacherCard.name} has one member: there is no ensemble spread to distil`);
+  const initFrom = req.initFrom === undefined ? undefined : studentStart(req.initFrom);
   const transfer = transferSet(teacherCard, table, req.perSpace);
   const result = await distill({
     teacherDir: req.teacherDir,
@@ -125,6 +129,7 @@ export async function distillModel(table: ElementTable, req: DistillationRequest
     check: transfer.check,
     settings: { epochs: req.epochs },
     name: req.name,
+    ...(initFrom ? { initFrom } : {}),
     checkpointDir: join(req.out, '.checkpoint'),
     ...(req.onEpoch ? { onEpoch: req.onEpoch } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
@@ -146,11 +151,20 @@ export async function distillModel(table: ElementTable, req: DistillationRequest
     student: Object.fromEntries(Object.entries(metrics.validation.regression).map(([t, m]) => [t, m.mae])),
   };
   const run = { result, card, validation, report: join(req.reportDir, 'summary.md') };
-  writeDistillationReport(run, req);
+  writeDistillationReport(run, req, teacherCard);
   return run;
 }
 
-function writeDistillationReport(run: DistillationRun, req: DistillationRequest): void {
+function studentStart(dir: string): StudentStart {
+  try {
+    const { card, members } = loadMemberWeights(dir);
+    return { card, weights: members[0]! };
+  } catch (e) {
+    throw new TrainingError(`--init-from ${dir}: ${(e as Error).message}`);
+  }
+}
+
+function writeDistillationReport(run: DistillationRun, req: DistillationRequest, teacher: ModelCard): void {
   const { result, validation } = run;
   const f = result.fidelity;
   const from = run.card.ensemble.distilledFrom!;
@@ -162,7 +176,9 @@ function writeDistillationReport(run: DistillationRun, req: DistillationRequest)
     `Written ${new Date().toISOString()}; ${result.seconds.toFixed(0)} s (labelling, training, checks).`,
     '',
     `One encoder and trunk shared by ${run.card.ensemble.members} members that differ only in their heads, trained to reproduce each teacher`,
-    "member's outputs (standardized regressions, classifier logits) on compositions that need no labels:",
+    "member's outputs (standardized regressions, classifier logits) on compositions that need no labels.",
+    `Student: ${describeArchitecture(run.card.config)}, started from ${req.initFrom === undefined ? "the teacher's member 0" : `member 0 of \`${req.initFrom}\``}; teacher: ${describeArchitecture(teacher.config)}.`,
+    '',
     '',
     '| transfer compositions | count |',
     '|---|---|',

@@ -12,7 +12,7 @@ import { summarizeReport } from '../engine/evaluate/evaluate.js';
 import { defaultFeaturizerSettings } from '../engine/featurize/index.js';
 import { loadMemberWeights, saveModel } from '../engine/model/bundle.js';
 import type { ModelCard } from '../engine/model/card.js';
-import type { ModelConfig } from '../engine/model/config.js';
+import { describeArchitecture, type ModelConfig } from '../engine/model/config.js';
 import { chooseRoles } from '../engine/model/roles.js';
 import { fitModel, type FitResult } from '../engine/train/fit.js';
 import { JOINT_DATA, loadTrainingData, NoUsableRows, type TrainingData, type TrainingDataRequest } from '../engine/train/sources.js';
@@ -104,8 +104,8 @@ export class TrainingService {
     } catch (e) {
       throw new TrainingError(`--init-from ${dir}: ${(e as Error).message}`);
     }
-    const shape = (c: ModelConfig): string => `d_model ${c.dModel}, ${c.layers} layers, ${c.heads} heads, feed-forward ${c.feedForward}, trunk ${c.trunk}`;
-    if (shape(loaded.card.config) !== shape(config)) throw new TrainingError(`--init-from ${dir}: its architecture (${shape(loaded.card.config)}) differs from this run's (${shape(config)})`);
+    const [theirs, ours] = [describeArchitecture(loaded.card.config), describeArchitecture(config)];
+    if (theirs !== ours) throw new TrainingError(`--init-from ${dir}: its architecture (${theirs}) differs from this run's (${ours})`);
     if (JSON.stringify(loaded.card.featurizer) !== JSON.stringify(defaultFeaturizerSettings(this.table))) throw new TrainingError(`--init-from ${dir}: it was trained with other featurizer settings`);
     return loaded;
   }

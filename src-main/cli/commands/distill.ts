@@ -17,10 +17,11 @@ export function registerDistill(program: Command): void {
     .option('--name <name>', 'model name', 'default-screening')
     .option('--per-space <n>', 'candidates sampled from each screening space for the transfer set', nonNegativeInt, 60000)
     .option('--epochs <n>', 'maximum epochs (early stopping on held-out transfer compositions)', positiveInt, 30)
+    .option('--init-from <dir>', "start the student from this model's member 0 and take its architecture (a smaller pretrained encoder gives a faster screening model); default: the teacher's member 0 and architecture")
     .option('--report <dir>', 'report folder', 'reports/distilled')
     .option('--backend <name>', 'tensorflow-gpu | tensorflow | wasm | cpu')
     .option('--quiet', 'no progress bar')
-    .action(async (teacher: string, opts: { out: string; name: string; perSpace: number; epochs: number; report: string; backend?: string; quiet?: boolean }) => {
+    .action(async (teacher: string, opts: { out: string; name: string; perSpace: number; epochs: number; initFrom?: string; report: string; backend?: string; quiet?: boolean }) => {
       const { perSpace, epochs } = opts;
       const ctx = await cliContext(opts.backend);
       const sink = progressSink('distill', 'epochs', opts.quiet ?? false);
@@ -34,6 +35,7 @@ export function registerDistill(program: Command): void {
           perSpace,
           epochs,
           reportDir: opts.report,
+          ...(opts.initFrom === undefined ? {} : { initFrom: opts.initFrom }),
           command: `pdw distill ${process.argv.slice(3).join(' ')}`,
           onEpoch: (p) => sink.update(p.epoch + 1, p.epochs, `epoch ${p.epoch + 1}: val score ${num(p.valScore, 4)} (mean |student - teacher| in standardized units), ${Math.round(p.samplesPerSecond)} samples/s`),
           signal: interrupt.signal,

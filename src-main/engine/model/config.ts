@@ -36,6 +36,11 @@ export const CRABNET_SIZE: Pick<ModelConfig, 'dModel' | 'layers' | 'heads' | 'fe
   trunk: 512,
 };
 
+/** The architecture in words: "d_model 64, 2 layers, 4 heads, feed-forward 128, trunk 64". */
+export function describeArchitecture(c: ModelConfig): string {
+  return `d_model ${c.dModel}, ${c.layers} layers, ${c.heads} heads, feed-forward ${c.feedForward}, trunk ${c.trunk}`;
+}
+
 export function validateModelConfig(c: ModelConfig): ModelConfig {
   const positive = ['dModel', 'layers', 'heads', 'feedForward', 'trunk'] as const;
   for (const key of positive) {

@@ -6,6 +6,8 @@
  * candidates, which need no labels. Its members' spread stands in for the teacher's; the sigma scale
  * is refitted so that the student's sigmas match the teacher's calibrated sigmas on held-out
  * transfer compositions. At prediction time the encoder runs once per batch instead of once per member.
+ * The student starts from the teacher's member 0 and its architecture, or from another model's member 0
+ * and that model's architecture (`initFrom`: a smaller pretrained encoder makes a faster screening model).
  */
 import type { Composition } from '../../../shared/index.js';
 import type { ElementTable } from '../../data/elements/load.js';
@@ -34,10 +36,28 @@ export interface DistillArgs {
   readonly check: readonly TransferComposition[];
   readonly settings?: Partial<Omit<TrainingSettings, 'seed'>>;
   readonly name: string;
+  /** Start the student from this model's member 0 and take its architecture (default: the teacher's member 0). */
+  readonly initFrom?: StudentStart;
   /** Checkpoint every epoch here; an interrupted distillation resumes from it when run again. */
   readonly checkpointDir?: string;
   readonly onEpoch?: (p: TrainProgress) => void;
   readonly signal?: AbortSignal;
+}
+
+/** A model whose member 0 starts the student and whose architecture (widths, depth, heads) it takes. */
+export interface StudentStart {
+  readonly card: ModelCard;
+  readonly weights: ReadonlyMap<string, Float32Array>;
+}
+
+/** The teacher's config (its targets) with the architecture of the model the student starts from. */
+export function studentArchitecture(teacher: ModelConfig, start: ModelConfig): ModelConfig {
+  return { ...teacher, dModel: start.dModel, layers: start.layers, heads: start.heads, feedForward: start.feedForward, trunk: start.trunk };
+}
+
+function sameFeaturizer(a: ModelCard['featurizer'], b: ModelCard['featurizer']): boolean {
+  // the number of element tokens is set per run (prediction allows more); every other setting must agree
+  return JSON.stringify({ ...a, maxElements: 0 }) === JSON.stringify({ ...b, maxElements: 0 });
 }
 
 /** How closely the student follows the teacher on the held-out transfer compositions. */
@@ -129,10 +149,16 @@ export async function distill(args: DistillArgs): Promise<DistillResult> {
   const teacher = new EnsemblePredictor(loadModel(args.teacherDir), args.table);
   const tc = teacher.card;
   const K = tc.ensemble.members;
+  const start = args.initFrom;
+  if (start && !sameFeaturizer(start.card.featurizer, tc.featurizer)) {
+    teacher.dispose();
+    throw new Error(`${start.card.name} was trained with other featurizer settings than the teacher ${tc.name}`);
+  }
+  const arch = start ? studentArchitecture(tc.config, start.card.config) : tc.config;
   // as many rows as prediction allows: screening candidates (mixed hybrids) have up to 8 elements
   const featurizer = new Featurizer(args.table, { ...tc.featurizer, maxElements: INFERENCE_MAX_ELEMENTS });
   // no dropout: the transfer set is as large as we like, and the student should match the teacher, not regularize it
-  const config = { ...studentConfig(tc.config, K), dropout: 0 };
+  const config = { ...studentConfig(arch, K), dropout: 0 };
   // the teacher's config only selects which outputs predictSet reads; the targets are filled below
   const none = { names: [], mean: [], std: [] };
   const encode = (items: readonly TransferComposition[]): Example[] =>
@@ -155,23 +181,23 @@ export async function distill(args: DistillArgs): Promise<DistillResult> {
     // the student keeps the teacher's seed: its card's data section rebuilds the same joint sample from it
     seed: tc.training.seed,
   };
-  const teacherWeights = await teacher.bundle.members[0]!.snapshot();
+  const initial = start ? { source: `${start.card.id}/member0`, weights: start.weights } : { source: `${tc.id}/member0`, weights: await teacher.bundle.members[0]!.snapshot() };
   const result = await trainMember({
     config,
     settings,
     train,
     val,
     targetStd: scaling.std,
-    initial: { source: `${tc.id}/member0`, weights: teacherWeights },
+    initial,
     ...(args.checkpointDir ? { checkpointDir: args.checkpointDir } : {}),
     ...(args.onEpoch ? { onEpoch: args.onEpoch } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
   });
   const studentValues = await result.params.snapshot();
   result.params.dispose();
-  const specs = paramSpecs(tc.config, train.width);
+  const specs = paramSpecs(arch, train.width);
   const members = Array.from({ length: K }, (_, k) => {
-    const values = memberWeights(studentValues, scaling, config.regressionTargets, tc.config, k);
+    const values = memberWeights(studentValues, scaling, config.regressionTargets, arch, k);
     return new Params(specs, (spec) => values.get(spec.name)!);
   });
 
@@ -181,6 +207,8 @@ export async function distill(args: DistillArgs): Promise<DistillResult> {
     id: `${args.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
     name: args.name,
     createdAt: new Date().toISOString(),
+    config: arch,
+    ...(start ? { pretrainedFrom: { id: start.card.id, name: start.card.name, data: start.card.data.source } } : {}),
     training: settings,
     metrics: {},
     trainingSeconds: 0,

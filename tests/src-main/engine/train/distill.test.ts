@@ -10,18 +10,22 @@ import type { Space } from '../../../../shared/api/contract.js';
 import { compositionKey } from '../../../../shared/composition/key.js';
 import { loadElementTable, type ElementTable } from '../../../../src-main/data/elements/load.js';
 import { initBackend } from '../../../../src-main/engine/backend.js';
-import { loadModel, readModelCard, saveModel } from '../../../../src-main/engine/model/bundle.js';
+import { loadMemberWeights, loadModel, readModelCard, saveModel } from '../../../../src-main/engine/model/bundle.js';
 import { EnsemblePredictor } from '../../../../src-main/engine/model/predictor.js';
 import { bundledTrainingExamples } from '../../../../src-main/engine/train/bundled.js';
-import { distill, type DistillResult, type TransferComposition } from '../../../../src-main/engine/train/distill.js';
+import { distill, type DistillResult, type StudentStart, type TransferComposition } from '../../../../src-main/engine/train/distill.js';
 import { sampleSpaces } from '../../../../src-main/services/distillation.js';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 const teacherDir = join(root, 'resources', 'models', 'default');
+// the screening model's own start: a d_model-32 encoder pretrained on mp_gap (the teacher is d_model 64)
+const smallDir = join(root, 'resources', 'models', 'pretrained-mp-gap-d32-long');
 const dir = mkdtempSync(join(tmpdir(), 'pdw-distill-'));
 let table: ElementTable;
 let result: DistillResult;
 let transfer: TransferComposition[];
+let small: DistillResult;
+let smallStart: StudentStart;
 
 const halides: Space = {
   sites: { A: ['MA', 'FA', 'Cs', 'Rb'], B: ['Pb', 'Sn', 'Ge', 'Bi', 'Ag', 'In', 'Na'], X: ['Cl', 'Br', 'I'] },
@@ -49,7 +53,19 @@ beforeAll(async () => {
     settings: { epochs: 8, patience: 8, learningRate: 3e-3 },
     name: 'distill-test',
   });
-}, 240_000);
+  const pretrained = loadMemberWeights(smallDir);
+  smallStart = { card: pretrained.card, weights: pretrained.members[0]! };
+  small = await distill({
+    teacherDir,
+    table,
+    train: transfer.filter((_, i) => i % 10 > 1),
+    val: part(0),
+    check: part(1),
+    settings: { epochs: 8, patience: 8, learningRate: 3e-3 },
+    name: 'distill-test-small',
+    initFrom: smallStart,
+  });
+}, 480_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a distilled screening model', () => {
@@ -109,5 +125,29 @@ describe('a distilled screening model', () => {
     expect(result.card.config).toEqual(teacher.config);
     expect(result.card.ensemble.threshold).toBe(teacher.ensemble.threshold);
     expect(result.card.training.seed).toBe(teacher.training.seed); // the domain's references rebuild the same joint sample
+  });
+
+  it("started from a smaller pretrained encoder, takes that encoder's architecture and weights and keeps the teacher's heads", async () => {
+    const teacher = readModelCard(teacherDir);
+    expect(teacher.config.dModel).toBeGreaterThan(smallStart.card.config.dModel); // a real reduction, not the same model again
+    expect(small.card.config).toEqual({ ...teacher.config, dModel: 32, layers: 2, heads: 4, feedForward: 64, trunk: 32 });
+    expect(small.card.targets).toEqual(teacher.targets);
+    expect(small.card.pretrainedFrom).toMatchObject({ id: smallStart.card.id, name: smallStart.card.name });
+    const a = await small.members[0]!.snapshot();
+    expect(a.get('input.w')!.length).toBe(smallStart.weights.get('input.w')!.length);
+    expect(a.get('input.w')!.length).toBeLessThan((await result.members[0]!.snapshot()).get('input.w')!.length);
+    // it learned the teacher, not only its start: far closer than a constant on held-out compositions
+    const gaps = new EnsemblePredictor(loadModel(teacherDir), table);
+    const check = transfer.filter((_, i) => i % 10 === 1).map((c) => c.composition);
+    const values = gaps.predict(check).map((p) => p.regression['band_gap']!.value);
+    gaps.dispose();
+    const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+    const constant = values.reduce((sum, v) => sum + Math.abs(v - mean), 0) / values.length;
+    expect(small.fidelity.regression['band_gap']!.meanAbsDifference).toBeLessThan(0.7 * constant);
+  });
+
+  it('refuses a start whose featurizer differs from the teacher\'s', async () => {
+    const other = { ...smallStart.card, featurizer: { ...smallStart.card.featurizer, fractionWidth: 128 } };
+    await expect(distill({ teacherDir, table, train: transfer.slice(0, 20), val: transfer.slice(20, 30), check: transfer.slice(30, 40), name: 'x', initFrom: { card: other, weights: smallStart.weights } })).rejects.toThrow(/other featurizer settings than the teacher/);
   });
 });
