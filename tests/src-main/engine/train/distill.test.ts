@@ -44,27 +44,13 @@ beforeAll(async () => {
   const unique = new Map([...own, ...sampleSpaces(table, 400, 1, { halides })].map((c) => [compositionKey(c.composition), c]));
   transfer = [...unique.values()];
   const part = (k: number): TransferComposition[] => transfer.filter((_, i) => i % 10 === k);
-  result = await distill({
-    teacherDir,
-    table,
-    train: transfer.filter((_, i) => i % 10 > 1),
-    val: part(0),
-    check: part(1),
-    settings: { epochs: 8, patience: 8, learningRate: 3e-3 },
-    name: 'distill-test',
-  });
+  // the same transfer set and settings, from the teacher's member 0 and from a smaller pretrained encoder
+  const run = (name: string, initFrom?: StudentStart): Promise<DistillResult> =>
+    distill({ teacherDir, table, train: transfer.filter((_, i) => i % 10 > 1), val: part(0), check: part(1), settings: { epochs: 8, patience: 8, learningRate: 3e-3 }, name, ...(initFrom ? { initFrom } : {}) });
+  result = await run('distill-test');
   const pretrained = loadMemberWeights(smallDir);
   smallStart = { card: pretrained.card, weights: pretrained.members[0]! };
-  small = await distill({
-    teacherDir,
-    table,
-    train: transfer.filter((_, i) => i % 10 > 1),
-    val: part(0),
-    check: part(1),
-    settings: { epochs: 8, patience: 8, learningRate: 3e-3 },
-    name: 'distill-test-small',
-    initFrom: smallStart,
-  });
+  small = await run('distill-test-small', smallStart);
 }, 480_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
