@@ -27,8 +27,17 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   classificationTarget: 'stable',
 };
 
+/** The fields that make a config's architecture (its widths, depth and heads; not its targets or dropout). */
+export const ARCHITECTURE_KEYS = ['dModel', 'layers', 'heads', 'feedForward', 'trunk'] as const;
+export type Architecture = Pick<ModelConfig, (typeof ARCHITECTURE_KEYS)[number]>;
+
+/** A config's architecture alone. */
+export function architectureOf(c: ModelConfig): Architecture {
+  return { dModel: c.dModel, layers: c.layers, heads: c.heads, feedForward: c.feedForward, trunk: c.trunk };
+}
+
 /** CrabNet's size, for the benchmark: d_model 512, 3 layers, 4 heads, feed-forward 2048. */
-export const CRABNET_SIZE: Pick<ModelConfig, 'dModel' | 'layers' | 'heads' | 'feedForward' | 'trunk'> = {
+export const CRABNET_SIZE: Architecture = {
   dModel: 512,
   layers: 3,
   heads: 4,
@@ -42,8 +51,7 @@ export function describeArchitecture(c: ModelConfig): string {
 }
 
 export function validateModelConfig(c: ModelConfig): ModelConfig {
-  const positive = ['dModel', 'layers', 'heads', 'feedForward', 'trunk'] as const;
-  for (const key of positive) {
+  for (const key of ARCHITECTURE_KEYS) {
     if (!Number.isInteger(c[key]) || c[key] < 1) throw new RangeError(`model config: ${key} must be a positive integer, got ${c[key]}`);
   }
   if (c.dModel % c.heads !== 0) throw new RangeError(`model config: dModel ${c.dModel} is not divisible by heads ${c.heads}`);

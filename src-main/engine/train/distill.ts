@@ -14,7 +14,7 @@ import type { ElementTable } from '../../data/elements/load.js';
 import { Featurizer } from '../featurize/index.js';
 import { loadModel } from '../model/bundle.js';
 import type { DistillationRecord, ModelCard } from '../model/card.js';
-import type { ModelConfig } from '../model/config.js';
+import { architectureOf, type ModelConfig } from '../model/config.js';
 import { Params, paramSpecs, taskNames } from '../model/params.js';
 import { EnsemblePredictor, INFERENCE_MAX_ELEMENTS } from '../model/predictor.js';
 import { encodeExamples, fitTargetScaling, type EncodedSet, type Example } from './data.js';
@@ -52,7 +52,7 @@ export interface StudentStart {
 
 /** The teacher's config (its targets) with the architecture of the model the student starts from. */
 export function studentArchitecture(teacher: ModelConfig, start: ModelConfig): ModelConfig {
-  return { ...teacher, dModel: start.dModel, layers: start.layers, heads: start.heads, feedForward: start.feedForward, trunk: start.trunk };
+  return { ...teacher, ...architectureOf(start) };
 }
 
 function sameFeaturizer(a: ModelCard['featurizer'], b: ModelCard['featurizer']): boolean {
