@@ -25,6 +25,8 @@ export interface SettingsRequest {
   readonly patience?: number;
   readonly warmup?: number;
   readonly focalAlpha?: number;
+  /** The smooth-L1 regression loss's switch from squared to absolute error, in standard deviations of the target's training values. */
+  readonly huberBeta?: number;
   readonly seed: number;
 }
 
@@ -66,6 +68,6 @@ export function trainingSettingsFor(req: SettingsRequest, base: TrainingSettings
     patience: req.patience ?? (req.epochs !== undefined ? Math.max(5, Math.round(epochs / 3)) : base.patience),
     warmupEpochs: req.warmup ?? base.warmupEpochs,
     seed: req.seed,
-    loss: { ...base.loss, focalAlpha: req.focalAlpha ?? base.loss.focalAlpha },
+    loss: { ...base.loss, focalAlpha: req.focalAlpha ?? base.loss.focalAlpha, huberBeta: req.huberBeta ?? base.loss.huberBeta },
   };
 }

@@ -28,5 +28,6 @@ export function addModelOptions(cmd: Command): Command {
     .option('--lr <rate>', `peak learning rate (default ${DEFAULT_TRAINING.learningRate})`, positiveNumber)
     .option('--patience <n>', `early-stopping patience in epochs (default ${DEFAULT_TRAINING.patience}; a third of --epochs when only that is given)`, positiveInt)
     .option('--warmup <n>', `learning-rate warm-up epochs (default ${DEFAULT_TRAINING.warmupEpochs})`, positiveInt)
-    .option('--focal-alpha <a>', `focal-loss alpha for the positive class (default ${DEFAULT_TRAINING.loss.focalAlpha})`, fraction);
+    .option('--focal-alpha <a>', `focal-loss alpha for the positive class (default ${DEFAULT_TRAINING.loss.focalAlpha})`, fraction)
+    .option('--huber-beta <b>', `smooth-L1 regression loss: squared below this error, absolute above it, in standard deviations of the target's training values (default ${DEFAULT_TRAINING.loss.huberBeta})`, positiveNumber);
 }

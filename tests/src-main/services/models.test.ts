@@ -102,6 +102,13 @@ describe('one recipe for CLI and UI requests', () => {
     expect(trainingSettingsFor({ seed: 1, epochs: 6 }).patience).toBe(5);
     expect(trainingSettingsFor({ seed: 2, epochs: 60, patience: 20 })).toMatchObject({ epochs: 60, patience: 20, seed: 2 });
   });
+
+  it('the loss settings follow the request and keep the rest of the default loss', () => {
+    expect(trainingSettingsFor({ seed: 1 }).loss).toEqual(DEFAULT_TRAINING.loss);
+    const loss = trainingSettingsFor({ seed: 1, huberBeta: 0.1, focalAlpha: 0.5 }).loss;
+    expect(loss).toEqual({ ...DEFAULT_TRAINING.loss, huberBeta: 0.1, focalAlpha: 0.5 });
+    expect(loss.huberBeta).not.toBe(DEFAULT_TRAINING.loss.huberBeta);
+  });
 });
 
 describe('result checks', () => {
