@@ -24,6 +24,8 @@ export { TrainingCancelled, type TrainProgress } from '../engine/train/trainer.j
 export type { TrainingData, TrainingDataRequest, TrainingProtocol } from '../engine/train/sources.js';
 export type { FitResult } from '../engine/train/fit.js';
 export { headline } from '../engine/evaluate/report.js';
+export { JOINT_DATA } from '../engine/train/sources.js';
+export { JOINT_MP_GAP_COMPOSITIONS } from '../engine/train/joint.js';
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
@@ -130,7 +132,7 @@ export class TrainingService {
       backend: this.backend,
       name: run.name,
       targetsMeaning: run.training.targetsMeaning,
-      data: { source: run.training.source, sha256: run.training.sha256 },
+      data: { source: run.training.source, sha256: run.training.sha256, ...(run.training.mpGapCompositions !== undefined ? { mpGapCompositions: run.training.mpGapCompositions } : {}) },
       roles,
       ...(run.checkpointRoot ? { checkpointRoot: run.checkpointRoot } : {}),
       ...(run.initFrom ? { initFrom: run.initFrom } : {}),

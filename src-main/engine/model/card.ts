@@ -90,6 +90,12 @@ export interface ModelCard {
     readonly rows: { readonly train: number; readonly val: number; readonly test: number };
     /** Rows left out because their composition is in these datasets (kept apart from pretraining). */
     readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
+    /**
+     * The joint data only: how many mp_gap compositions it kept (its perovskite stoichiometries and hybrids,
+     * then a seeded sample of the rest up to this many). Absent: the default model's size (cards written
+     * before it was recorded); see train/bundled.ts `jointSampleOf`.
+     */
+    readonly mpGapCompositions?: number;
   };
   /** Calibration refitted after training (`pdw recalibrate`): the id the model had before, and when. Its weights are that model's. */
   readonly recalibrated?: { readonly from: string; readonly at: string };

@@ -13,11 +13,16 @@ import { JOINT_MP_GAP_COMPOSITIONS, jointExamples } from './joint.js';
 import { onePerFormula } from './protocols.js';
 import { JOINT_DATA, loadTrainingData, type TrainingData, type TrainingDataRequest } from './sources.js';
 
+/** How many mp_gap compositions a joint model's data kept: its card's record, else the default model's size (cards from before it was recorded). */
+export function jointSampleOf(card: Pick<ModelCard, 'data'>): number {
+  return card.data.mpGapCompositions ?? JOINT_MP_GAP_COMPOSITIONS;
+}
+
 /** The model's training examples; null when its card names no bundled data (a model trained on an uploaded CSV). */
 export function bundledTrainingExamples(card: Pick<ModelCard, 'data' | 'training' | 'featurizer'>): Example[] | null {
   const name = bundledTrainingData(card);
   if (name === null) return null;
-  if (name === 'joint') return jointExamples({ seed: card.training.seed, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, maxElements: card.featurizer.maxElements }).examples;
+  if (name === 'joint') return jointExamples({ seed: card.training.seed, mpGapCompositions: jointSampleOf(card), maxElements: card.featurizer.maxElements }).examples;
   return onePerFormula(loadNamedDataset(name));
 }
 
@@ -27,7 +32,7 @@ export function trainingRequestOf(card: ModelCard): TrainingDataRequest | null {
   if (data === null) return null;
   const [protocol, fold] = card.data.protocol.split('/fold');
   const base = { targets: taskNames(card.config), seed: card.training.seed, maxElements: card.featurizer.maxElements, ...(fold === undefined ? {} : { testFold: Number(fold) }) };
-  if (data === JOINT_DATA) return { ...base, data, protocol: 'rows' };
+  if (data === JOINT_DATA) return { ...base, data, protocol: 'rows', mpGapCompositions: jointSampleOf(card) };
   if (protocol === 'R' || protocol === 'G' || protocol === 'rows') return { ...base, data, protocol };
   return null;
 }

@@ -138,6 +138,7 @@ export function jointExamples(req: JointRequest): JointSet {
   const examples: Example[] = [...byKey.values()];
   const counts: Record<string, number> = Object.fromEntries(JOINT_TARGETS.map((t) => [t, examples.filter((e) => e.targets[t] !== null).length]));
   counts['mp_gap kept'] = kept.length + sampled.length;
+  counts['mp_gap sampled'] = sampled.length;
   counts['mp_gap available'] = mpGap.length;
   return { examples, counts };
 }

@@ -56,6 +56,8 @@ export interface TrainingData {
   readonly classificationTarget: string | null;
   readonly targetsMeaning: Record<string, string>;
   readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
+  /** The joint data: how many mp_gap compositions it kept at most (JointRequest), recorded on the card so the split can be rebuilt. */
+  readonly mpGapCompositions?: number;
 }
 
 /** Every row was rejected: the problems say why, line by line. */
@@ -141,11 +143,12 @@ function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly 
   const rows = [...split.train, ...split.val].map((e, i) => ({ line: i + 2, id: null, formula: e.formula, composition: e.composition, targets: e.targets }));
   return {
     split,
-    source: `joint: mp_abx3 (one row per formula, ${JOINT_SEED_REPEATS} times per epoch), expt_gap, ${counts['mp_gap kept']} of ${counts['mp_gap available']} mp_gap compositions (perovskite stoichiometries and hybrids, then a seeded sample), in the data bundle`,
+    source: `joint: mp_abx3 (one row per formula, ${JOINT_SEED_REPEATS} times per epoch), expt_gap, ${counts['mp_gap kept']} of ${counts['mp_gap available']} mp_gap compositions (perovskite stoichiometries and hybrids${counts['mp_gap sampled'] ? ', then a seeded sample' : ' only'}), in the data bundle`,
     sha256: bundleSha256(),
     dataset: { source: JOINT_DATA, spec: { formulaColumn: 'formula', targets: [] }, rows, problems: [], rowsRead: rows.length },
     classificationTarget: req.targets.includes('stable') ? 'stable' : null,
     targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, JOINT_MEANING[t]!])),
+    mpGapCompositions: settings.mpGapCompositions,
     counts,
   };
 }
