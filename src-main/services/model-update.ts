@@ -110,6 +110,8 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
         dataset: { source: dataName, spec: { formulaColumn: 'formula', targets: [] }, rows: [], problems: [], rowsRead: 0 },
         classificationTarget: base.config.classificationTarget,
         targetsMeaning: Object.fromEntries(targets.map((t) => [t, base.targets[t] ?? t])),
+        // the base's joint sample, so that the updated model's rehearsal and domain rows are rebuilt as the base's
+        ...(base.data.mpGapCompositions !== undefined ? { mpGapCompositions: base.data.mpGapCompositions } : {}),
       },
       config: base.config,
       // fine-tuning: a tenth of the default rate, a short warm-up and early stopping on the reference rows

@@ -1,6 +1,6 @@
 // Results back in: computed or measured values imported beside the predictions of a real screen
 // (the committed default model, a real SQLite file, the handler table the server and Electron call).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -9,6 +9,7 @@ import type { Space } from '../../../shared/api/contract.js';
 import type { WorkbenchEvent } from '../../../shared/api/types.js';
 import { loadElementTable } from '../../../src-main/data/elements/load.js';
 import { initBackend } from '../../../src-main/engine/backend.js';
+import { JOINT_MP_GAP_COMPOSITIONS } from '../../../src-main/engine/train/joint.js';
 import { defaultModelDir } from '../../../src-main/services/models.js';
 import { Workbench } from '../../../src-main/services/workbench.js';
 import { Library } from '../../../src-main/library/index.js';
@@ -22,11 +23,17 @@ const space: Space = {
 let dir = '';
 let workbench: Workbench;
 let screenId = 0;
+let modelDir = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pdw-results-'));
   const backend = await initBackend('wasm');
-  workbench = new Workbench({ table: loadElementTable(), libraryFile: join(dir, 'library.sqlite'), modelDir: defaultModelDir(), workspaceDir: dir, backend: backend.name, workers: 1 });
+  // the committed default model, its card recording the joint sample it was trained with (older cards leave it implied)
+  modelDir = join(dir, 'default');
+  for (const file of ['model.json', 'weights.bin']) cpSync(join(defaultModelDir(), file), join(modelDir, file));
+  const card = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as { data: Record<string, unknown> };
+  writeFileSync(join(modelDir, 'model.json'), JSON.stringify({ ...card, data: { ...card.data, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS } }));
+  workbench = new Workbench({ table: loadElementTable(), libraryFile: join(dir, 'library.sqlite'), modelDir, workspaceDir: dir, backend: backend.name, workers: 1 });
   const done = new Promise<void>((resolve) => workbench.events.on('event', (e: WorkbenchEvent) => e.type === 'screen-finished' && resolve()));
   ({ screenId } = await workbench.handle('startScreen', { space }));
   await done;
@@ -104,7 +111,9 @@ describe('importing results', () => {
       expect(r.card.pretrainedFrom?.name).toBe('default'); // fine-tuned from the screen's model
       expect(r.card.data.source).toMatch(/^joint: .*\(rehearsal sample\) \+ results imported for screen \d+/);
       // the updated model screens: its card keeps the band-gap meaning of the model it came from
-      expect(workbench.models.card(outDir).targets['band_gap']).toBe(workbench.models.card(defaultModelDir()).targets['band_gap']);
+      expect(workbench.models.card(outDir).targets['band_gap']).toBe(workbench.models.card(modelDir).targets['band_gap']);
+      // and the joint sample its rehearsal and domain rows are rebuilt from
+      expect(r.card.data.mpGapCompositions).toBe(JOINT_MP_GAP_COMPOSITIONS);
     } finally {
       library.close();
     }
