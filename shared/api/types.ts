@@ -311,6 +311,10 @@ export interface ModelUpdateSummary {
   readonly referenceRows: number;
   readonly before: { readonly imported: GapError; readonly reference: GapError };
   readonly after: { readonly imported: GapError; readonly reference: GapError };
+  /** The updated model's applicability-domain threshold (latent distance), calibrated again where the base had a domain; null: none. */
+  readonly domainThreshold: number | null;
+  /** The targets its neighbour correction moves, chosen on the reference rows (none where it did not help). */
+  readonly neighbourCorrected: readonly string[];
 }
 
 export interface TrainComparison {

@@ -16,7 +16,7 @@ import type { ModelCard } from '../engine/model/card.js';
 import { describeArchitecture } from '../engine/model/config.js';
 import { EnsemblePredictor, INFERENCE_MAX_ELEMENTS } from '../engine/model/predictor.js';
 import { Rng } from '../engine/random.js';
-import { bundledTrainingExamples, jointSampleOf } from '../engine/train/bundled.js';
+import { bundledTrainingExamples, jointSampleOf, jointSeedOf } from '../engine/train/bundled.js';
 import { distill, type DistillResult, type StudentStart, type TransferComposition } from '../engine/train/distill.js';
 import { compositionFold } from '../engine/train/stoichiometry.js';
 import { jointSplit } from '../engine/train/joint.js';
@@ -135,7 +135,7 @@ export async function distillModel(table: ElementTable, req: DistillationRequest
     ...(req.signal ? { signal: req.signal } : {}),
   });
   // the student's validation metrics on the teacher's validation rows (the teacher's card holds its own)
-  const { split } = jointSplit({ seed: teacherCard.training.seed, mpGapCompositions: jointSampleOf(teacherCard), maxElements: teacherCard.featurizer.maxElements });
+  const { split } = jointSplit({ seed: jointSeedOf(teacherCard), mpGapCompositions: jointSampleOf(teacherCard), maxElements: teacherCard.featurizer.maxElements });
   const stable = split.train.map((e) => e.targets['stable']).filter((v): v is number => v !== null && v !== undefined);
   const positiveRate = stable.length ? stable.reduce((a, b) => a + b, 0) / stable.length : null;
   const student = new EnsemblePredictor({ card: { ...result.card, weights: { file: '', tensors: [] } }, members: result.members }, table);

@@ -19,11 +19,11 @@ import { writeDomainFile } from '../engine/domain/file.js';
 import { DOMAIN_FORMAT, type DomainFile } from '../engine/domain/index.js';
 import { lineChartSvg } from '../engine/evaluate/plots.js';
 import { domainGroup, type DomainGroup } from '../engine/evaluate/report.js';
-import { loadModel } from '../engine/model/bundle.js';
+import { readModelCard } from '../engine/model/bundle.js';
 import { bundledTrainingData } from '../engine/model/card.js';
 import { EnsemblePredictor } from '../engine/model/predictor.js';
 import { modelRoles } from '../engine/model/roles.js';
-import { bundledTrainingExamples } from '../engine/train/bundled.js';
+import { modelTrainingExamples } from '../engine/train/bundled.js';
 import { TrainingError } from './training.js';
 import { compositionFold, doubleLike } from '../engine/train/stoichiometry.js';
 
@@ -64,19 +64,18 @@ export function thresholdByBins(rows: readonly { readonly distance: number; read
 }
 
 export function calibrateDomain(modelDir: string, table: ElementTable, reportDir: string): DomainCalibration {
-  const bundle = loadModel(modelDir);
-  const card = bundle.card;
+  const card = readModelCard(modelDir);
   const dataset = bundledTrainingData(card);
   if (!dataset) throw new TrainingError(`model ${card.name} was trained on ${card.data.source}, not a bundled dataset: its training compositions cannot be rebuilt, so it gets no domain`);
   const gap = modelRoles(card).bandGap?.target;
   if (!gap) throw new TrainingError(`model ${card.name} has no band-gap target to calibrate the domain on`);
   const validationMae = (card.metrics as { validation?: { regression?: Record<string, { mae: number }> } }).validation?.regression?.[gap]?.mae;
   if (validationMae === undefined) throw new TrainingError(`model ${card.name} has no validation MAE of ${gap} on its card`);
-  const references = bundledTrainingExamples(card)!;
+  const references = modelTrainingExamples(card, modelDir)!;
   const referenceKeys = new Set(references.map((r) => compositionKey(r.composition)));
   const heldOut = loadNamedDataset('mp_gap').rows.filter((r) => r.composition.elements.length <= card.featurizer.maxElements && !referenceKeys.has(compositionKey(r.composition)));
 
-  const predictor = new EnsemblePredictor(bundle, table); // not load(): that would embed the references for the old domain.json too
+  const predictor = EnsemblePredictor.load(modelDir, table, false); // not the old domain.json: its references would be embedded for nothing
   try {
     const reportRel = relative(projectRoot(), join(reportDir, 'summary.md'));
     const provisional: DomainFile = { format: DOMAIN_FORMAT, reference: { dataset, rows: references.length }, space: "ensemble member 0's trunk output (Euclidean)", threshold: Infinity, rule: '', calibratedAt: new Date().toISOString(), report: reportRel };

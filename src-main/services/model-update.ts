@@ -9,18 +9,23 @@
  * model. Several values of one target for one candidate (two sources) are averaged.
  */
 import type { GapError, ImportedResult, ModelUpdateSummary } from '../../shared/api/types.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SiteComposition } from '../../shared/index.js';
 import { compositionKey } from '../../shared/composition/key.js';
 import type { ElementTable } from '../data/elements/load.js';
 import { readModelCard } from '../engine/model/bundle.js';
+import { readDomainFile } from '../engine/domain/file.js';
 import { bundledTrainingData, type ModelCard } from '../engine/model/card.js';
 import { modelRoles } from '../engine/model/roles.js';
-import type { EnsemblePredictor } from '../engine/model/predictor.js';
+import { reportedValue, type EnsemblePredictor } from '../engine/model/predictor.js';
 import type { Example } from '../engine/train/data.js';
-import { bundledTrainingExamples } from '../engine/train/bundled.js';
+import { jointSeedOf, modelTrainingExamples } from '../engine/train/bundled.js';
+import { writeSplitFile } from '../engine/train/split-file.js';
 import { Rng } from '../engine/random.js';
 import type { ReadableLibrary } from '../library/index.js';
 import { compositionOfSites } from './candidates.js';
+import { calibrateDomain } from './domain-calibration.js';
 import { trainingSettingsFor } from './model-recipe.js';
 import type { ModelStore } from './models.js';
 import { TrainingError, type TrainingService, type TrainProgress } from './training.js';
@@ -62,11 +67,19 @@ export function importedExamples(library: ReadableLibrary, table: ElementTable, 
   return out;
 }
 
+/**
+ * The band-gap MAE of the network's own predictions: the ensemble mean with the card's zero gate, before
+ * any neighbour correction. The base's memory holds the reference rows (they are its training rows) and
+ * the update's does not, so corrected numbers would set a lookup against a prediction.
+ */
 function gapError(predictor: EnsemblePredictor, rows: readonly Example[], target: string): GapError {
   const labelled = rows.filter((r) => r.targets[target] !== null && r.targets[target] !== undefined);
   if (!labelled.length) return { rows: 0, mae: null };
-  const predicted = predictor.predict(labelled.map((r) => r.composition));
-  const mae = labelled.reduce((s, r, i) => s + Math.abs(predicted[i]!.regression[target]!.value - r.targets[target]!), 0) / labelled.length;
+  const names = predictor.card.config.regressionTargets;
+  const column = names.indexOf(target);
+  const means = predictor.ensembleMeans(labelled.map((r) => r.composition));
+  const zeroBelow = predictor.card.ensemble.zeroBelow;
+  const mae = labelled.reduce((s, r, i) => s + Math.abs(reportedValue(target, means[i * names.length + column]!, zeroBelow) - r.targets[target]!), 0) / labelled.length;
   return { rows: labelled.length, mae };
 }
 
@@ -86,7 +99,7 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   if (!dataName) throw new TrainingError(`model ${base.name} was trained on ${base.data.source}, not a bundled dataset: there is nothing to rehearse, so updating it would forget`);
   // the model's rows of the imported compositions give way to the new values
   const importedKeys = new Set(imported.map((e) => compositionKey(e.composition)));
-  const own = bundledTrainingExamples(base)!
+  const own = modelTrainingExamples(base, baseDir)!
     .filter((e) => !importedKeys.has(compositionKey(e.composition)))
     .map((e): Example => ({ ...e, targets: Object.fromEntries(targets.map((t) => [t, e.targets[t] ?? null])) }));
   const seed = req.seed ?? 1;
@@ -96,6 +109,15 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   const rehearsal = order.slice(referenceRows, referenceRows + (req.rehearsal ?? 1000)).map((i) => own[i]!);
   const repeats = Math.max(1, Math.min(50, Math.ceil((0.25 * rehearsal.length) / imported.length)));
   const train = [...rehearsal, ...Array.from({ length: repeats }, () => imported).flat()];
+  const split = { name: `update of ${base.name} with ${imported.length} imported rows + ${rehearsal.length} rehearsal rows`, train, val: reference, test: [] };
+  // the neighbour correction's memory: every row the model has learned (its base's, through the base's
+  // weights, and the imported ones), less the reference rows it is chosen on
+  const referenceKeys = new Set(reference.map((e) => compositionKey(e.composition)));
+  const memoryRows = [...own.filter((e) => !referenceKeys.has(compositionKey(e.composition))), ...imported];
+  // the split beside the weights: the bundle cannot give the imported rows again, and the neighbour
+  // correction's memory, recalibration and the domain's references read them from there
+  mkdirSync(req.outDir, { recursive: true });
+  const ownSplit = writeSplitFile(req.outDir, split, memoryRows);
 
   const basePredictor = models.predictor(baseDir);
   const before = { imported: gapError(basePredictor, imported, gapTarget), reference: gapError(basePredictor, reference, gapTarget) };
@@ -104,14 +126,16 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   const { result, card } = await training.fitAndSave(
     {
       training: {
-        split: { name: `update of ${base.name} with ${imported.length} imported rows + ${rehearsal.length} rehearsal rows`, train, val: reference, test: [] },
+        split,
         source: `${base.data.source} (rehearsal sample) + results imported for screen ${req.screenId} of ${library.file}`,
         sha256: base.data.sha256,
         dataset: { source: dataName, spec: { formulaColumn: 'formula', targets: [] }, rows: [], problems: [], rowsRead: 0 },
         classificationTarget: base.config.classificationTarget,
         targetsMeaning: Object.fromEntries(targets.map((t) => [t, base.targets[t] ?? t])),
-        // the base's joint sample, so that the updated model's rehearsal and domain rows are rebuilt as the base's
+        // the base's joint sample and its seed, so that the updated model's bundled rows are rebuilt as the base's
         ...(base.data.mpGapCompositions !== undefined ? { mpGapCompositions: base.data.mpGapCompositions } : {}),
+        ...(dataName === 'joint' ? { jointSeed: jointSeedOf(base) } : {}),
+        ownSplit,
       },
       config: base.config,
       // fine-tuning: a tenth of the default rate, a short warm-up and early stopping on the reference rows
@@ -121,13 +145,17 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
       name: req.name ?? `${base.name}-updated`,
       bandGapTarget: gapTarget,
       initFrom,
+      neighbourMemory: true,
+      memoryRows,
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
     },
     req.outDir,
   );
   result.predictor.dispose();
+  // the base's applicability domain, measured again: fine-tuning moves the latent space its threshold was chosen in
+  const domain = readDomainFile(baseDir) ? calibrateDomain(req.outDir, table, join(req.outDir, 'domain')).file.threshold : null;
   const updated = models.predictor(req.outDir);
   const after = { imported: gapError(updated, imported, gapTarget), reference: gapError(updated, reference, gapTarget) };
-  return { screenId: req.screenId, baseModel: base.name, modelDir: req.outDir, card, baseModelDir: baseDir, importedRows: imported.length, rehearsalRows: rehearsal.length, repeats, gapTarget, before, after, referenceRows: reference.length };
+  return { screenId: req.screenId, baseModel: base.name, modelDir: req.outDir, card, baseModelDir: baseDir, domainThreshold: domain, neighbourCorrected: Object.keys(card.ensemble.neighbourCorrection ?? {}), importedRows: imported.length, rehearsalRows: rehearsal.length, repeats, gapTarget, before, after, referenceRows: reference.length };
 }

@@ -29,9 +29,9 @@ export interface Recalibration {
 export function recalibrate(dir: string, table: ElementTable): Recalibration {
   const bundle = loadModel(dir);
   const card = bundle.card;
-  const rebuilt = rebuildTrainingSplit(card);
+  const rebuilt = rebuildTrainingSplit(card, dir);
   if ('problem' in rebuilt) throw new TrainingError(`${dir}: ${rebuilt.problem}; ${ADVICE[rebuilt.why]}`);
-  const result = calibrateEnsemble({ card, members: bundle.members, table, split: rebuilt.training.split, neighbourMemory: true });
+  const result = calibrateEnsemble({ card, members: bundle.members, table, split: rebuilt.split, neighbourMemory: true, memoryRows: rebuilt.memoryRows });
   // a new id: its predictions differ, and a library keys a screen's model (and its stored card) by id
   const at = new Date().toISOString();
   const after: ModelCard = { ...result.predictor.card, id: `${card.name}-${at.replace(/[:.]/g, '-')}`, recalibrated: { from: card.id, at }, metrics: modelMetrics(result) };

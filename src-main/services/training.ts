@@ -15,6 +15,7 @@ import type { ModelCard } from '../engine/model/card.js';
 import { describeArchitecture, type ModelConfig } from '../engine/model/config.js';
 import { chooseRoles } from '../engine/model/roles.js';
 import { fitModel, type FitResult } from '../engine/train/fit.js';
+import type { Example } from '../engine/train/data.js';
 import { JOINT_DATA, loadTrainingData, NoUsableRows, type TrainingData, type TrainingDataRequest } from '../engine/train/sources.js';
 import { isNamedDataset } from '../data/datasets/named.js';
 import type { RowProblem } from '../data/datasets/index.js';
@@ -62,6 +63,8 @@ export interface FitRun {
    * whose split the card names, or a model used in this process only). Default false.
    */
   readonly neighbourMemory?: boolean;
+  /** The correction's memory where it is not the training rows (an update's: every row its base learned, and the imported ones). */
+  readonly memoryRows?: readonly Example[];
 }
 
 /**
@@ -70,6 +73,12 @@ export interface FitRun {
  */
 export function splitCanBeRebuilt(data: string, excludeFormulasOf?: readonly string[]): boolean {
   return (isNamedDataset(data) || data === JOINT_DATA) && !excludeFormulasOf?.length;
+}
+
+/** What the card records of how its training rows can be had again, beyond the source: the joint sample and seed, the split file. */
+function cardDataOf(training: TrainingData): Pick<ModelCard['data'], 'mpGapCompositions' | 'jointSeed' | 'ownSplit'> {
+  const { mpGapCompositions, jointSeed, ownSplit } = training;
+  return { ...(mpGapCompositions !== undefined ? { mpGapCompositions } : {}), ...(jointSeed !== undefined ? { jointSeed } : {}), ...(ownSplit ? { ownSplit } : {}) };
 }
 
 /** A model's metrics record for its card and the views: validation always, test when held out. */
@@ -132,7 +141,7 @@ export class TrainingService {
       backend: this.backend,
       name: run.name,
       targetsMeaning: run.training.targetsMeaning,
-      data: { source: run.training.source, sha256: run.training.sha256, ...(run.training.mpGapCompositions !== undefined ? { mpGapCompositions: run.training.mpGapCompositions } : {}) },
+      data: { source: run.training.source, sha256: run.training.sha256, ...cardDataOf(run.training) },
       roles,
       ...(run.checkpointRoot ? { checkpointRoot: run.checkpointRoot } : {}),
       ...(run.initFrom ? { initFrom: run.initFrom } : {}),
@@ -140,6 +149,7 @@ export class TrainingService {
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
       ...(run.signal ? { signal: run.signal } : {}),
       neighbourMemory: run.neighbourMemory ?? false,
+      ...(run.memoryRows ? { memoryRows: run.memoryRows } : {}),
     });
   }
 

@@ -86,6 +86,8 @@ describe('closing the loop', () => {
     // 3. update the model with them, then screen the same space again with it
     await page.click('[data-testid="update-model"]');
     await page.waitForSelector('[data-testid="update-result"]', { timeout: 150_000 });
+    // the updated model keeps what makes its predictions trustworthy: a domain, measured again in its own latent space
+    expect(await page.textContent('[data-testid="update-trust"]')).toMatch(/Applicability domain measured again on held-out mp_gap compositions: flagged beyond latent distance \d\.\d{3}/);
     await page.screenshot({ path: join(ARTIFACTS, '10-loop-updated-1440.png'), fullPage: true });
     await page.click('[data-testid="screen-again"]');
     await expect.poll(() => workbench.screening.list().length, { timeout: 30_000 }).toBe(2);
@@ -114,10 +116,11 @@ describe('closing the loop', () => {
     const distances = picks.slice(1).map((cells) => Number(cells.at(-2)));
     // each pick says whether it is inside the model's domain, as the library has it
     const stored = new Map(workbench.candidates.query({ screenId: again, limit: 30, offset: 0 }).rows.map((r) => [r.formula, r.domain]));
-    // (the updated model has no calibrated domain of its own yet: '—')
+    // (the updated model's domain was calibrated again when it was updated, so every pick has one)
     for (const cells of picks) {
       const domain = stored.get(cells[1]!);
-      expect(cells.at(-1), cells[1]).toBe(domain == null ? '—' : domain.inDomain ? 'in' : 'extr.');
+      expect(domain, cells[1]).toBeTruthy();
+      expect(cells.at(-1), cells[1]).toBe(domain!.inDomain ? 'in' : 'extr.');
     }
     expect(distances.every((d) => d > 0)).toBe(true); // no pick repeats an earlier one's composition
     await page.screenshot({ path: join(ARTIFACTS, '11-loop-next-batch-1440.png'), fullPage: true });

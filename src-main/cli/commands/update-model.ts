@@ -53,11 +53,13 @@ export function registerUpdateModel(program: Command): void {
           }),
         );
         console.log(`updated ${r.card.name} from ${r.baseModelDir}: ${r.importedRows} candidates with imported values (each seen ${r.repeats}x per epoch) + ${r.rehearsalRows} rehearsal rows; saved ${r.modelDir}`);
-        console.log(`${r.gapTarget} MAE (eV), before -> after:`);
+        console.log(`${r.gapTarget} MAE (eV) of the network's predictions (zero gate, no neighbour correction), before -> after:`);
         console.log(formatTable(['rows', 'before', 'after'], [
           ['imported values (trained on: shows the update took)', cell(r.before.imported), cell(r.after.imported)],
           [`reference: ${r.referenceRows} rows of the model's training data, left out of the update (shows forgetting)`, cell(r.before.reference), cell(r.after.reference)],
         ]));
+        console.log(r.domainThreshold === null ? 'applicability domain: none (the base model had none)' : `applicability domain: calibrated again on held-out mp_gap compositions, latent-distance threshold ${num(r.domainThreshold, 4)} (report: ${r.modelDir}/domain/summary.md)`);
+        console.log(`neighbour correction: ${r.neighbourCorrected.length ? `${r.neighbourCorrected.join(', ')} (memory: its training rows, imported ones included)` : 'none (it did not lower the reference rows\' error)'}`);
         console.log(`screen with it: pdw screen ... --model ${r.modelDir} (or activate it in the app), then compare the two screens`);
       } finally {
         ctx.models.close();

@@ -3,6 +3,7 @@ import type { ModelMetrics } from '../../../shared/api/metrics.js';
 import type { BackendName } from '../../../shared/api/runtime.js';
 import type { FeaturizerSettings } from '../featurize/index.js';
 import type { TargetScaling } from '../train/data.js';
+import type { OwnSplitRecord } from '../train/split-file.js';
 import type { EpochRecord, TrainingSettings } from '../train/trainer.js';
 import type { ModelConfig } from './config.js';
 import type { NeighbourCorrection } from './neighbour-correction.js';
@@ -96,6 +97,18 @@ export interface ModelCard {
      * before it was recorded); see train/bundled.ts `jointSampleOf`.
      */
     readonly mpGapCompositions?: number;
+    /**
+     * The joint data only: the seed its mp_gap sample was drawn with, where it is not the training seed
+     * (an updated model: its base's). Absent: `training.seed`; see train/bundled.ts `jointSeedOf`.
+     */
+    readonly jointSeed?: number;
+    /**
+     * The split itself, written beside the weights (train/split-file.ts), for a model whose rows the
+     * bundle cannot give again: an update's rehearsal sample and imported results. Its neighbour
+     * correction's memory, recalibration's validation rows and (with the bundled rows) its domain's
+     * references are read from it.
+     */
+    readonly ownSplit?: OwnSplitRecord;
   };
   /** Calibration refitted after training (`pdw recalibrate`): the id the model had before, and when. Its weights are that model's. */
   readonly recalibrated?: { readonly from: string; readonly at: string };

@@ -17,7 +17,7 @@ import { forward, readHeads } from './transformer.js';
 import { readDomainFile } from '../domain/file.js';
 import { applyZeroGate } from '../evaluate/zero-gate.js';
 import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
-import { bundledTrainingExamples, rebuildTrainingSplit } from '../train/bundled.js';
+import { modelTrainingExamples, rebuildTrainingSplit } from '../train/bundled.js';
 import type { Example } from '../train/data.js';
 import { MEMORY_CACHE_FILE, readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
 import { NEIGHBOURS_SEARCHED, neighbourCorrection, type Neighbourhood, type Residuals } from './neighbour-correction.js';
@@ -124,10 +124,10 @@ export function reportedValue(name: string, mean: number, zeroBelow: Readonly<Re
   return isNonNegative(name) ? Math.max(0, mean) : mean;
 }
 
-/** The model's training compositions from the data bundle; null without the bundle (predictions then carry no domain score). */
-function trainingCompositions(card: ModelCard): DomainReference[] | null {
+/** The model's training compositions (the data bundle's, and its split file's in `dir`); null without them (predictions then carry no domain score). */
+function trainingCompositions(card: ModelCard, dir: string | null): DomainReference[] | null {
   try {
-    return bundledTrainingExamples(card);
+    return modelTrainingExamples(card, dir);
   } catch {
     return null;
   }
@@ -151,10 +151,11 @@ export class EnsemblePredictor {
     this.featurizer = new Featurizer(table, { ...trained, maxElements: Math.max(trained.maxElements, INFERENCE_MAX_ELEMENTS) });
   }
 
-  static load(dir: string, table: ElementTable): EnsemblePredictor {
+  /** The model in `dir`, with its domain.json unless `withDomain` is false (a calibration that chooses a new one). */
+  static load(dir: string, table: ElementTable, withDomain = true): EnsemblePredictor {
     const predictor = new EnsemblePredictor(loadModel(dir), table);
     predictor.#dir = dir;
-    const domain = readDomainFile(dir);
+    const domain = withDomain ? readDomainFile(dir) : null;
     if (domain) predictor.#loadDomain(dir, domain);
     if (predictor.#corrects()) predictor.#loadMemory();
     return predictor;
@@ -178,9 +179,9 @@ export class EnsemblePredictor {
       this.#shareDomain();
       return;
     }
-    const rebuilt = rebuildTrainingSplit(this.card);
+    const rebuilt = rebuildTrainingSplit(this.card, this.#dir);
     if ('problem' in rebuilt) throw new Error(`model ${this.card.name} (${this.card.id}) corrects its predictions by its training rows' residuals, but ${rebuilt.problem}`);
-    const memory = this.#memoryOf(rebuilt.training.split.train);
+    const memory = this.#memoryOf(rebuilt.memoryRows);
     if (this.#dir && key) writeReferenceCache(this.#dir, key, memory, MEMORY_CACHE_FILE);
     this.#useMemory(memory.formulas, tf.tensor2d(memory.embeddings, [memory.formulas.length, memory.dim]), { targets: memory.values.width, values: memory.values.data });
     this.#shareDomain();
@@ -312,7 +313,7 @@ export class EnsemblePredictor {
   }
 
 
-  /** The domain of the model in `dir`: its references from the cache beside it, else rebuilt from the bundle (and cached). */
+  /** The domain of the model in `dir`: its references from the cache beside it, else rebuilt from the bundle and its split file (and cached). */
   #loadDomain(dir: string, file: DomainFile): void {
     const key = referenceCacheKey(dir);
     const cached = readReferenceCache(dir, key);
@@ -320,7 +321,7 @@ export class EnsemblePredictor {
       this.#useReferences(file, cached.formulas, tf.tensor2d(cached.embeddings, [cached.formulas.length, cached.dim]));
       return;
     }
-    const references = trainingCompositions(this.card);
+    const references = trainingCompositions(this.card, dir);
     if (!references) return;
     const embedded = this.embed(references.map((r) => r.composition));
     const formulas = references.map((r) => r.formula);

@@ -3,27 +3,59 @@
  * the applicability domain's references and the model update's rehearsal rows. The seed set gives one
  * row per formula; the joint set (joint.ts) is rebuilt with the card's seed, so the sample of mp_gap is
  * the one the model trained on. Also the exact split a model was trained on (`rebuildTrainingSplit`:
- * recalibration's validation rows, the neighbour correction's training rows).
+ * recalibration's validation rows, the neighbour correction's training rows). A model whose rows the
+ * bundle cannot give again (an update's imported results) carries its split in its folder
+ * (split-file.ts), read here in the bundle's place.
  */
+import { compositionKey } from '../../../shared/composition/key.js';
 import { loadNamedDataset } from '../../data/datasets/index.js';
 import { bundledTrainingData, type ModelCard } from '../model/card.js';
 import { taskNames } from '../model/params.js';
 import type { Example } from './data.js';
 import { JOINT_MP_GAP_COMPOSITIONS, jointExamples } from './joint.js';
 import { onePerFormula } from './protocols.js';
-import { JOINT_DATA, loadTrainingData, type TrainingData, type TrainingDataRequest } from './sources.js';
+import { JOINT_DATA, loadTrainingData, type TrainingDataRequest } from './sources.js';
+import { readSplitFile, type OwnSplit } from './split-file.js';
 
 /** How many mp_gap compositions a joint model's data kept: its card's record, else the default model's size (cards from before it was recorded). */
 export function jointSampleOf(card: Pick<ModelCard, 'data'>): number {
   return card.data.mpGapCompositions ?? JOINT_MP_GAP_COMPOSITIONS;
 }
 
-/** The model's training examples; null when its card names no bundled data (a model trained on an uploaded CSV). */
+/** The seed a joint model's mp_gap sample was drawn with: its card's record (an updated model's base's), else its training seed. */
+export function jointSeedOf(card: Pick<ModelCard, 'data' | 'training'>): number {
+  return card.data.jointSeed ?? card.training.seed;
+}
+
+/** The model's training examples from the bundle; null when its card names no bundled data (a model trained on an uploaded CSV). */
 export function bundledTrainingExamples(card: Pick<ModelCard, 'data' | 'training' | 'featurizer'>): Example[] | null {
   const name = bundledTrainingData(card);
   if (name === null) return null;
-  if (name === 'joint') return jointExamples({ seed: card.training.seed, mpGapCompositions: jointSampleOf(card), maxElements: card.featurizer.maxElements }).examples;
+  if (name === 'joint') return jointExamples({ seed: jointSeedOf(card), mpGapCompositions: jointSampleOf(card), maxElements: card.featurizer.maxElements }).examples;
   return onePerFormula(loadNamedDataset(name));
+}
+
+/**
+ * Every composition the model in `dir` learned from, once each: the rows of its own split file where it
+ * has one (an update's imported results, whose values replace the bundle's and carry forward into the
+ * next update's rehearsal), then its bundled data's other examples. Null when it has neither; an error
+ * when its split file is missing or changed.
+ */
+export function modelTrainingExamples(card: ModelCard, dir: string | null): Example[] | null {
+  const bundled = bundledTrainingExamples(card);
+  if (!card.data.ownSplit || dir === null) return bundled;
+  const own = readSplitFile(dir, card.data.ownSplit);
+  if ('problem' in own) throw new Error(`model ${card.name} (${card.id}): ${own.problem}`);
+  // the split file's rows first: an imported value replaces the bundle's row of its composition
+  const out: Example[] = [];
+  const seen = new Set<string>();
+  for (const e of [...own.memoryRows, ...own.split.train, ...own.split.val, ...(bundled ?? [])]) {
+    const key = compositionKey(e.composition);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
 }
 
 /** The request that rebuilds the split a bundled model was trained on; null for a model trained on an uploaded CSV. */
@@ -41,11 +73,18 @@ export function trainingRequestOf(card: ModelCard): TrainingDataRequest | null {
 export type UnrebuiltSplit = { readonly problem: string; readonly why: 'not-bundled' | 'excluded' | 'changed' };
 
 /**
- * The split `card`'s model was trained on, rebuilt from the data bundle; a reason instead when it
- * cannot be (an uploaded CSV, a pretrained encoder's exclusions) or the bundle no longer gives the same
- * rows (row counts and data checksum must match the card's).
+ * The split `card`'s model was trained on and its neighbour correction's memory rows (the training
+ * rows), rebuilt from the data bundle (or read from its split file in `dir`, the model's folder, where
+ * its card records one); a reason instead when it cannot be (an
+ * uploaded CSV, a pretrained encoder's exclusions) or the bundle no longer gives the same rows (row
+ * counts and data checksum must match the card's).
  */
-export function rebuildTrainingSplit(card: ModelCard): { readonly training: TrainingData } | UnrebuiltSplit {
+export function rebuildTrainingSplit(card: ModelCard, dir: string | null): OwnSplit | UnrebuiltSplit {
+  if (card.data.ownSplit) {
+    if (dir === null) return { why: 'not-bundled', problem: 'its split is a file in its model folder, and no folder was given' };
+    const own = readSplitFile(dir, card.data.ownSplit);
+    return 'problem' in own ? { why: 'changed', problem: own.problem } : own;
+  }
   // a pretrained encoder's exclusions first, whatever its data: recalibrate's advice for it differs
   if (card.data.excluded) return { why: 'excluded', problem: `trained with --exclude-formulas-of ${card.data.excluded.datasets.join(',')} (a pretrained encoder)` };
   const request = trainingRequestOf(card);
@@ -59,5 +98,5 @@ export function rebuildTrainingSplit(card: ModelCard): { readonly training: Trai
       problem: `the data bundle no longer gives the split it was trained on (${train.length}/${val.length}/${test.length} rows, card ${rows.train}/${rows.val}/${rows.test}; checksum ${training.sha256 === card.data.sha256 ? 'equal' : 'differs'})`,
     };
   }
-  return { training };
+  return { split: training.split, memoryRows: training.split.train };
 }

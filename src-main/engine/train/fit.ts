@@ -33,7 +33,7 @@ export interface FitArgs {
   readonly backend: BackendName;
   readonly name: string;
   readonly targetsMeaning: Readonly<Record<string, string>>;
-  readonly data: { readonly source: string; readonly sha256: string; readonly mpGapCompositions?: number };
+  readonly data: Pick<ModelCard['data'], 'source' | 'sha256' | 'mpGapCompositions' | 'jointSeed' | 'ownSplit'>;
   readonly checkpointRoot?: string;
   /** Fine-tune from this pretrained model (member k from its member k mod its size). */
   readonly initFrom?: { readonly card: ModelCard; readonly members: readonly ReadonlyMap<string, Float32Array>[] };
@@ -44,6 +44,8 @@ export interface FitArgs {
   readonly signal?: AbortSignal;
   /** Calibrate a neighbour correction on the training rows (see CalibrationArgs). */
   readonly neighbourMemory?: boolean;
+  /** The correction's memory where it is not `split.train` (see CalibrationArgs). */
+  readonly memoryRows?: readonly Example[];
 }
 
 export interface FitResult {
@@ -115,7 +117,7 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
     backend: args.backend,
     trainingSeconds: ensemble.seconds,
   };
-  const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split, neighbourMemory: args.neighbourMemory ?? false });
+  const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split, neighbourMemory: args.neighbourMemory ?? false, ...(args.memoryRows ? { memoryRows: args.memoryRows } : {}) });
   return { ...calibrated, ensemble };
 }
 
@@ -145,6 +147,11 @@ export interface CalibrationArgs {
    * bundle as the card names it, or a model that lives only in this process (a protocol's fold).
    */
   readonly neighbourMemory: boolean;
+  /**
+   * The memory's rows where they are not `split.train`: an update's (services/model-update.ts), which
+   * trains on a rehearsal sample but has learned all of its base's rows, kept in its split file.
+   */
+  readonly memoryRows?: readonly Example[];
 }
 
 /**
@@ -199,7 +206,8 @@ export function calibrateEnsemble(args: CalibrationArgs): Omit<FitResult, 'ensem
   const rate = positiveRate(split.train, card.config.classificationTarget);
   const { zeroBelow: _z, neighbourCorrection: _n, ...uncalibrated } = { ...card.ensemble, sigmaScale: {}, threshold: null };
   const raw = new EnsemblePredictor({ card: { ...card, ensemble: uncalibrated }, members: [...args.members] }, args.table);
-  if (args.neighbourMemory && split.train.length > 0) raw.setNeighbourMemory(split.train);
+  const memory = args.memoryRows ?? split.train;
+  if (args.neighbourMemory && memory.length > 0) raw.setNeighbourMemory(memory);
   const gateable = gateableTargets(card, split.train);
   const neighbourCorrection = fitNeighbourCorrections(raw, split.val, gateable);
   const corrections = Object.keys(neighbourCorrection).length ? { neighbourCorrection } : {};

@@ -19,6 +19,7 @@ import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
 import { DOUBLES_SET, doubleFoldSplit, doublePerovskiteEntries, JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, rowSplitR, type JointSet } from './joint.js';
+import type { OwnSplitRecord } from './split-file.js';
 
 /** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
 export type TrainingProtocol = 'R' | 'G' | 'rows';
@@ -58,6 +59,10 @@ export interface TrainingData {
   readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
   /** The joint data: how many mp_gap compositions it kept at most (JointRequest), recorded on the card so the split can be rebuilt. */
   readonly mpGapCompositions?: number;
+  /** The joint data: the seed of its mp_gap sample where it is not the training seed (an update's base's), recorded on the card. */
+  readonly jointSeed?: number;
+  /** The split written into the model folder (split-file.ts), where the bundle cannot give it again; recorded on the card. */
+  readonly ownSplit?: OwnSplitRecord;
 }
 
 /** Every row was rejected: the problems say why, line by line. */

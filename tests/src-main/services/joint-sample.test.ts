@@ -52,10 +52,10 @@ describe('the joint data\'s mp_gap sample', () => {
       expect(card.data.mpGapCompositions).toBe(0);
       expect(card.data.source).toMatch(/perovskite stoichiometries and hybrids only/);
       // rebuilt with the default's size, the split would hold thousands more rows than the card says
-      const rebuilt = rebuildTrainingSplit(card);
-      if (!('training' in rebuilt)) throw new Error(rebuilt.problem);
-      expect(rebuilt.training.split.train.length).toBe(card.data.rows.train);
-      expect(rebuilt.training.split.val.length).toBe(card.data.rows.val);
+      const rebuilt = rebuildTrainingSplit(card, out);
+      if (!('split' in rebuilt)) throw new Error(rebuilt.problem);
+      expect(rebuilt.split.train.length).toBe(card.data.rows.train);
+      expect(rebuilt.split.val.length).toBe(card.data.rows.val);
       const examples = bundledTrainingExamples(card)!;
       expect(examples).toEqual(jointExamples({ seed: card.training.seed, mpGapCompositions: 0, maxElements: card.featurizer.maxElements }).examples);
       expect(examples.length).toBeLessThan(jointExamples({ seed: card.training.seed, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, maxElements: card.featurizer.maxElements }).examples.length);

@@ -10,6 +10,10 @@ import type { WorkbenchEvent } from '../../../shared/api/types.js';
 import { loadElementTable } from '../../../src-main/data/elements/load.js';
 import { initBackend } from '../../../src-main/engine/backend.js';
 import { JOINT_MP_GAP_COMPOSITIONS } from '../../../src-main/engine/train/joint.js';
+import { bundledTrainingExamples, modelTrainingExamples, rebuildTrainingSplit } from '../../../src-main/engine/train/bundled.js';
+import { readDomainFile } from '../../../src-main/engine/domain/file.js';
+import { compositionKey } from '../../../shared/composition/key.js';
+import { parseFormulaOrThrow } from '../../../shared/composition/parse.js';
 import { defaultModelDir } from '../../../src-main/services/models.js';
 import { Workbench } from '../../../src-main/services/workbench.js';
 import { Library } from '../../../src-main/library/index.js';
@@ -30,7 +34,7 @@ beforeAll(async () => {
   const backend = await initBackend('wasm');
   // the committed default model, its card recording the joint sample it was trained with (older cards leave it implied)
   modelDir = join(dir, 'default');
-  for (const file of ['model.json', 'weights.bin']) cpSync(join(defaultModelDir(), file), join(modelDir, file));
+  for (const file of ['model.json', 'weights.bin', 'domain.json']) cpSync(join(defaultModelDir(), file), join(modelDir, file));
   const card = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as { data: Record<string, unknown> };
   writeFileSync(join(modelDir, 'model.json'), JSON.stringify({ ...card, data: { ...card.data, mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS } }));
   workbench = new Workbench({ table: loadElementTable(), libraryFile: join(dir, 'library.sqlite'), modelDir, workspaceDir: dir, backend: backend.name, workers: 1 });
@@ -112,12 +116,43 @@ describe('importing results', () => {
       expect(r.card.data.source).toMatch(/^joint: .*\(rehearsal sample\) \+ results imported for screen \d+/);
       // the updated model screens: its card keeps the band-gap meaning of the model it came from
       expect(workbench.models.card(outDir).targets['band_gap']).toBe(workbench.models.card(modelDir).targets['band_gap']);
-      // and the joint sample its rehearsal and domain rows are rebuilt from
+      // and the joint sample (size and seed) its bundled rows are rebuilt from
       expect(r.card.data.mpGapCompositions).toBe(JOINT_MP_GAP_COMPOSITIONS);
+      expect(r.card.data.jointSeed).toBe(workbench.models.card(modelDir).training.seed);
+
+      // its own split, beside the weights: the imported rows the bundle cannot give again
+      const rebuilt = rebuildTrainingSplit(r.card, outDir);
+      if (!('split' in rebuilt)) throw new Error(rebuilt.problem);
+      expect(rebuilt.split.train.length).toBe(r.card.data.rows.train);
+      expect(rebuilt.split.val.length).toBe(300);
+      const mixed = compositionKey(parseFormulaOrThrow('CsPb(I0.5Br0.5)3'));
+      expect(rebuilt.split.train.filter((e) => compositionKey(e.composition) === mixed)).toHaveLength(r.repeats);
+      // ... which are among its training compositions (the domain's references, the next update's rehearsal)
+      const learned = modelTrainingExamples(r.card, outDir)!;
+      expect(learned.filter((e) => compositionKey(e.composition) === mixed)).toHaveLength(1);
+      expect(learned.length).toBe(bundledTrainingExamples(r.card)!.length + 1); // the other three imported compositions are in the bundle
+
+      // the base's domain, measured again in the updated latent space: the imported mixed candidate is in it, at distance 0
+      expect(r.domainThreshold).toBeGreaterThan(0);
+      expect(readDomainFile(outDir)?.threshold).toBe(r.domainThreshold);
+      const [mixedPrediction] = workbench.models.predictor(outDir).predict([parseFormulaOrThrow('CsPb(I0.5Br0.5)3')]);
+      expect(mixedPrediction!.domain!.inDomain).toBe(true);
+      expect(mixedPrediction!.domain!.distance).toBeLessThan(1e-4);
+      // a neighbour correction is chosen where it lowers the reference rows' error; its memory is read from the split file
+      expect(r.neighbourCorrected).toEqual(Object.keys(r.card.ensemble.neighbourCorrection ?? {}));
+      expect(r.neighbourCorrected).toContain('band_gap'); // with this seed it is chosen; were it not, the memory below would go untested
+      const hood = workbench.models.predictor(outDir).neighbourhood([parseFormulaOrThrow('CsPb(I0.5Br0.5)3')]);
+      expect(hood.distance2[0]).toBeLessThan(1e-8); // the imported row is the nearest memory row of its own composition
+
+      // a split file that no longer matches its card is refused, not half-used
+      const file = join(outDir, r.card.data.ownSplit!.file);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"val":[', '"val":[ '));
+      expect(rebuildTrainingSplit(r.card, outDir)).toMatchObject({ why: 'changed', problem: expect.stringMatching(/does not match the checksum on its card/) as unknown });
+      expect(() => modelTrainingExamples(r.card, outDir)).toThrow(/does not match the checksum/);
     } finally {
       library.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('refuses a file without a target column, an unknown screen and an empty source, naming what is wrong', async () => {
     await expect(workbench.handle('importResults', { screenId, csv: 'formula,gap_eV\nCsPbI3,1\n', fileName: 'x.csv', source: 's' })).rejects.toThrow(/x\.csv: no column names a target of the screen's model \(band_gap, band_gap_expt, energy_above_hull, formation_energy, stable\); columns: formula, gap_eV/);
