@@ -106,7 +106,7 @@ const trainSummary: z.ZodType<T.TrainSummary> = z.object({
 });
 const gapError = z.object({ rows: count, mae: finite.nullable() });
 const modelUpdate: z.ZodType<T.ModelUpdateSummary> = z.object({
-  screenId: z.number().int().positive(), baseModel: z.string(), gapTarget: z.string(), importedRows: count, rehearsalRows: count, repeats: count, referenceRows: count,
+  screenId: z.number().int().positive(), baseModel: z.string(), gapTarget: z.string(), importedRows: count, rehearsalRows: count, repeats: count, referenceRows: count, referenceHeldOut: z.boolean(),
   before: z.object({ imported: gapError, reference: gapError }), after: z.object({ imported: gapError, reference: gapError }),
   domainThreshold: finite.nonnegative().nullable(), neighbourCorrected: z.array(z.string()),
 });

@@ -309,6 +309,8 @@ export interface ModelUpdateSummary {
   /** How many times each imported row is seen per epoch. */
   readonly repeats: number;
   readonly referenceRows: number;
+  /** The reference rows are the base's validation rows (held out of its training); false: a sample of its training rows. */
+  readonly referenceHeldOut: boolean;
   readonly before: { readonly imported: GapError; readonly reference: GapError };
   readonly after: { readonly imported: GapError; readonly reference: GapError };
   /** The updated model's applicability-domain threshold (latent distance), calibrated again where the base had a domain; null: none. */

@@ -2,7 +2,9 @@
  * Update a screen's model with the results imported for it, without forgetting: fine-tune the model's
  * own weights on the imported values mixed with a seeded sample of the data it was trained on
  * (rehearsal), and report the band-gap error before and after on the imported rows and on a fixed
- * reference set of its training data (what a drop in skill there would show: forgetting).
+ * reference set, the base's validation rows (what a drop in skill there would show: forgetting). The
+ * updated model's split and its neighbour correction's memory are written beside its weights, and the
+ * base's applicability domain is calibrated again for it.
  *
  * The imported rows are repeated so that they make up about a fifth of each epoch (at most 50 times
  * each): with a thousand rehearsal rows and three new ones, the new ones would otherwise not move the
@@ -20,7 +22,7 @@ import { bundledTrainingData, type ModelCard } from '../engine/model/card.js';
 import { modelRoles } from '../engine/model/roles.js';
 import { reportedValue, type EnsemblePredictor } from '../engine/model/predictor.js';
 import type { Example } from '../engine/train/data.js';
-import { jointSeedOf, modelTrainingExamples } from '../engine/train/bundled.js';
+import { jointSeedOf, modelTrainingExamples, rebuildTrainingSplit } from '../engine/train/bundled.js';
 import { writeSplitFile } from '../engine/train/split-file.js';
 import { Rng } from '../engine/random.js';
 import type { ReadableLibrary } from '../library/index.js';
@@ -83,6 +85,41 @@ function gapError(predictor: EnsemblePredictor, rows: readonly Example[], target
   return { rows: labelled.length, mae };
 }
 
+/** Distinct compositions of `rows` (the first row of each), less those in `drop`, with the targets the model has. */
+function distinctRows(rows: readonly Example[], drop: ReadonlySet<string>, targets: readonly string[]): Example[] {
+  const seen = new Set(drop);
+  const out: Example[] = [];
+  for (const e of rows) {
+    const key = compositionKey(e.composition);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...e, targets: Object.fromEntries(targets.map((t) => [t, e.targets[t] ?? null])) });
+  }
+  return out;
+}
+
+/**
+ * The base's rows, less the imported compositions (their rows give way to the new values): those it
+ * learned (the rehearsal's pool and the correction's memory) and the reference rows, its validation
+ * rows where its split can be rebuilt: held out of its training, so the update's early stopping, sigma
+ * scales and gates are chosen on errors the network did not fit (on its training rows they would be
+ * too small: a sigma a third as wide). Else (a pretrained encoder, a changed bundle) a seeded 300 of its
+ * training rows, which the network has seen (`heldOut` false says so).
+ */
+function baseRows(base: ModelCard, baseDir: string, imported: readonly Example[], targets: readonly string[], seed: number): { learned: Example[]; reference: Example[]; heldOut: boolean } {
+  const importedKeys = new Set(imported.map((e) => compositionKey(e.composition)));
+  const rebuilt = rebuildTrainingSplit(base, baseDir);
+  if ('split' in rebuilt) {
+    const reference = distinctRows(rebuilt.split.val, importedKeys, targets);
+    const referenceKeys = new Set([...importedKeys, ...reference.map((e) => compositionKey(e.composition))]);
+    return { learned: distinctRows(rebuilt.memoryRows, referenceKeys, targets), reference, heldOut: true };
+  }
+  const own = distinctRows(modelTrainingExamples(base, baseDir)!, importedKeys, targets);
+  const order = new Rng(seed).shuffle(own.map((_, i) => i));
+  const referenceRows = Math.min(300, Math.floor(own.length / 4));
+  return { learned: order.slice(referenceRows).map((i) => own[i]!), reference: order.slice(0, referenceRows).map((i) => own[i]!), heldOut: false };
+}
+
 export async function updateModel(deps: { library: ReadableLibrary; table: ElementTable; models: ModelStore; training: TrainingService }, req: ModelUpdateRequest): Promise<ModelUpdateResult> {
   const { library, table, models, training } = deps;
   const screen = library.screen(req.screenId);
@@ -97,23 +134,15 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   // rehearsal: the base model's own training data (a bundled dataset named on its card)
   const dataName = bundledTrainingData(base);
   if (!dataName) throw new TrainingError(`model ${base.name} was trained on ${base.data.source}, not a bundled dataset: there is nothing to rehearse, so updating it would forget`);
-  // the model's rows of the imported compositions give way to the new values
-  const importedKeys = new Set(imported.map((e) => compositionKey(e.composition)));
-  const own = modelTrainingExamples(base, baseDir)!
-    .filter((e) => !importedKeys.has(compositionKey(e.composition)))
-    .map((e): Example => ({ ...e, targets: Object.fromEntries(targets.map((t) => [t, e.targets[t] ?? null])) }));
   const seed = req.seed ?? 1;
-  const order = new Rng(seed).shuffle(own.map((_, i) => i));
-  const referenceRows = Math.min(300, Math.floor(own.length / 4));
-  const reference = order.slice(0, referenceRows).map((i) => own[i]!);
-  const rehearsal = order.slice(referenceRows, referenceRows + (req.rehearsal ?? 1000)).map((i) => own[i]!);
+  const { learned, reference, heldOut } = baseRows(base, baseDir, imported, targets, seed);
+  const rehearsal = new Rng(seed).shuffle(learned.map((_, i) => i)).slice(0, req.rehearsal ?? 1000).map((i) => learned[i]!);
   const repeats = Math.max(1, Math.min(50, Math.ceil((0.25 * rehearsal.length) / imported.length)));
   const train = [...rehearsal, ...Array.from({ length: repeats }, () => imported).flat()];
   const split = { name: `update of ${base.name} with ${imported.length} imported rows + ${rehearsal.length} rehearsal rows`, train, val: reference, test: [] };
   // the neighbour correction's memory: every row the model has learned (its base's, through the base's
-  // weights, and the imported ones), less the reference rows it is chosen on
-  const referenceKeys = new Set(reference.map((e) => compositionKey(e.composition)));
-  const memoryRows = [...own.filter((e) => !referenceKeys.has(compositionKey(e.composition))), ...imported];
+  // weights, and the imported ones); the reference rows it is chosen on are not among them
+  const memoryRows = [...learned, ...imported];
   // the split beside the weights: the bundle cannot give the imported rows again, and the neighbour
   // correction's memory, recalibration and the domain's references read them from there
   mkdirSync(req.outDir, { recursive: true });
@@ -157,5 +186,5 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   const domain = readDomainFile(baseDir) ? calibrateDomain(req.outDir, table, join(req.outDir, 'domain')).file.threshold : null;
   const updated = models.predictor(req.outDir);
   const after = { imported: gapError(updated, imported, gapTarget), reference: gapError(updated, reference, gapTarget) };
-  return { screenId: req.screenId, baseModel: base.name, modelDir: req.outDir, card, baseModelDir: baseDir, domainThreshold: domain, neighbourCorrected: Object.keys(card.ensemble.neighbourCorrection ?? {}), importedRows: imported.length, rehearsalRows: rehearsal.length, repeats, gapTarget, before, after, referenceRows: reference.length };
+  return { screenId: req.screenId, baseModel: base.name, modelDir: req.outDir, card, baseModelDir: baseDir, domainThreshold: domain, neighbourCorrected: Object.keys(card.ensemble.neighbourCorrection ?? {}), importedRows: imported.length, rehearsalRows: rehearsal.length, repeats, gapTarget, before, after, referenceRows: reference.length, referenceHeldOut: heldOut };
 }

@@ -56,7 +56,7 @@ export function registerUpdateModel(program: Command): void {
         console.log(`${r.gapTarget} MAE (eV) of the network's predictions (zero gate, no neighbour correction), before -> after:`);
         console.log(formatTable(['rows', 'before', 'after'], [
           ['imported values (trained on: shows the update took)', cell(r.before.imported), cell(r.after.imported)],
-          [`reference: ${r.referenceRows} rows of the model's training data, left out of the update (shows forgetting)`, cell(r.before.reference), cell(r.after.reference)],
+          [`reference: ${r.referenceRows} ${r.referenceHeldOut ? "of the model's validation rows (held out of its training and of the update)" : "rows of the model's training data, left out of the update"} (shows forgetting)`, cell(r.before.reference), cell(r.after.reference)],
         ]));
         console.log(r.domainThreshold === null ? 'applicability domain: none (the base model had none)' : `applicability domain: calibrated again on held-out mp_gap compositions, latent-distance threshold ${num(r.domainThreshold, 4)} (report: ${r.modelDir}/domain/summary.md)`);
         console.log(`neighbour correction: ${r.neighbourCorrected.length ? `${r.neighbourCorrected.join(', ')} (memory: its training rows, imported ones included)` : 'none (it did not lower the reference rows\' error)'}`);

@@ -108,7 +108,12 @@ describe('importing results', () => {
     try {
       const outDir = join(dir, 'updated');
       const r = await updateModel({ library, table: loadElementTable(), models: workbench.models, training: new TrainingService(loadElementTable(), 'wasm') }, { screenId, outDir, members: 1, epochs: 3, rehearsal: 200, seed: 1 });
-      expect(r).toMatchObject({ importedRows: 4, rehearsalRows: 200, referenceRows: 300, gapTarget: 'band_gap', repeats: 13 });
+      // the reference rows are the base's validation rows (held out of its training), less the imported compositions
+      const baseSplit = rebuildTrainingSplit(workbench.models.card(modelDir), modelDir);
+      if (!('split' in baseSplit)) throw new Error(baseSplit.problem);
+      expect(r).toMatchObject({ importedRows: 4, rehearsalRows: 200, referenceHeldOut: true, gapTarget: 'band_gap', repeats: 13 });
+      expect(r.referenceRows).toBeGreaterThan(1000);
+      expect(r.referenceRows).toBeLessThanOrEqual(baseSplit.split.val.length);
       expect(r.before.imported.rows).toBe(4);
       expect(r.after.imported.mae!).toBeLessThan(r.before.imported.mae!); // the update took
       expect(Number.isFinite(r.after.reference.mae)).toBe(true);
@@ -124,7 +129,9 @@ describe('importing results', () => {
       const rebuilt = rebuildTrainingSplit(r.card, outDir);
       if (!('split' in rebuilt)) throw new Error(rebuilt.problem);
       expect(rebuilt.split.train.length).toBe(r.card.data.rows.train);
-      expect(rebuilt.split.val.length).toBe(300);
+      expect(rebuilt.split.val.length).toBe(r.referenceRows);
+      const trainedOn = new Set(baseSplit.split.train.map((e) => compositionKey(e.composition)));
+      expect(rebuilt.split.val.filter((e) => trainedOn.has(compositionKey(e.composition)))).toEqual([]); // none of them trained the base
       const mixed = compositionKey(parseFormulaOrThrow('CsPb(I0.5Br0.5)3'));
       expect(rebuilt.split.train.filter((e) => compositionKey(e.composition) === mixed)).toHaveLength(r.repeats);
       // ... which are among its training compositions (the domain's references, the next update's rehearsal)
