@@ -19,6 +19,7 @@ import { Workbench } from '../../../src-main/services/workbench.js';
 import { Library } from '../../../src-main/library/index.js';
 import { updateModel } from '../../../src-main/services/model-update.js';
 import { TrainingService } from '../../../src-main/services/training.js';
+import { recalibrate } from '../../../src-main/services/recalibration.js';
 
 const space: Space = {
   sites: { A: ['Cs', 'MA'], B: ['Pb', 'Sn'], X: ['I', 'Br'] }, mixing: { X: 0.5 }, double: false, maxElements: 6, oxidationStates: 'common',
@@ -150,6 +151,11 @@ describe('importing results', () => {
       expect(r.neighbourCorrected).toContain('band_gap'); // with this seed it is chosen; were it not, the memory below would go untested
       const hood = workbench.models.predictor(outDir).neighbourhood([parseFormulaOrThrow('CsPb(I0.5Br0.5)3')]);
       expect(hood.distance2[0]).toBeLessThan(1e-8); // the imported row is the nearest memory row of its own composition
+
+      // recalibrating it reads the same split and memory from its folder, so it chooses what the update chose
+      const { after: recalibrated } = recalibrate(outDir, loadElementTable());
+      expect(recalibrated.ensemble.neighbourCorrection).toEqual(r.card.ensemble.neighbourCorrection);
+      expect(recalibrated.ensemble.sigmaScale).toEqual(r.card.ensemble.sigmaScale);
 
       // a split file that no longer matches its card is refused, not half-used
       const file = join(outDir, r.card.data.ownSplit!.file);
