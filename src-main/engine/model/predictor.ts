@@ -17,7 +17,7 @@ import { forward, readHeads } from './transformer.js';
 import { readDomainFile } from '../domain/file.js';
 import { applyZeroGate } from '../evaluate/zero-gate.js';
 import type { DomainFile, DomainReference, DomainScore } from '../domain/index.js';
-import { modelTrainingExamples, rebuildTrainingSplit } from '../train/bundled.js';
+import { modelTrainingExamples, rebuildTrainingSplit, SplitFileError } from '../train/bundled.js';
 import type { Example } from '../train/data.js';
 import { MEMORY_CACHE_FILE, readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
 import { NEIGHBOURS_SEARCHED, neighbourCorrection, type Neighbourhood, type Residuals } from './neighbour-correction.js';
@@ -124,11 +124,16 @@ export function reportedValue(name: string, mean: number, zeroBelow: Readonly<Re
   return isNonNegative(name) ? Math.max(0, mean) : mean;
 }
 
-/** The model's training compositions (the data bundle's, and its split file's in `dir`); null without them (predictions then carry no domain score). */
+/**
+ * The model's training compositions (the data bundle's, and its split file's in `dir`); null without the
+ * bundle (predictions then carry no domain score). A split file that is missing or changed is an error:
+ * its domain.json says it has a domain, and a silent loss of the flag would pass extrapolations as safe.
+ */
 function trainingCompositions(card: ModelCard, dir: string | null): DomainReference[] | null {
   try {
     return modelTrainingExamples(card, dir);
-  } catch {
+  } catch (e) {
+    if (e instanceof SplitFileError) throw e;
     return null;
   }
 }

@@ -22,6 +22,11 @@ export function jointSampleOf(card: Pick<ModelCard, 'data'>): number {
   return card.data.mpGapCompositions ?? JOINT_MP_GAP_COMPOSITIONS;
 }
 
+/** A model's split file is missing or changed: its training rows cannot be had, and nothing may stand in for them. */
+export class SplitFileError extends Error {
+  override name = 'SplitFileError';
+}
+
 /** The seed a joint model's mp_gap sample was drawn with: its card's record (an updated model's base's), else its training seed. */
 export function jointSeedOf(card: Pick<ModelCard, 'data' | 'training'>): number {
   return card.data.jointSeed ?? card.training.seed;
@@ -45,7 +50,7 @@ export function modelTrainingExamples(card: ModelCard, dir: string | null): Exam
   const bundled = bundledTrainingExamples(card);
   if (!card.data.ownSplit || dir === null) return bundled;
   const own = readSplitFile(dir, card.data.ownSplit);
-  if ('problem' in own) throw new Error(`model ${card.name} (${card.id}): ${own.problem}`);
+  if ('problem' in own) throw new SplitFileError(`model ${card.name} (${card.id}): ${own.problem}`);
   // the split file's rows first: an imported value replaces the bundle's row of its composition
   const out: Example[] = [];
   const seen = new Set<string>();

@@ -20,6 +20,7 @@ import { Library } from '../../../src-main/library/index.js';
 import { updateModel } from '../../../src-main/services/model-update.js';
 import { TrainingService } from '../../../src-main/services/training.js';
 import { recalibrate } from '../../../src-main/services/recalibration.js';
+import { EnsemblePredictor } from '../../../src-main/engine/model/predictor.js';
 
 const space: Space = {
   sites: { A: ['Cs', 'MA'], B: ['Pb', 'Sn'], X: ['I', 'Br'] }, mixing: { X: 0.5 }, double: false, maxElements: 6, oxidationStates: 'common',
@@ -162,6 +163,9 @@ describe('importing results', () => {
       writeFileSync(file, readFileSync(file, 'utf8').replace('"val":[', '"val":[ '));
       expect(rebuildTrainingSplit(r.card, outDir)).toMatchObject({ why: 'changed', problem: expect.stringMatching(/does not match the checksum on its card/) as unknown });
       expect(() => modelTrainingExamples(r.card, outDir)).toThrow(/does not match the checksum/);
+      // loading it says so (its domain references and memory are cached, so the cache goes first: a fresh machine)
+      for (const cache of ['domain-references.json', 'neighbour-memory.json']) rmSync(join(outDir, cache), { force: true });
+      expect(() => EnsemblePredictor.load(outDir, loadElementTable())).toThrow(/training-split.json does not match the checksum on its card/);
     } finally {
       library.close();
     }
