@@ -334,6 +334,8 @@ export type WorkbenchEvent =
   | { readonly type: 'screen-progress'; readonly screenId: number; readonly done: number; readonly total: number; readonly perSecond: number; readonly etaSeconds: number }
   | { readonly type: 'screen-finished'; readonly screenId: number; readonly status: ScreenStatus; readonly error: string | null }
   | { readonly type: 'train-progress'; readonly jobId: number; readonly member: number; readonly epoch: number; readonly epochs: number; readonly valMae: number | null; readonly valAuc: number | null; readonly trainLoss: number; readonly samplesPerSecond: number; readonly etaSeconds: number }
+  /** A step of a job after its training, with no epochs to count (an update's domain calibration). */
+  | { readonly type: 'train-phase'; readonly jobId: number; readonly phase: string }
   | { readonly type: 'train-finished'; readonly jobId: number; readonly status: TrainingStatus };
 
 /** DFT starting structures for candidates: a zip (POSCAR + CIF each, README) and what was left out. */

@@ -12,7 +12,6 @@
  */
 import type { GapError, ImportedResult, ModelUpdateSummary } from '../../shared/api/types.js';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SiteComposition } from '../../shared/index.js';
 import { compositionKey } from '../../shared/composition/key.js';
 import type { ElementTable } from '../data/elements/load.js';
@@ -27,7 +26,7 @@ import { writeSplitFile } from '../engine/train/split-file.js';
 import { Rng } from '../engine/random.js';
 import type { ReadableLibrary } from '../library/index.js';
 import { compositionOfSites } from './candidates.js';
-import { calibrateDomain } from './domain-calibration.js';
+import { finishModelOffThread } from './model-finish.js';
 import { trainingSettingsFor } from './model-recipe.js';
 import type { ModelStore } from './models.js';
 import { TrainingError, type TrainingService, type TrainProgress } from './training.js';
@@ -45,6 +44,8 @@ export interface ModelUpdateRequest {
   readonly parallel?: number;
   readonly seed?: number;
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
+  /** The steps after training, which have no epochs to count. */
+  readonly onPhase?: (phase: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -183,7 +184,9 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
   );
   result.predictor.dispose();
   // the base's applicability domain, measured again: fine-tuning moves the latent space its threshold was chosen in
-  const domain = readDomainFile(baseDir) ? calibrateDomain(req.outDir, table, join(req.outDir, 'domain')).file.threshold : null;
+  const hasDomain = readDomainFile(baseDir) !== null;
+  req.onPhase?.(hasDomain ? 'calibrating its applicability domain again on held-out mp_gap compositions' : 'embedding its training rows');
+  const domain = await finishModelOffThread({ modelDir: req.outDir, calibrateDomain: hasDomain, backend: training.backend }, table);
   const updated = models.predictor(req.outDir);
   const after = { imported: gapError(updated, imported, gapTarget), reference: gapError(updated, reference, gapTarget) };
   return { screenId: req.screenId, baseModel: base.name, modelDir: req.outDir, card, baseModelDir: baseDir, domainThreshold: domain, neighbourCorrected: Object.keys(card.ensemble.neighbourCorrection ?? {}), importedRows: imported.length, rehearsalRows: rehearsal.length, repeats, gapTarget, before, after, referenceRows: reference.length, referenceHeldOut: heldOut };

@@ -82,11 +82,11 @@ export class TrainingJobs {
    * same progress events and cancel as training; the model is saved under the workspace and made the
    * screening model when asked.
    */
-  startUpdate(screenId: number, activate: boolean, run: (outDir: string, onProgress: (member: number, p: TrainProgress) => void, signal: AbortSignal) => Promise<ModelUpdateResult>): { jobId: number } {
+  startUpdate(screenId: number, activate: boolean, run: (outDir: string, onProgress: (member: number, p: TrainProgress) => void, signal: AbortSignal, onPhase: (phase: string) => void) => Promise<ModelUpdateResult>): { jobId: number } {
     const { jobId, job } = this.newJob();
     this.runJob(jobId, job, async () => {
       const modelDir = join(this.workspaceModels, `updated-${screenId}-${jobId}`);
-      const r = await run(modelDir, this.progress(jobId), job.controller.signal);
+      const r = await run(modelDir, this.progress(jobId), job.controller.signal, (phase) => this.emit({ type: 'train-phase', jobId, phase }));
       const { modelDir: _dir, card: _card, baseModelDir: _base, ...update } = r;
       return { modelDir, startedFrom: r.baseModel, curveLabel: `validation MAE of ${r.gapTarget} (eV) on the reference rows`, update, message: activate ? this.activationProblem(modelDir) : null };
     });

@@ -89,7 +89,7 @@ export function modelMetrics(result: Pick<FitResult, 'validation' | 'test'>): Mo
 export class TrainingService {
   constructor(
     private readonly table: ElementTable,
-    private readonly backend: BackendName,
+    readonly backend: BackendName,
   ) {}
 
   /** A split to train on; refused when it leaves no rows to validate on (or, with a test fold, to test on). */

@@ -63,8 +63,8 @@ export class Workbench {
     this.api = channelHandlers({ table: options.table, models: this.models, screening: this.screening, candidates: this.candidates, trainingJobs: this.trainingJobs, workspace: new WorkspaceService(this.library), importResults: (req) => importResults(this.library, options.table, req),
       updateModel: (screenId, activate) => {
         this.library.screen(screenId); // an unknown screen is refused (404) before a job starts
-        return this.trainingJobs.startUpdate(screenId, activate, (outDir, onProgress, signal) =>
-          updateModel({ library: this.library, table: options.table, models: this.models, training }, { screenId, outDir, parallel: Math.max(1, availableParallelism()), onProgress, signal }));
+        return this.trainingJobs.startUpdate(screenId, activate, (outDir, onProgress, signal, onPhase) =>
+          updateModel({ library: this.library, table: options.table, models: this.models, training }, { screenId, outDir, parallel: Math.max(1, availableParallelism()), onProgress, onPhase, signal }));
       },
     });
   }

@@ -49,6 +49,8 @@ export class ModelUpdateState {
   jobId = $state<number | null>(null);
   screenId = $state<number | null>(null);
   progress = $state.raw<{ readonly member: number; readonly epoch: number; readonly epochs: number; readonly etaSeconds: number } | null>(null);
+  /** A step after training (no epochs to count), shown in the progress line's place. */
+  phase = $state<string | null>(null);
   summary = $state.raw<TrainSummary | null>(null);
   error = $state<string | null>(null);
 }
@@ -298,6 +300,7 @@ export class WorkbenchState {
     u.error = null;
     u.summary = null;
     u.progress = null;
+    u.phase = null;
     u.screenId = screenId;
     try {
       u.jobId = (await this.api.updateModel({ screenId, activate: true })).jobId;
@@ -323,6 +326,7 @@ export class WorkbenchState {
   private onEvent(e: WorkbenchEvent): void {
     const u = this.update;
     if (e.type === 'train-progress' && e.jobId === u.jobId) u.progress = { member: e.member, epoch: e.epoch, epochs: e.epochs, etaSeconds: e.etaSeconds };
+    if (e.type === 'train-phase' && e.jobId === u.jobId) u.phase = e.phase;
     if (e.type === 'train-finished' && e.jobId === u.jobId) {
       void this.api.training({ jobId: e.jobId }).then(async (s) => {
         u.summary = s;

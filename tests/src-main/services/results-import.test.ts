@@ -1,6 +1,6 @@
 // Results back in: computed or measured values imported beside the predictions of a real screen
 // (the committed default model, a real SQLite file, the handler table the server and Electron call).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -20,6 +20,7 @@ import { Library } from '../../../src-main/library/index.js';
 import { updateModel } from '../../../src-main/services/model-update.js';
 import { TrainingService } from '../../../src-main/services/training.js';
 import { recalibrate } from '../../../src-main/services/recalibration.js';
+import { finishModelOffThread } from '../../../src-main/services/model-finish.js';
 import { EnsemblePredictor } from '../../../src-main/engine/model/predictor.js';
 
 const space: Space = {
@@ -109,7 +110,9 @@ describe('importing results', () => {
     const library = Library.openReadonly(join(dir, 'library.sqlite'));
     try {
       const outDir = join(dir, 'updated');
-      const r = await updateModel({ library, table: loadElementTable(), models: workbench.models, training: new TrainingService(loadElementTable(), 'wasm') }, { screenId, outDir, members: 1, epochs: 3, rehearsal: 200, seed: 1 });
+      const phases: string[] = [];
+      const r = await updateModel({ library, table: loadElementTable(), models: workbench.models, training: new TrainingService(loadElementTable(), 'wasm') }, { screenId, outDir, members: 1, epochs: 3, rehearsal: 200, seed: 1, onPhase: (p) => phases.push(p) });
+      expect(phases).toEqual(['calibrating its applicability domain again on held-out mp_gap compositions']);
       // the reference rows are the base's validation rows (held out of its training), less the imported compositions
       const baseSplit = rebuildTrainingSplit(workbench.models.card(modelDir), modelDir);
       if (!('split' in baseSplit)) throw new Error(baseSplit.problem);
@@ -152,6 +155,13 @@ describe('importing results', () => {
       expect(r.neighbourCorrected).toContain('band_gap'); // with this seed it is chosen; were it not, the memory below would go untested
       const hood = workbench.models.predictor(outDir).neighbourhood([parseFormulaOrThrow('CsPb(I0.5Br0.5)3')]);
       expect(hood.distance2[0]).toBeLessThan(1e-8); // the imported row is the nearest memory row of its own composition
+
+      // that calibration runs in a worker thread (tens of seconds of embedding, which would hold a server's
+      // requests in its own): when the call returns, nothing is written yet; the threshold is the same
+      rmSync(join(outDir, 'domain.json'));
+      const pending = finishModelOffThread({ modelDir: outDir, calibrateDomain: true, backend: 'wasm' }, loadElementTable());
+      expect(existsSync(join(outDir, 'domain.json'))).toBe(false);
+      expect(await pending).toBe(r.domainThreshold);
 
       // recalibrating it reads the same split and memory from its folder, so it chooses what the update chose
       const { after: recalibrated } = recalibrate(outDir, loadElementTable());
