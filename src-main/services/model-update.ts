@@ -103,8 +103,8 @@ function distinctRows(rows: readonly Example[], drop: ReadonlySet<string>, targe
  * The base's rows, less the imported compositions (their rows give way to the new values): those it
  * learned (the rehearsal's pool and the correction's memory) and the reference rows, its validation
  * rows where its split can be rebuilt: held out of its training, so the update's early stopping, sigma
- * scales and gates are chosen on errors the network did not fit (on its training rows they would be
- * too small: a sigma a third as wide). Else (a pretrained encoder, a changed bundle) a seeded 300 of its
+ * scales and gates are chosen on errors the network did not fit (on its training rows the experimental
+ * gap's sigma scale came out a third of its base's). Else (a pretrained encoder, a changed bundle) a seeded 300 of its
  * training rows, which the network has seen (`heldOut` false says so).
  */
 function baseRows(base: ModelCard, baseDir: string, imported: readonly Example[], targets: readonly string[], seed: number): { learned: Example[]; reference: Example[]; heldOut: boolean } {
