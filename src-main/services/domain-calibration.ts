@@ -79,7 +79,7 @@ export function calibrateDomain(modelDir: string, table: ElementTable, reportDir
   try {
     const reportRel = relative(projectRoot(), join(reportDir, 'summary.md'));
     const provisional: DomainFile = { format: DOMAIN_FORMAT, reference: { dataset, rows: references.length }, space: "ensemble member 0's trunk output (Euclidean)", threshold: Infinity, rule: '', calibratedAt: new Date().toISOString(), report: reportRel };
-    predictor.setDomain(provisional, references);
+    predictor.setDomain(provisional, references, modelDir); // and cached beside the model: its next load reads them
     const predicted = predictor.predict(heldOut.map((r) => r.composition));
     const scored = heldOut.map((r, i): Scored & { fold: number } => ({
       distance: predicted[i]!.domain!.distance,

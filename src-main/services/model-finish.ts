@@ -25,7 +25,7 @@ export type FinishReply = { readonly ok: true; readonly domainThreshold: number 
 /** Calibrates the domain (when asked) and warms the caches; returns the domain's threshold, or null. */
 export function finishModel(req: FinishRequest, table: ElementTable): number | null {
   const threshold = req.calibrateDomain ? calibrateDomain(req.modelDir, table, join(req.modelDir, 'domain')).file.threshold : null;
-  EnsemblePredictor.load(req.modelDir, table).dispose(); // embeds and caches the domain's references and the correction's memory
+  EnsemblePredictor.load(req.modelDir, table).dispose(); // the domain's references and the correction's memory cached (where the calibration has not)
   return threshold;
 }
 

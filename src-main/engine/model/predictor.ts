@@ -327,11 +327,7 @@ export class EnsemblePredictor {
       return;
     }
     const references = trainingCompositions(this.card, dir);
-    if (!references) return;
-    const embedded = this.embed(references.map((r) => r.composition));
-    const formulas = references.map((r) => r.formula);
-    writeReferenceCache(dir, key, { formulas, dim: embedded.shape[1], embeddings: embedded.dataSync() as Float32Array });
-    this.#useReferences(file, formulas, embedded);
+    if (references) this.setDomain(file, references, dir);
   }
 
   /** Whether a spread sample of cached references embeds as cached (the featurizer, element table and encoder unchanged). */
@@ -361,9 +357,16 @@ export class EnsemblePredictor {
     return this.#domain?.file ?? null;
   }
 
-  /** Uses `file`'s threshold with `references` (the training compositions) as the domain. */
-  setDomain(file: DomainFile, references: readonly DomainReference[]): void {
-    this.#useReferences(file, references.map((r) => r.formula), this.embed(references.map((r) => r.composition)));
+  /**
+   * Uses `file`'s threshold with `references` (the training compositions) as the domain; with `cacheIn`
+   * (the model's folder, whose training compositions they are) the embedded references are cached there,
+   * so the next load of the model reads them instead of embedding them again.
+   */
+  setDomain(file: DomainFile, references: readonly DomainReference[], cacheIn?: string): void {
+    const embedded = this.embed(references.map((r) => r.composition));
+    const formulas = references.map((r) => r.formula);
+    if (cacheIn) writeReferenceCache(cacheIn, referenceCacheKey(cacheIn), { formulas, dim: embedded.shape[1], embeddings: embedded.dataSync() as Float32Array });
+    this.#useReferences(file, formulas, embedded);
   }
 
   /** Takes ownership of `embedded` ([references, trunk]). */
