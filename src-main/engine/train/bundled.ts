@@ -41,20 +41,19 @@ export function bundledTrainingExamples(card: Pick<ModelCard, 'data' | 'training
 }
 
 /**
- * Every composition the model in `dir` learned from, once each: the rows of its own split file where it
- * has one (an update's imported results, whose values replace the bundle's and carry forward into the
- * next update's rehearsal), then its bundled data's other examples. Null when it has neither; an error
- * when its split file is missing or changed.
+ * Every composition the model in `dir` learned from, once each: its bundled data's examples, or for a
+ * model with its own split file (an update) the file's rows, which hold every composition of its base
+ * (the memory and rehearsal rows its base learned, the validation rows it did not) with the imported
+ * values in place of the bundle's; they carry forward into the next update's rehearsal. Null when it
+ * has neither; an error when its split file is missing or changed.
  */
 export function modelTrainingExamples(card: ModelCard, dir: string | null): Example[] | null {
-  const bundled = bundledTrainingExamples(card);
-  if (!card.data.ownSplit || dir === null) return bundled;
+  if (!card.data.ownSplit || dir === null) return bundledTrainingExamples(card);
   const own = readSplitFile(dir, card.data.ownSplit);
   if ('problem' in own) throw new SplitFileError(`model ${card.name} (${card.id}): ${own.problem}`);
-  // the split file's rows first: an imported value replaces the bundle's row of its composition
   const out: Example[] = [];
   const seen = new Set<string>();
-  for (const e of [...own.memoryRows, ...own.split.train, ...own.split.val, ...(bundled ?? [])]) {
+  for (const e of [...own.memoryRows, ...own.split.train, ...own.split.val]) {
     const key = compositionKey(e.composition);
     if (seen.has(key)) continue;
     seen.add(key);
