@@ -21,6 +21,8 @@ export interface RegressionReport {
   readonly calibration: { readonly within1: number; readonly within2: number };
   /** A gated band gap: the shares on the rows predicted above the gate (see RegressionSummary). */
   readonly gappedCalibration?: { readonly within1: number; readonly within2: number; readonly rows: number };
+  /** Per row (the examples with a value for the target, in their order): formula, truth, mean and sigma. */
+  readonly formulas: string[];
   readonly truth: number[];
   readonly predicted: number[];
   readonly sigma: number[];
@@ -64,12 +66,14 @@ export function evaluatePredictions(
   const { config, targetScaling, ensemble } = predictor.card;
   const regression: Record<string, RegressionReport> = {};
   config.regressionTargets.forEach((name, j) => {
+    const formulas: string[] = [];
     const truth: number[] = [];
     const predicted: number[] = [];
     const sigma: number[] = [];
     examples.forEach((e, i) => {
       const t = e.targets[name];
       if (t === null || t === undefined) return;
+      formulas.push(e.formula);
       truth.push(t);
       predicted.push(predictions[i]!.regression[name]!.value);
       sigma.push(predictions[i]!.regression[name]!.sigma);
@@ -83,6 +87,7 @@ export function evaluatePredictions(
       ...(gapped.length
         ? { gappedCalibration: { ...sigmaCoverage(gapped.map((i) => truth[i]!), gapped.map((i) => predicted[i]!), gapped.map((i) => sigma[i]!)), rows: gapped.length } }
         : {}),
+      formulas,
       truth,
       predicted,
       sigma,

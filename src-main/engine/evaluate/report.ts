@@ -2,6 +2,7 @@
 import { targetUnit } from '../../../shared/api/labels.js';
 import type { BackendName } from '../../../shared/api/runtime.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import type { EpochRecord } from '../train/trainer.js';
 import { summarizeReport, type EvaluationReport } from './evaluate.js';
@@ -84,6 +85,8 @@ export interface DomainSplit {
   readonly rule?: string;
   readonly inDomain: DomainGroup;
   readonly extrapolation: DomainGroup;
+  /** Each test row's flag, in the order of the test report's rows of `target` (predictions.csv; not in report.json). */
+  readonly flags?: readonly boolean[];
 }
 
 /** MAE and the shares within 1 and 2 sigma of rows given as absolute error and sigma. */
@@ -95,7 +98,7 @@ export function domainGroup(rows: readonly { readonly error: number; readonly si
 
 /** Test rows (absolute error, sigma and flag) grouped by the flag. */
 export function domainSplit(target: string, threshold: number, rows: readonly { error: number; sigma: number; inDomain: boolean }[]): DomainSplit {
-  return { target, threshold, inDomain: domainGroup(rows.filter((r) => r.inDomain)), extrapolation: domainGroup(rows.filter((r) => !r.inDomain)) };
+  return { target, threshold, inDomain: domainGroup(rows.filter((r) => r.inDomain)), extrapolation: domainGroup(rows.filter((r) => !r.inDomain)), flags: rows.map((r) => r.inDomain) };
 }
 
 /** The headline numbers of one fold. */
@@ -163,9 +166,10 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     createdAt: new Date().toISOString(),
     summary,
     ...(validationSummary ? { validationSummary } : {}),
-    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.validation ? { validationHeadline: headline(f.validation) } : {}), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: f.domain } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.validation ? { validationHeadline: headline(f.validation) } : {}), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: withoutFlags(f.domain) } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(dir, PREDICTIONS_FILE), predictionsCsv(folds));
   folds.forEach((f, i) => {
     const tag = folds.length > 1 ? `-fold${i}` : '';
     for (const [name, reg] of Object.entries(f.test.regression)) {
@@ -175,6 +179,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
       writeFileSync(join(dir, `confusion${tag}.svg`), confusionSvg(`${meta.protocol} ${f.name}: ${f.test.classification.target} (test)`, f.test.classification.atChosenThreshold));
     }
     const firstTarget = Object.keys(f.histories[0]?.[0]?.valMae ?? {})[0];
+    if (!f.histories.length) return; // no model trained here (a combination of reports)
     writeFileSync(
       join(dir, `learning-curves${tag}.svg`),
       lineChartSvg(
@@ -198,7 +203,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     '|---|---|---|',
     ...Object.entries(summary).map(([k, v]) => `| ${k} | ${v.mean.toFixed(4)} | ${v.std.toFixed(4)} |`),
     '',
-    'Per fold: `report.json`. Plots: ' + ['parity-*.svg', 'confusion*.svg', 'learning-curves*.svg'].join(', ') + '.',
+    'Per fold: `report.json`; every row\'s prediction: `' + PREDICTIONS_FILE + '`. Plots: ' + ['parity-*.svg', 'confusion*.svg', 'learning-curves*.svg'].join(', ') + '.',
     '',
     ...(validationSummary ? validationLines(validationSummary, folds) : []),
     ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
@@ -208,6 +213,38 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
   ];
   writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
   return summary;
+}
+
+/** The file of every scored row's prediction, beside report.json. */
+export const PREDICTIONS_FILE = 'predictions.csv';
+
+/** The columns of predictions.csv, in order. */
+export const PREDICTION_COLUMNS = ['fold', 'rows', 'formula', 'target', 'unit', 'truth', 'predicted', 'sigma', 'in_domain'] as const;
+
+function withoutFlags(d: DomainSplit): DomainSplit {
+  const { flags: _flags, ...rest } = d;
+  return rest;
+}
+
+/**
+ * Every regression row a report scored, test and validation, with its fold, truth, mean and sigma
+ * (the fold model's calibrated values) and, for the test rows of the domain's target, the
+ * applicability flag (1 in domain, 0 extrapolation; empty where none was computed).
+ */
+function predictionsCsv(folds: readonly FoldResult[]): string {
+  const rows: (string | number)[][] = [];
+  for (const f of folds) {
+    for (const [part, report] of [['test', f.test], ['validation', f.validation]] as const) {
+      if (!report) continue;
+      for (const [target, reg] of Object.entries(report.regression)) {
+        const flags = part === 'test' && f.domain?.target === target && f.domain.flags?.length === reg.truth.length ? f.domain.flags : null;
+        reg.truth.forEach((t, i) => {
+          rows.push([f.name, part, reg.formulas[i]!, target, targetUnit(target), t, reg.predicted[i]!, reg.sigma[i]!, flags ? (flags[i] ? 1 : 0) : '']);
+        });
+      }
+    }
+  }
+  return stringify(rows, { header: true, columns: [...PREDICTION_COLUMNS] });
 }
 
 /** The validation table: where recipes are compared (the test table above is the score). */

@@ -49,7 +49,7 @@ describe('validation rows kept as the test rows are', () => {
 
 describe("the report's validation table", () => {
   const report = (truth: number[], predicted: number[]) => {
-    const regression = { band_gap: { metrics: { n: truth.length, mae: truth.reduce((s, t, i) => s + Math.abs(t - predicted[i]!), 0) / truth.length, mse: 0, rmse: 0, r2: 0 }, meanBaseline: { n: 0, mae: 0, mse: 0, rmse: 0, r2: 0 }, calibration: { within1: 1, within2: 1 }, truth, predicted, sigma: truth.map(() => 1) } };
+    const regression = { band_gap: { metrics: { n: truth.length, mae: truth.reduce((s, t, i) => s + Math.abs(t - predicted[i]!), 0) / truth.length, mse: 0, rmse: 0, r2: 0 }, meanBaseline: { n: 0, mae: 0, mse: 0, rmse: 0, r2: 0 }, calibration: { within1: 1, within2: 1 }, formulas: truth.map((_, i) => `Cs${i + 1}PbI3`), truth, predicted, sigma: truth.map(() => 1) } };
     return { rows: truth.length, regression, classification: null };
   };
   const fold = (name: string, testError: number, validationError?: number): FoldResult => ({

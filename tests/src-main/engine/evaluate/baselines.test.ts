@@ -12,7 +12,7 @@ describe('the training-median baseline', () => {
     const truth = [0, 0.02, 0.3];
     const report: EvaluationReport = {
       rows: 3,
-      regression: { energy_above_hull: { metrics: regressionMetrics(truth, [0, 0.01, 0.2]), meanBaseline: regressionMetrics(truth, [0.1, 0.1, 0.1]), calibration: { within1: 1, within2: 1 }, truth, predicted: [0, 0.01, 0.2], sigma: [0.1, 0.1, 0.1] } },
+      regression: { energy_above_hull: { metrics: regressionMetrics(truth, [0, 0.01, 0.2]), meanBaseline: regressionMetrics(truth, [0.1, 0.1, 0.1]), calibration: { within1: 1, within2: 1 }, formulas: ['CaTiO3', 'SrTiO3', 'BaTiO3'], truth, predicted: [0, 0.01, 0.2], sigma: [0.1, 0.1, 0.1] } },
       classification: null,
     };
     // training values 0, 0, 0.01, 0.5 (and a row without one): median 0.005; E_hull is skewed, so the median beats the mean
