@@ -166,7 +166,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     createdAt: new Date().toISOString(),
     summary,
     ...(validationSummary ? { validationSummary } : {}),
-    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.validation ? { validationHeadline: headline(f.validation) } : {}), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: withoutFlags(f.domain) } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
+    folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.validation ? { validationHeadline: headline(f.validation), validationDetail: summarizeReport(f.validation) } : {}), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: withoutFlags(f.domain) } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(dir, PREDICTIONS_FILE), predictionsCsv(folds));
