@@ -20,6 +20,13 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+/** Two or more report folders, comma-separated (pdw evaluate --combine). */
+export function reportList(value: string): string[] {
+  const dirs = value.split(',').map((d) => d.trim()).filter(Boolean);
+  if (dirs.length < 2) throw new InvalidArgumentError(`'${value}' is not two or more report folders, comma-separated`);
+  return dirs;
+}
+
 /** A number in [0, 1). */
 export function fraction(value: string): number {
   const n = Number(value);

@@ -155,14 +155,17 @@ export interface ReportMeta {
   readonly command: string;
   readonly backend: BackendName;
   readonly model: Record<string, unknown>;
+  /** Markdown lines for summary.md, after the headline table (what the report is, where it is not a trained recipe). */
+  readonly notes?: readonly string[];
 }
 
 export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldResult[]): Record<string, { mean: number; std: number }> {
   mkdirSync(dir, { recursive: true });
   const summary = aggregate(folds);
   const validationSummary = folds.some((f) => f.validation) ? aggregate(folds, (f) => f.validation) : null;
+  const { notes: _notes, ...described } = meta;
   const json = {
-    ...meta,
+    ...described,
     createdAt: new Date().toISOString(),
     summary,
     ...(validationSummary ? { validationSummary } : {}),
@@ -205,6 +208,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     '',
     'Per fold: `report.json`; every row\'s prediction: `' + PREDICTIONS_FILE + '`. Plots: ' + ['parity-*.svg', 'confusion*.svg', 'learning-curves*.svg'].join(', ') + '.',
     '',
+    ...(meta.notes ?? []),
     ...(validationSummary ? validationLines(validationSummary, folds) : []),
     ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
     ...folds.flatMap((f) => (f.hullRule ? hullRuleLines(f.hullRule) : [])),

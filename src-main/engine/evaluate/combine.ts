@@ -1,0 +1,194 @@
+/**
+ * A combination of evaluation reports: the recipes of several reports of one protocol, averaged row by
+ * row on the same folds (an ensemble of recipes, e.g. two encoders of different width). Each report's
+ * fold model is calibrated on its own validation rows; the combination takes their calibrated means
+ * and sigmas from predictions.csv and
+ * - averages the means with equal weights (no weight is fitted, so nothing is chosen on any row),
+ * - gives each row the sigma of the mixture, sqrt(mean sigma^2 + the spread of the means), so the
+ *   disagreement of the recipes widens it,
+ * - for a target some report gated at zero (a band gap, zero-gate.ts), chooses the combination's own
+ *   cut on the fold's validation rows (averaging a 0 and a 0.3 eV gives 0.15: the cut decides again),
+ * - flags a test row in the domain only where every report's fold model flags it.
+ * Classification heads are not combined (their reports' own numbers stand).
+ */
+import type { RegressionMetrics } from '../../../shared/api/metrics.js';
+import type { EvaluationReport, RegressionReport } from './evaluate.js';
+import { regressionMetrics, sigmaCoverage } from './metrics.js';
+import { domainSplit, type DomainSplit, type FoldResult } from './report.js';
+import { applyZeroGate, chooseZeroGate, ZERO_GATE_MIN_VALIDATION_ROWS } from './zero-gate.js';
+
+/** One row of a report's predictions.csv. */
+export interface RowPrediction {
+  readonly fold: string;
+  readonly rows: 'test' | 'validation';
+  readonly formula: string;
+  readonly target: string;
+  readonly truth: number;
+  readonly predicted: number;
+  readonly sigma: number;
+  /** Test rows of the domain's target: the fold model's flag; else null. */
+  readonly inDomain: boolean | null;
+}
+
+/** What the combination reads of a report's summary of a fold's rows: their count and each target's baselines. */
+export interface PartBaselines {
+  readonly rows: number;
+  readonly regression: Readonly<Record<string, { readonly meanBaseline: RegressionMetrics; readonly medianBaseline?: RegressionMetrics | undefined }>>;
+}
+
+/** One fold of one report, as report.json and predictions.csv hold it. */
+export interface SourceFold {
+  readonly name: string;
+  readonly rows: FoldResult['rows'];
+  readonly trainingSeconds: number;
+  readonly test: PartBaselines;
+  readonly validation: PartBaselines | null;
+  /** The fold model's zero-gate cuts, by target. */
+  readonly zeroBelow: Readonly<Record<string, number>>;
+  readonly domainThreshold: number | null;
+  readonly predictions: readonly RowPrediction[];
+}
+
+export interface CombinationSource {
+  /** Where the report is (for messages). */
+  readonly dir: string;
+  readonly folds: readonly SourceFold[];
+}
+
+export class CombinationError extends Error {}
+
+/** The combination's cut per fold and target, where one was chosen. */
+export type CombinationCuts = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+const SAME = 1e-9;
+
+/** The folds of `sources` combined row by row (see the module comment). Throws CombinationError where the reports did not score the same rows. */
+export function combineSources(sources: readonly CombinationSource[]): { folds: FoldResult[]; cuts: CombinationCuts } {
+  if (sources.length < 2) throw new CombinationError(`a combination needs at least two reports, got ${sources.length}`);
+  const [first, ...rest] = sources as [CombinationSource, ...CombinationSource[]];
+  const names = first.folds.map((f) => f.name).join(', ');
+  for (const s of rest) {
+    const other = s.folds.map((f) => f.name).join(', ');
+    if (other !== names) throw new CombinationError(`${s.dir} has folds ${other || 'none'}, ${first.dir} has ${names || 'none'}: combine reports of the same folds`);
+  }
+  const cuts: Record<string, Record<string, number>> = {};
+  const folds = first.folds.map((fold, k) => {
+    const parts = sources.map((s) => s.folds[k]!);
+    const gated = new Set(parts.flatMap((p) => Object.keys(p.zeroBelow)));
+    const val = parts.every((p) => p.validation) ? combinePart(sources, k, 'validation', new Map()) : null;
+    const foldCuts = new Map<string, number>();
+    for (const target of gated) {
+      const v = val?.regression[target];
+      if (v && v.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS) foldCuts.set(target, chooseZeroGate(v.truth, v.predicted));
+    }
+    cuts[fold.name] = Object.fromEntries(foldCuts);
+    const test = combinePart(sources, k, 'test', foldCuts);
+    const validation = val ? combinePart(sources, k, 'validation', foldCuts) : null;
+    const domain = combinedDomain(sources, k, test);
+    const result: FoldResult = {
+      name: fold.name,
+      test,
+      ...(validation ? { validation } : {}),
+      histories: [],
+      trainingSeconds: parts.reduce((s, p) => s + p.trainingSeconds, 0),
+      rows: fold.rows,
+      ...(domain ? { domain } : {}),
+    };
+    return result;
+  });
+  return { folds, cuts };
+}
+
+/** Every source's rows of fold `k`, part `part`, one target: the same formulas and truths in the same order, or an error that says where they part. */
+function alignedRows(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], target: string): RowPrediction[][] {
+  const rows = sources.map((s) => s.folds[k]!.predictions.filter((r) => r.rows === part && r.target === target));
+  const [base] = rows as [RowPrediction[]];
+  rows.forEach((r, j) => {
+    const where = `${sources[j]!.dir}, ${sources[0]!.folds[k]!.name} ${part} rows of ${target}`;
+    if (r.length !== base.length) throw new CombinationError(`${where}: ${r.length} rows against ${base.length} in ${sources[0]!.dir}; combine reports of the same protocol, folds and seed`);
+    r.forEach((row, i) => {
+      const b = base[i]!;
+      if (row.formula !== b.formula || Math.abs(row.truth - b.truth) > SAME) {
+        throw new CombinationError(`${where}, row ${i + 1}: ${row.formula} (${row.truth}) against ${b.formula} (${b.truth}) in ${sources[0]!.dir}; combine reports of the same protocol, folds and seed`);
+      }
+    });
+  });
+  return rows;
+}
+
+function summaryOf(p: SourceFold, part: RowPrediction['rows']): PartBaselines | null {
+  return part === 'test' ? p.test : p.validation;
+}
+
+/** A baseline every source must agree on (the same training rows give the same mean and median). */
+function sharedBaseline(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], target: string, pick: (s: PartBaselines['regression'][string]) => RegressionMetrics | undefined): RegressionMetrics | undefined {
+  const values = sources.map((s) => {
+    const r = summaryOf(s.folds[k]!, part)?.regression[target];
+    return r ? pick(r) : undefined;
+  });
+  const [base] = values;
+  values.forEach((v, j) => {
+    if (base && v && Math.abs(v.mae - base.mae) > 1e-6) {
+      throw new CombinationError(`${sources[j]!.dir}, ${sources[0]!.folds[k]!.name}: its baseline MAE of ${target} (${v.mae}) is not ${sources[0]!.dir}'s (${base.mae}); their training rows differ`);
+    }
+  });
+  return base;
+}
+
+function combinePart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], cuts: ReadonlyMap<string, number>): EvaluationReport {
+  const targets = [...new Set(sources[0]!.folds[k]!.predictions.filter((r) => r.rows === part).map((r) => r.target))];
+  const regression: Record<string, RegressionReport> = {};
+  for (const target of targets) {
+    const rows = alignedRows(sources, k, part, target);
+    const base = rows[0]!;
+    const n = rows.length;
+    const cut = cuts.get(target);
+    const raw = base.map((_, i) => rows.reduce((s, r) => s + r[i]!.predicted, 0) / n);
+    const predicted = cut === undefined ? raw : raw.map((m) => applyZeroGate(m, cut));
+    const sigma = base.map((_, i) => {
+      const m = raw[i]!;
+      const variance = rows.reduce((s, r) => s + r[i]!.sigma ** 2 + (r[i]!.predicted - m) ** 2, 0) / n;
+      return Math.sqrt(variance);
+    });
+    const truth = base.map((r) => r.truth);
+    const meanBaseline = sharedBaseline(sources, k, part, target, (r) => r.meanBaseline);
+    if (!meanBaseline) throw new CombinationError(`${sources[0]!.dir}, ${sources[0]!.folds[k]!.name}: report.json has no ${part} baseline for ${target} (written before 2026-12-06: run its command again)`);
+    const medianBaseline = sharedBaseline(sources, k, part, target, (r) => r.medianBaseline);
+    const gapped = cut === undefined ? [] : predicted.flatMap((p, i) => (p > 0 ? [i] : []));
+    regression[target] = {
+      metrics: regressionMetrics(truth, predicted),
+      meanBaseline,
+      ...(medianBaseline ? { medianBaseline } : {}),
+      calibration: sigmaCoverage(truth, predicted, sigma),
+      ...(gapped.length
+        ? { gappedCalibration: { ...sigmaCoverage(gapped.map((i) => truth[i]!), gapped.map((i) => predicted[i]!), gapped.map((i) => sigma[i]!)), rows: gapped.length } }
+        : {}),
+      formulas: base.map((r) => r.formula),
+      truth,
+      predicted,
+      sigma,
+    };
+  }
+  const rowCount = summaryOf(sources[0]!.folds[k]!, part)?.rows ?? 0;
+  return { rows: rowCount, regression, classification: null };
+}
+
+/** The test rows of the domain's target, in the domain only where every source's fold model puts them. */
+function combinedDomain(sources: readonly CombinationSource[], k: number, test: EvaluationReport): DomainSplit | null {
+  const flagged = sources.map((s) => s.folds[k]!.predictions.filter((r) => r.rows === 'test' && r.inDomain !== null));
+  const target = flagged[0]![0]?.target;
+  if (!target || flagged.some((rows) => rows.length === 0 || rows.some((r) => r.target !== target))) return null;
+  const reg = test.regression[target];
+  if (!reg || flagged.some((rows) => rows.length !== reg.truth.length)) return null;
+  const rows = reg.truth.map((t, i) => ({
+    error: Math.abs(reg.predicted[i]! - t),
+    sigma: reg.sigma[i]!,
+    inDomain: flagged.every((f) => f[i]!.inDomain === true),
+  }));
+  const thresholds = sources.map((s) => s.folds[k]!.domainThreshold);
+  const first = thresholds[0] ?? Number.NaN;
+  return {
+    ...domainSplit(target, first, rows),
+    rule: `is the first report's; a row is in the domain only where every combined report's fold model puts it in its own (thresholds ${thresholds.map((t) => (t === null ? '-' : t.toFixed(4))).join(' / ')})`,
+  };
+}

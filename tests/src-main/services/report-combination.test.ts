@@ -1,0 +1,117 @@
+// `pdw evaluate --combine`: reports of one protocol averaged row by row. Two reports are written by the
+// real report writer (report.json, predictions.csv), combined, and the combination's numbers checked by
+// hand; reports that scored different rows, and malformed files, are refused with where and why.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EvaluationReport } from '../../../src-main/engine/evaluate/evaluate.js';
+import { domainSplit, writeReport, type FoldResult } from '../../../src-main/engine/evaluate/report.js';
+import { regressionMetrics, sigmaCoverage } from '../../../src-main/engine/evaluate/metrics.js';
+import { CombinationError, combineReports } from '../../../src-main/services/report-combination.js';
+import { runCli } from '../../../src-main/cli/main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pdw-combine-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FORMULAS = ['ZnO', 'GaN', 'Cu', 'CsPbBr3'];
+const TRUTH = [3.3, 3.4, 0, 2.3];
+// 30 validation rows (the fewest a zero gate is chosen on): ten compounds three times
+const thrice = <T>(xs: T[]): T[] => [...xs, ...xs, ...xs];
+const VAL_FORMULAS = thrice(['ZnS', 'Al', 'Fe', 'SiC', 'CdTe', 'Ni', 'InP', 'Ag', 'Au', 'GaAs']);
+const VAL_TRUTH = thrice([3.6, 0, 0, 2.4, 1.5, 0, 1.3, 0, 0, 1.4]);
+
+function regressionReport(formulas: string[], truth: number[], predicted: number[], sigma: number[]): EvaluationReport {
+  const metrics = regressionMetrics(truth, predicted);
+  return {
+    rows: truth.length,
+    regression: { band_gap: { metrics, meanBaseline: regressionMetrics(truth, truth.map(() => 1.2)), calibration: sigmaCoverage(truth, predicted, sigma), formulas, truth, predicted, sigma } },
+    classification: null,
+  };
+}
+
+/** A one-fold report of `protocol` with these test and validation predictions, gated at zero where `cut` is given, with per-row domain flags. */
+function report(name: string, test: number[], val: number[], flags: boolean[], cut?: number, protocol = 'expt_gap'): string {
+  const out = join(dir, name);
+  const t = regressionReport(FORMULAS, TRUTH, test, test.map(() => 0.2));
+  const fold: FoldResult = {
+    name: 'fold0',
+    test: t,
+    validation: regressionReport(VAL_FORMULAS, VAL_TRUTH, val, val.map(() => 0.2)),
+    histories: [[{ epoch: 1, trainLoss: 1, valScore: 1, valMae: { band_gap: 0.5 }, valAuc: null, seconds: 1, samplesPerSecond: 100 }]],
+    trainingSeconds: 10,
+    rows: { train: 100, val: VAL_TRUTH.length, test: TRUTH.length },
+    calibration: { neighbourCorrection: {}, zeroBelow: cut === undefined ? {} : { band_gap: cut }, sigmaScale: { band_gap: 1 }, threshold: null },
+    domain: domainSplit('band_gap', 0.1, TRUTH.map((y, i) => ({ error: Math.abs(test[i]! - y), sigma: 0.2, inDomain: flags[i]! }))),
+  };
+  writeReport(out, { protocol, description: 'test', command: `pdw evaluate --out ${name}`, backend: 'wasm', model: {} }, [fold]);
+  return out;
+}
+
+describe('a combination of reports', () => {
+  // report a gates at 0.2 eV (Cu reads 0); report b does not (Cu 0.3): their average, 0.15, is decided again by the combination's own cut
+  const a = report('a', [3.1, 3.0, 0, 2.0], thrice([3.5, 0, 0, 2.2, 1.3, 0, 1.2, 0, 0, 1.1]), [true, true, true, false], 0.2);
+  const b = report('b', [3.3, 3.6, 0.3, 2.4], thrice([3.3, 0.3, 0.2, 2.6, 1.7, 0.3, 1.4, 0.2, 0.3, 1.5]), [true, false, true, false]);
+  const ones = (n: number): number[] => new Array<number>(n).fill(1);
+
+  it('writes every scored row beside report.json, with its unit and flag', () => {
+    const rows = parseCsv(readFileSync(join(a, 'predictions.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(FORMULAS.length + VAL_FORMULAS.length);
+    expect(rows[0]).toEqual({ fold: 'fold0', rows: 'test', formula: 'ZnO', target: 'band_gap', unit: 'eV', truth: '3.3', predicted: '3.1', sigma: '0.2', in_domain: '1' });
+    expect(rows[3]!.in_domain).toBe('0');
+    expect(rows[4]).toMatchObject({ rows: 'validation', formula: 'ZnS', in_domain: '' });
+    const json = JSON.parse(readFileSync(join(a, 'report.json'), 'utf8')) as { folds: { domain: Record<string, unknown> }[] };
+    expect(json.folds[0]!.domain['flags']).toBeUndefined(); // per-row flags go to predictions.csv only
+  });
+
+  it('averages the means, widens sigma by the spread, re-chooses the zero gate on validation, and ANDs the domain flags', () => {
+    const result = combineReports({ protocol: 'expt_gap', reports: [a, b], out: join(dir, 'ab'), command: 'pdw evaluate --combine a,b' });
+    const reg = result.folds[0]!.test.regression['band_gap']!;
+    // validation averages: the metals read 0.15, 0.1, 0.15, 0.1, 0.15; the cut that minimizes MAE zeroes all of them
+    expect(reg.predicted).toEqual([3.2, 3.3, 0, 2.2]);
+    const mae = (0.1 + 0.1 + 0 + 0.1) / 4;
+    expect(result.summary['band_gap.mae']!.mean).toBeCloseTo(mae, 10);
+    // sigma: sqrt(mean sigma^2 + spread): ZnO's means 3.1 and 3.3 -> sqrt(0.04 + 0.01)
+    expect(reg.sigma[0]).toBeCloseTo(Math.sqrt(0.05), 10);
+    const domain = result.folds[0]!.domain!;
+    expect(domain.inDomain.rows).toBe(2); // ZnO and Cu: in both reports' domains; GaN only in a's
+    expect(domain.extrapolation.rows).toBe(2);
+    const summary = readFileSync(join(dir, 'ab', 'summary.md'), 'utf8');
+    expect(summary).toContain('## The combination');
+    expect(summary).toContain('`pdw evaluate --out a`');
+    expect(summary).toMatch(/fold0 band_gap <= 0\.\d{3}/);
+    expect(summary).toContain('## Validation rows');
+    // the combination's own rows can be combined again
+    const rows = parseCsv(readFileSync(join(dir, 'ab', 'predictions.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.filter((r) => r['rows'] === 'test').map((r) => Number(r['predicted']))).toEqual([3.2, 3.3, 0, 2.2]);
+  });
+
+  it('refuses reports that scored different rows, of another protocol, or without predictions', () => {
+    const other = report('c', ones(4), ones(30), [true, true, true, true]);
+    const csv = join(other, 'predictions.csv');
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('GaN', 'AlN'));
+    expect(() => combineReports({ protocol: 'expt_gap', reports: [a, other], out: join(dir, 'x'), command: '' })).toThrow(/c, fold0 test rows of band_gap, row 2: AlN \(3\.4\) against GaN \(3\.4\)/);
+    const g = report('g', ones(4), ones(30), [true, true, true, true], undefined, 'G');
+    expect(() => combineReports({ protocol: 'expt_gap', reports: [a, g], out: join(dir, 'x'), command: '' })).toThrow(/is a report of protocol G, not expt_gap/);
+    expect(() => combineReports({ protocol: 'expt_gap', reports: [a, join(dir, 'nowhere')], out: join(dir, 'x'), command: '' })).toThrow(CombinationError);
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('AlN,band_gap,eV,3.4,1', 'GaN,band_gap,eV,3.4,oops'));
+    expect(() => combineReports({ protocol: 'expt_gap', reports: [a, other], out: join(dir, 'x'), command: '' })).toThrow(/predictions\.csv, line 3: predicted 'oops' is not a number/);
+  });
+
+  it('is a pdw evaluate option that trains nothing', async () => {
+    const err: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      expect(await runCli(['evaluate', '--protocol', 'expt_gap', '--combine', a])).toBe(2);
+      expect(await runCli(['evaluate', 'resources/models/default', '--protocol', 'expt_gap', '--combine', `${a},${b}`, '--out', join(dir, 'y')])).toBe(1);
+      expect(await runCli(['evaluate', '--protocol', 'expt_gap', '--combine', `${a},${b}`])).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(err.join('')).toMatch(/is not two or more report folders, comma-separated/);
+    expect(err.join('')).toMatch(/--combine trains nothing; drop a model folder/);
+    expect(err.join('')).toMatch(/--combine needs --out/);
+  });
+});
