@@ -59,7 +59,7 @@ function readReport(dir: string): ReportJson {
   const parsed = reportSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CombinationError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message} (a report written before 2026-12-06 lacks what a combination needs: run its command again)`);
+    throw new CombinationError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message} (a report written before commit 4c2b381, 2026-12-06, lacks what a combination needs: run its command again)`);
   }
   return parsed.data;
 }
@@ -72,7 +72,7 @@ function number(file: string, line: number, column: string, text: string | undef
 
 function readPredictions(dir: string): RowPrediction[] {
   const file = join(dir, PREDICTIONS_FILE);
-  if (!existsSync(file)) throw new CombinationError(`${file} not found: reports written before 2026-12-06 have no per-row predictions; run the report's command again`);
+  if (!existsSync(file)) throw new CombinationError(`${file} not found: reports written before commit 4c2b381 (2026-12-06) have no per-row predictions; run the report's command again`);
   let records: string[][];
   try {
     records = parseCsv(readFileSync(file, 'utf8'), { relax_column_count: false }) as string[][];

@@ -152,7 +152,7 @@ function combinePart(sources: readonly CombinationSource[], k: number, part: Row
     });
     const truth = base.map((r) => r.truth);
     const meanBaseline = sharedBaseline(sources, k, part, target, (r) => r.meanBaseline);
-    if (!meanBaseline) throw new CombinationError(`${sources[0]!.dir}, ${sources[0]!.folds[k]!.name}: report.json has no ${part} baseline for ${target} (written before 2026-12-06: run its command again)`);
+    if (!meanBaseline) throw new CombinationError(`${sources[0]!.dir}, ${sources[0]!.folds[k]!.name}: report.json has no ${part} baseline for ${target} (written before commit 4c2b381, 2026-12-06: run its command again)`);
     const medianBaseline = sharedBaseline(sources, k, part, target, (r) => r.medianBaseline);
     const gapped = cut === undefined ? [] : predicted.flatMap((p, i) => (p > 0 ? [i] : []));
     regression[target] = {
