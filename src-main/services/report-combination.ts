@@ -119,21 +119,21 @@ function sourceOf(dir: string, protocol: string): { source: CombinationSource; r
 export function combineReports(req: CombinationRequest): EvaluationResult {
   if (req.reports.length < 2) throw new CombinationError(`--combine needs at least two report folders, got ${req.reports.length}`);
   const read = req.reports.map((dir) => sourceOf(dir, req.protocol));
-  const { folds, cuts } = combineSources(read.map((r) => r.source));
+  const { folds, calibration } = combineSources(read.map((r) => r.source));
   const backends = [...new Set(read.map((r) => r.report.backend))];
-  const cutText = Object.entries(cuts)
-    .map(([fold, byTarget]) => `${fold} ${Object.entries(byTarget).map(([t, c]) => `${t} <= ${c.toFixed(3)}`).join(', ') || 'none'}`)
-    .join('; ');
+  const chosenText = Object.entries(calibration)
+    .map(([fold, byTarget]) => `${fold} ${Object.entries(byTarget).map(([t, c]) => `${t} ${c.cut === undefined ? 'no gate' : `<= ${c.cut.toFixed(3)} -> 0`}, sigma x ${c.sigmaScale.toFixed(3)}`).join('; ') || 'none'}`)
+    .join(' | ');
   const notes = [
     '## The combination',
     '',
-    `Backend of the reports: ${backends.join(', ')}. ` + 'Each row\'s mean is the plain average of the reports\' calibrated means (equal weights, nothing fitted); its sigma is the mixture\'s, sqrt(mean sigma^2 + the spread of the means). A gated target\'s cut is chosen again on each fold\'s validation rows of the average: ' + (cutText || 'none') + '. Classification heads are not combined. Training time is the sum of the reports\'.',
+    `Backend of the reports: ${backends.join(', ')}. ` + 'Each row\'s mean is the plain average of the reports\' calibrated means (equal weights; no weight is fitted); its sigma is the mixture\'s, sqrt(mean sigma^2 + the spread of the means), scaled on each fold\'s validation rows as a trained model\'s is (68.3% of the rows the gate leaves alone within 1 sigma). A gated target\'s cut is chosen again on the same rows of the average. Chosen per fold: ' + (chosenText || 'nothing') + '. Classification heads are not combined. Training time is the sum of the reports\'.',
     '',
     '| report | its command | written |',
     '|---|---|---|',
     ...read.map(({ source, report }) => `| ${source.dir} | \`${report.command}\` | ${report.createdAt} |`),
     '',
   ];
-  const summary = writeReport(req.out, { protocol: req.protocol, description: `${PROTOCOL_DESCRIPTIONS[req.protocol] ?? req.protocol}; a combination of ${req.reports.length} reports' recipes, row by row`, command: req.command, backend: read[0]!.report.backend, model: { combination: read.map(({ source, report }) => ({ dir: source.dir, command: report.command, createdAt: report.createdAt })), zeroGateCuts: cuts }, notes }, folds);
+  const summary = writeReport(req.out, { protocol: req.protocol, description: `${PROTOCOL_DESCRIPTIONS[req.protocol] ?? req.protocol}; a combination of ${req.reports.length} reports' recipes, row by row`, command: req.command, backend: read[0]!.report.backend, model: { combination: read.map(({ source, report }) => ({ dir: source.dir, command: report.command, createdAt: report.createdAt })), calibration }, notes }, folds);
   return { out: req.out, folds, summary };
 }

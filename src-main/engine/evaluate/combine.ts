@@ -3,11 +3,13 @@
  * row on the same folds (an ensemble of recipes, e.g. two encoders of different width). Each report's
  * fold model is calibrated on its own validation rows; the combination takes their calibrated means
  * and sigmas from predictions.csv and
- * - averages the means with equal weights (no weight is fitted, so nothing is chosen on any row),
+ * - averages the means with equal weights (no weight is fitted),
  * - gives each row the sigma of the mixture, sqrt(mean sigma^2 + the spread of the means), so the
  *   disagreement of the recipes widens it,
  * - for a target some report gated at zero (a band gap, zero-gate.ts), chooses the combination's own
  *   cut on the fold's validation rows (averaging a 0 and a 0.3 eV gives 0.15: the cut decides again),
+ * - scales the sigmas on the same rows as a trained model's are (`gatedSigmaScale`: 68.3% of the
+ *   gapped validation rows within 1 sigma), since the mixture's spread widens them,
  * - flags a test row in the domain only where every report's fold model flags it.
  * Classification heads are not combined (their reports' own numbers stand).
  */
@@ -15,7 +17,7 @@ import type { RegressionMetrics } from '../../../shared/api/metrics.js';
 import type { EvaluationReport, RegressionReport } from './evaluate.js';
 import { regressionMetrics, sigmaCoverage } from './metrics.js';
 import { domainSplit, type DomainSplit, type FoldResult } from './report.js';
-import { applyZeroGate, chooseZeroGate, ZERO_GATE_MIN_VALIDATION_ROWS } from './zero-gate.js';
+import { applyZeroGate, chooseZeroGate, gatedSigmaScale, ZERO_GATE_MIN_VALIDATION_ROWS } from './zero-gate.js';
 
 /** One row of a report's predictions.csv. */
 export interface RowPrediction {
@@ -57,13 +59,19 @@ export interface CombinationSource {
 
 export class CombinationError extends Error {}
 
-/** The combination's cut per fold and target, where one was chosen. */
-export type CombinationCuts = Readonly<Record<string, Readonly<Record<string, number>>>>;
+/** What the combination chose on a fold's validation rows, per target: the zero gate's cut (where one was chosen) and the sigma scale. */
+export interface TargetCalibration {
+  readonly cut?: number;
+  readonly sigmaScale: number;
+}
+
+/** Per fold, per target. */
+export type CombinationCalibration = Readonly<Record<string, Readonly<Record<string, TargetCalibration>>>>;
 
 const SAME = 1e-9;
 
 /** The folds of `sources` combined row by row (see the module comment). Throws CombinationError where the reports did not score the same rows. */
-export function combineSources(sources: readonly CombinationSource[]): { folds: FoldResult[]; cuts: CombinationCuts } {
+export function combineSources(sources: readonly CombinationSource[]): { folds: FoldResult[]; calibration: CombinationCalibration } {
   if (sources.length < 2) throw new CombinationError(`a combination needs at least two reports, got ${sources.length}`);
   const [first, ...rest] = sources as [CombinationSource, ...CombinationSource[]];
   const names = first.folds.map((f) => f.name).join(', ');
@@ -71,19 +79,20 @@ export function combineSources(sources: readonly CombinationSource[]): { folds: 
     const other = s.folds.map((f) => f.name).join(', ');
     if (other !== names) throw new CombinationError(`${s.dir} has folds ${other || 'none'}, ${first.dir} has ${names || 'none'}: combine reports of the same folds`);
   }
-  const cuts: Record<string, Record<string, number>> = {};
+  const calibration: Record<string, Record<string, TargetCalibration>> = {};
   const folds = first.folds.map((fold, k) => {
     const parts = sources.map((s) => s.folds[k]!);
     const gated = new Set(parts.flatMap((p) => Object.keys(p.zeroBelow)));
-    const val = parts.every((p) => p.validation) ? combinePart(sources, k, 'validation', new Map()) : null;
-    const foldCuts = new Map<string, number>();
-    for (const target of gated) {
-      const v = val?.regression[target];
-      if (v && v.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS) foldCuts.set(target, chooseZeroGate(v.truth, v.predicted));
+    const raw = parts.every((p) => p.validation) ? combinePart(sources, k, 'validation', new Map()) : null;
+    const chosen = new Map<string, TargetCalibration>();
+    for (const [target, v] of Object.entries(raw?.regression ?? {})) {
+      const cut = gated.has(target) && v.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS ? chooseZeroGate(v.truth, v.predicted) : undefined;
+      const predicted = cut === undefined ? v.predicted : v.predicted.map((m) => applyZeroGate(m, cut));
+      chosen.set(target, { ...(cut === undefined ? {} : { cut }), sigmaScale: gatedSigmaScale({ truth: v.truth, predicted, sigma: v.sigma }, cut) });
     }
-    cuts[fold.name] = Object.fromEntries(foldCuts);
-    const test = combinePart(sources, k, 'test', foldCuts);
-    const validation = val ? combinePart(sources, k, 'validation', foldCuts) : null;
+    calibration[fold.name] = Object.fromEntries(chosen);
+    const test = combinePart(sources, k, 'test', chosen);
+    const validation = raw ? combinePart(sources, k, 'validation', chosen) : null;
     const domain = combinedDomain(sources, k, test);
     const result: FoldResult = {
       name: fold.name,
@@ -96,7 +105,7 @@ export function combineSources(sources: readonly CombinationSource[]): { folds: 
     };
     return result;
   });
-  return { folds, cuts };
+  return { folds, calibration };
 }
 
 /** Every source's rows of fold `k`, part `part`, one target: the same formulas and truths in the same order, or an error that says where they part. */
@@ -135,20 +144,21 @@ function sharedBaseline(sources: readonly CombinationSource[], k: number, part: 
   return base;
 }
 
-function combinePart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], cuts: ReadonlyMap<string, number>): EvaluationReport {
+function combinePart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], calibration: ReadonlyMap<string, TargetCalibration>): EvaluationReport {
   const targets = [...new Set(sources[0]!.folds[k]!.predictions.filter((r) => r.rows === part).map((r) => r.target))];
   const regression: Record<string, RegressionReport> = {};
   for (const target of targets) {
     const rows = alignedRows(sources, k, part, target);
     const base = rows[0]!;
     const n = rows.length;
-    const cut = cuts.get(target);
+    const cut = calibration.get(target)?.cut;
+    const scale = calibration.get(target)?.sigmaScale ?? 1;
     const raw = base.map((_, i) => rows.reduce((s, r) => s + r[i]!.predicted, 0) / n);
     const predicted = cut === undefined ? raw : raw.map((m) => applyZeroGate(m, cut));
     const sigma = base.map((_, i) => {
       const m = raw[i]!;
       const variance = rows.reduce((s, r) => s + r[i]!.sigma ** 2 + (r[i]!.predicted - m) ** 2, 0) / n;
-      return Math.sqrt(variance);
+      return scale * Math.sqrt(variance);
     });
     const truth = base.map((r) => r.truth);
     const meanBaseline = sharedBaseline(sources, k, part, target, (r) => r.meanBaseline);

@@ -14,6 +14,8 @@
  * stable and tie the ranking of the most stable candidates.
  */
 
+import { fitSigmaScale } from './metrics.js';
+
 /** A target is gated only when its training values hold at least this share of exact zeros ... */
 export const ZERO_GATE_MIN_ZERO_SHARE = 0.05;
 /** ... and none is negative, and validation has at least this many labelled rows to choose the cut on. */
@@ -60,4 +62,17 @@ export function chooseZeroGate(truth: readonly number[], pred: readonly number[]
   const last = pred[order[bestCount - 1]!]!;
   const next = bestCount < order.length ? pred[order[bestCount]!]! : last;
   return (last + next) / 2;
+}
+
+/**
+ * The sigma scale of a target: fitted on the validation rows whose value the gate leaves alone (the
+ * gapped compounds a screen ranks by P(gap in window)). A gated row's error is mostly 0 (a metal called
+ * a metal), and fitting on those as well would narrow every sigma. All rows when fewer than
+ * ZERO_GATE_MIN_VALIDATION_ROWS pass the gate, or without a gate.
+ */
+export function gatedSigmaScale(r: { readonly truth: readonly number[]; readonly predicted: readonly number[]; readonly sigma: readonly number[] }, cut: number | undefined): number {
+  if (cut === undefined) return fitSigmaScale(r.truth, r.predicted, r.sigma);
+  const kept = r.predicted.flatMap((p, i) => (applyZeroGate(p, cut) === 0 ? [] : [i]));
+  if (kept.length < ZERO_GATE_MIN_VALIDATION_ROWS) return fitSigmaScale(r.truth, r.predicted, r.sigma);
+  return fitSigmaScale(kept.map((i) => r.truth[i]!), kept.map((i) => r.predicted[i]!), kept.map((i) => r.sigma[i]!));
 }

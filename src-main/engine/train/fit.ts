@@ -6,8 +6,8 @@
 import type { BackendName } from '../../../shared/api/runtime.js';
 import type { ElementTable } from '../../data/elements/load.js';
 import { evaluatePredictions, type EvaluationReport } from '../evaluate/evaluate.js';
-import { chooseThreshold, fitSigmaScale } from '../evaluate/metrics.js';
-import { applyZeroGate, chooseZeroGate, hasZeroMass, ZERO_GATE_MIN_VALIDATION_ROWS } from '../evaluate/zero-gate.js';
+import { chooseThreshold } from '../evaluate/metrics.js';
+import { applyZeroGate, chooseZeroGate, gatedSigmaScale, hasZeroMass, ZERO_GATE_MIN_VALIDATION_ROWS } from '../evaluate/zero-gate.js';
 import { Featurizer, type FeaturizerSettings } from '../featurize/index.js';
 import type { CardRoles, ModelCard } from '../model/card.js';
 import { chooseRoles, modelRoles } from '../model/roles.js';
@@ -119,19 +119,6 @@ export async function fitModel(args: FitArgs): Promise<FitResult> {
   };
   const calibrated = calibrateEnsemble({ card: { ...card, weights: { file: 'weights.bin', tensors: [] } }, members: ensemble.members, table: args.table, split: args.split, neighbourMemory: args.neighbourMemory ?? false, ...(args.memoryRows ? { memoryRows: args.memoryRows } : {}) });
   return { ...calibrated, ensemble };
-}
-
-/**
- * The sigma scale of a target: fitted on the validation rows whose value the gate leaves alone (the
- * gapped compounds a screen ranks by P(gap in window)). A gated row's error is mostly 0 (a metal called
- * a metal), and fitting on those as well would narrow every sigma. All rows when fewer than
- * ZERO_GATE_MIN_VALIDATION_ROWS pass the gate, or without a gate.
- */
-function gatedSigmaScale(r: { readonly truth: readonly number[]; readonly predicted: readonly number[]; readonly sigma: readonly number[] }, cut: number | undefined): number {
-  if (cut === undefined) return fitSigmaScale(r.truth, r.predicted, r.sigma);
-  const kept = r.predicted.flatMap((p, i) => (applyZeroGate(p, cut) === 0 ? [] : [i]));
-  if (kept.length < ZERO_GATE_MIN_VALIDATION_ROWS) return fitSigmaScale(r.truth, r.predicted, r.sigma);
-  return fitSigmaScale(kept.map((i) => r.truth[i]!), kept.map((i) => r.predicted[i]!), kept.map((i) => r.sigma[i]!));
 }
 
 export interface CalibrationArgs {

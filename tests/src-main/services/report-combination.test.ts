@@ -72,8 +72,20 @@ describe('a combination of reports', () => {
     expect(reg.predicted).toEqual([3.2, 3.3, 0, 2.2]);
     const mae = (0.1 + 0.1 + 0 + 0.1) / 4;
     expect(result.summary['band_gap.mae']!.mean).toBeCloseTo(mae, 10);
-    // sigma: sqrt(mean sigma^2 + spread): ZnO's means 3.1 and 3.3 -> sqrt(0.04 + 0.01)
-    expect(reg.sigma[0]).toBeCloseTo(Math.sqrt(0.05), 10);
+    // sigma: sqrt(mean sigma^2 + spread), ZnO's means 3.1 and 3.3 -> sqrt(0.04 + 0.01), times the fold's scale chosen on validation
+    const json = JSON.parse(readFileSync(join(dir, 'ab', 'report.json'), 'utf8')) as { model: { calibration: Record<string, Record<string, { cut: number; sigmaScale: number }>> } };
+    const chosen = json.model.calibration['fold0']!['band_gap']!;
+    expect(chosen.sigmaScale).toBeGreaterThan(0);
+    expect(chosen.sigmaScale).not.toBeCloseTo(1, 3);
+    expect(reg.sigma[0]).toBeCloseTo(chosen.sigmaScale * Math.sqrt(0.05), 10);
+    expect(reg.sigma[1]).toBeCloseTo(chosen.sigmaScale * Math.sqrt(0.04 + 0.09), 10); // GaN: 3.0 and 3.6
+    // the scale puts 68.3% of the validation rows within 1 sigma, as a trained model's does (all of them
+    // here: 15 gapped rows are fewer than a gated fit needs, so it falls back to every row)
+    const val = result.folds[0]!.validation!.regression['band_gap']!;
+    const within = val.truth.filter((t, i) => Math.abs(val.predicted[i]! - t) <= val.sigma[i]! + 1e-12).length / val.truth.length;
+    expect(within).toBeGreaterThanOrEqual(0.683);
+    expect(within).toBeLessThan(0.9);
+    expect(chosen.cut).toBeGreaterThan(0.15);
     const domain = result.folds[0]!.domain!;
     expect(domain.inDomain.rows).toBe(2); // ZnO and Cu: in both reports' domains; GaN only in a's
     expect(domain.extrapolation.rows).toBe(2);
