@@ -129,7 +129,7 @@ describe('a hybrid perovskite screen', () => {
     await page.click('nav button:has-text("Results")');
     await page.click('[data-testid="update-model"]');
     await page.waitForSelector('[data-testid="update-progress"]');
-    await page.waitForSelector('[data-testid="update-result"]', { timeout: 150_000 });
+    await page.waitForSelector('[data-testid="update-result"]', { timeout: 400_000 }); // a slow 2-core machine took 159 s
     const rows = await page.locator('[data-testid="update-result"] tbody tr').allTextContents();
     const maes = rows.map((r) => [...r.matchAll(/(\d+\.\d{3}) \((\d+)\)/g)].map((m) => Number(m[1])));
     expect(maes[0]![1]!).toBeLessThan(maes[0]![0]!); // the imported gaps are fitted better
@@ -149,5 +149,5 @@ describe('a hybrid perovskite screen', () => {
     const gapOf = (id: number, formula: string): number => session.workbench.candidates.query({ screenId: id, limit: 5000, offset: 0 }).rows.find((r) => r.formula === formula)!.bandGap!;
     // CsPbI3 was imported at 1.73 eV: the updated model predicts it closer to that than the first did
     expect(Math.abs(gapOf(again.id, 'CsPbI3') - 1.73)).toBeLessThan(Math.abs(gapOf(1, 'CsPbI3') - 1.73));
-  }, 240_000);
+  }, 600_000);
 });

@@ -86,8 +86,8 @@ describe('closing the loop', () => {
     // 3. update the model with them, then screen the same space again with it
     await page.click('[data-testid="update-model"]');
     // after training, its domain is calibrated again (in a worker thread: services/model-finish.ts), and the progress line says so
-    await page.waitForSelector('[data-testid="update-progress"]:has-text("calibrating its applicability domain again")', { timeout: 150_000 });
-    await page.waitForSelector('[data-testid="update-result"]', { timeout: 150_000 });
+    await page.waitForSelector('[data-testid="update-progress"]:has-text("calibrating its applicability domain again")', { timeout: 400_000 });
+    await page.waitForSelector('[data-testid="update-result"]', { timeout: 400_000 });
     // the updated model keeps what makes its predictions trustworthy: a domain, measured again in its own latent space
     expect(await page.textContent('[data-testid="update-trust"]')).toMatch(/Applicability domain measured again on held-out mp_gap compositions: flagged beyond latent distance \d\.\d{3}/);
     await page.screenshot({ path: join(ARTIFACTS, '10-loop-updated-1440.png'), fullPage: true });
@@ -126,5 +126,5 @@ describe('closing the loop', () => {
     }
     expect(distances.every((d) => d > 0)).toBe(true); // no pick repeats an earlier one's composition
     await page.screenshot({ path: join(ARTIFACTS, '11-loop-next-batch-1440.png'), fullPage: true });
-  }, 300_000);
+  }, 700_000);
 });

@@ -195,7 +195,7 @@ describe('the workbench in a browser', () => {
     await page.click('[data-testid="train"]');
     await page.click('nav button:has-text("Design")'); // the running job is not lost by switching views
     await page.click('nav button:has-text("Training")');
-    await page.waitForSelector('[data-testid="train-status"]:has-text("done")', { timeout: 100_000 });
+    await page.waitForSelector('[data-testid="train-status"]:has-text("done")', { timeout: 250_000 });
     expect(await page.textContent('[data-testid="bad-rows"]')).toMatch(/unknown element symbol 'Xx'/);
     expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/gap: mean absolute error \(eV\)/);
     expect(await page.textContent('[data-testid="train-metrics"]')).toMatch(/stable: ROC AUC/);
@@ -216,7 +216,7 @@ describe('the workbench in a browser', () => {
     expect(svg).toContain('gap predicted (eV)');
     expect((svg.match(/<circle/g) ?? []).length).toBe(summary.parity!.truth.length);
     await page.screenshot({ path: join(artifacts, '5-training.png'), fullPage: true });
-  }, 120_000);
+  }, 300_000);
 
   it('fine-tuning the screening model on the same 120 rows beats training from scratch, and the view compares them', async () => {
     const scratch = await session.workbench.handle('training', { jobId: 1 });
@@ -236,7 +236,7 @@ describe('the workbench in a browser', () => {
     await page.fill('input[type="number"] >> nth=1', '1'); // members
     await page.uncheck('text=make it the screening model when done');
     await page.click('[data-testid="train"]');
-    await page.waitForFunction(() => /fine-tuned from/.test(document.querySelector('main')?.textContent ?? ''), undefined, { timeout: 100_000 });
+    await page.waitForFunction(() => /fine-tuned from/.test(document.querySelector('main')?.textContent ?? ''), undefined, { timeout: 250_000 });
     const tuned = await session.workbench.handle('training', { jobId: 2 });
     expect(tuned).toMatchObject({ status: 'done', startedFrom: expect.any(String) });
     expect(tuned.comparison!.newMae).toBeLessThan(scratch.comparison!.newMae);
@@ -244,7 +244,7 @@ describe('the workbench in a browser', () => {
     expect(await page.textContent('[data-testid="comparison"]')).toMatch(/the new model[\d.\s]+the screening model \(default\)[\d.\s]+predicting the training mean/);
     await page.screenshot({ path: join(artifacts, '5b-fine-tuned.png'), fullPage: true });
     await session.workbench.handle('activateModel', { dir: scratch.modelDir! });
-  }, 120_000);
+  }, 300_000);
 
   it("screens with the model trained on a column named 'gap': band gaps are stored", async () => {
     await page.click('nav button:has-text("Design")');
