@@ -14,8 +14,7 @@
  * Classification heads are not combined (their reports' own numbers stand).
  */
 import type { RegressionMetrics } from '../../../shared/api/metrics.js';
-import type { EvaluationReport, RegressionReport } from './evaluate.js';
-import { regressionMetrics, sigmaCoverage } from './metrics.js';
+import { regressionReport, type EvaluationReport, type RegressionReport } from './evaluate.js';
 import { domainSplit, type DomainSplit, type FoldResult } from './report.js';
 import { applyZeroGate, chooseZeroGate, gatedSigmaScale, ZERO_GATE_MIN_VALIDATION_ROWS } from './zero-gate.js';
 
@@ -83,16 +82,16 @@ export function combineSources(sources: readonly CombinationSource[]): { folds: 
   const folds = first.folds.map((fold, k) => {
     const parts = sources.map((s) => s.folds[k]!);
     const gated = new Set(parts.flatMap((p) => Object.keys(p.zeroBelow)));
-    const raw = parts.every((p) => p.validation) ? combinePart(sources, k, 'validation', new Map()) : null;
+    const val = parts.every((p) => p.validation) ? averagedPart(sources, k, 'validation') : null;
     const chosen = new Map<string, TargetCalibration>();
-    for (const [target, v] of Object.entries(raw?.regression ?? {})) {
-      const cut = gated.has(target) && v.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS ? chooseZeroGate(v.truth, v.predicted) : undefined;
-      const predicted = cut === undefined ? v.predicted : v.predicted.map((m) => applyZeroGate(m, cut));
+    for (const [target, v] of val ?? []) {
+      const cut = gated.has(target) && v.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS ? chooseZeroGate(v.truth, v.mean) : undefined;
+      const predicted = cut === undefined ? v.mean : v.mean.map((m) => applyZeroGate(m, cut));
       chosen.set(target, { ...(cut === undefined ? {} : { cut }), sigmaScale: gatedSigmaScale({ truth: v.truth, predicted, sigma: v.sigma }, cut) });
     }
     calibration[fold.name] = Object.fromEntries(chosen);
-    const test = combinePart(sources, k, 'test', chosen);
-    const validation = raw ? combinePart(sources, k, 'validation', chosen) : null;
+    const test = scoredPart(sources, k, 'test', averagedPart(sources, k, 'test'), chosen);
+    const validation = val ? scoredPart(sources, k, 'validation', val, chosen) : null;
     const domain = combinedDomain(sources, k, test);
     const result: FoldResult = {
       name: fold.name,
@@ -144,40 +143,44 @@ function sharedBaseline(sources: readonly CombinationSource[], k: number, part: 
   return base;
 }
 
-function combinePart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], calibration: ReadonlyMap<string, TargetCalibration>): EvaluationReport {
+/** One target's rows of a part, averaged over the sources: the mean of their means and the mixture's sigma (before any gate or scale). */
+interface AveragedTarget {
+  readonly formulas: string[];
+  readonly truth: number[];
+  readonly mean: number[];
+  readonly sigma: number[];
+}
+
+function averagedPart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows']): Map<string, AveragedTarget> {
   const targets = [...new Set(sources[0]!.folds[k]!.predictions.filter((r) => r.rows === part).map((r) => r.target))];
+  return new Map(
+    targets.map((target) => {
+      const rows = alignedRows(sources, k, part, target);
+      const base = rows[0]!;
+      const n = rows.length;
+      const mean = base.map((_, i) => rows.reduce((s, r) => s + r[i]!.predicted, 0) / n);
+      const sigma = base.map((_, i) => Math.sqrt(rows.reduce((s, r) => s + r[i]!.sigma ** 2 + (r[i]!.predicted - mean[i]!) ** 2, 0) / n));
+      return [target, { formulas: base.map((r) => r.formula), truth: base.map((r) => r.truth), mean, sigma }];
+    }),
+  );
+}
+
+/** A part's report: each target's averaged rows with the fold's gate and sigma scale, and the baselines its sources agree on. */
+function scoredPart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], averaged: ReadonlyMap<string, AveragedTarget>, calibration: ReadonlyMap<string, TargetCalibration>): EvaluationReport {
   const regression: Record<string, RegressionReport> = {};
-  for (const target of targets) {
-    const rows = alignedRows(sources, k, part, target);
-    const base = rows[0]!;
-    const n = rows.length;
+  for (const [target, a] of averaged) {
     const cut = calibration.get(target)?.cut;
     const scale = calibration.get(target)?.sigmaScale ?? 1;
-    const raw = base.map((_, i) => rows.reduce((s, r) => s + r[i]!.predicted, 0) / n);
-    const predicted = cut === undefined ? raw : raw.map((m) => applyZeroGate(m, cut));
-    const sigma = base.map((_, i) => {
-      const m = raw[i]!;
-      const variance = rows.reduce((s, r) => s + r[i]!.sigma ** 2 + (r[i]!.predicted - m) ** 2, 0) / n;
-      return scale * Math.sqrt(variance);
-    });
-    const truth = base.map((r) => r.truth);
     const meanBaseline = sharedBaseline(sources, k, part, target, (r) => r.meanBaseline);
     if (!meanBaseline) throw new CombinationError(`${sources[0]!.dir}, ${sources[0]!.folds[k]!.name}: report.json has no ${part} baseline for ${target} (written before commit 4c2b381, 2026-12-06: run its command again)`);
     const medianBaseline = sharedBaseline(sources, k, part, target, (r) => r.medianBaseline);
-    const gapped = cut === undefined ? [] : predicted.flatMap((p, i) => (p > 0 ? [i] : []));
-    regression[target] = {
-      metrics: regressionMetrics(truth, predicted),
-      meanBaseline,
-      ...(medianBaseline ? { medianBaseline } : {}),
-      calibration: sigmaCoverage(truth, predicted, sigma),
-      ...(gapped.length
-        ? { gappedCalibration: { ...sigmaCoverage(gapped.map((i) => truth[i]!), gapped.map((i) => predicted[i]!), gapped.map((i) => sigma[i]!)), rows: gapped.length } }
-        : {}),
-      formulas: base.map((r) => r.formula),
-      truth,
-      predicted,
-      sigma,
+    const rows = {
+      formulas: a.formulas,
+      truth: a.truth,
+      predicted: cut === undefined ? a.mean : a.mean.map((m) => applyZeroGate(m, cut)),
+      sigma: a.sigma.map((s) => scale * s),
     };
+    regression[target] = { ...regressionReport(rows, meanBaseline, cut !== undefined), ...(medianBaseline ? { medianBaseline } : {}) };
   }
   const rowCount = summaryOf(sources[0]!.folds[k]!, part)?.rows ?? 0;
   return { rows: rowCount, regression, classification: null };

@@ -45,6 +45,28 @@ export interface EvaluationReport {
   readonly classification: ClassificationReport | null;
 }
 
+/**
+ * One target's report from its rows: the metrics, the mean baseline given, the share within 1 and 2
+ * sigma, and for a gated target the same shares on the rows predicted above the gate.
+ */
+export function regressionReport(
+  rows: Pick<RegressionReport, 'formulas' | 'truth' | 'predicted' | 'sigma'>,
+  meanBaseline: RegressionMetrics,
+  gated: boolean,
+): RegressionReport {
+  const { truth, predicted, sigma } = rows;
+  const gapped = gated ? predicted.flatMap((p, i) => (p > 0 ? [i] : [])) : [];
+  return {
+    metrics: regressionMetrics(truth, predicted),
+    meanBaseline,
+    calibration: sigmaCoverage(truth, predicted, sigma),
+    ...(gapped.length
+      ? { gappedCalibration: { ...sigmaCoverage(gapped.map((i) => truth[i]!), gapped.map((i) => predicted[i]!), gapped.map((i) => sigma[i]!)), rows: gapped.length } }
+      : {}),
+    ...rows,
+  };
+}
+
 /** 0/1 labels of the rows that have the classification target, with their probabilities. */
 export function labelled(examples: readonly Example[], probabilities: readonly number[], target: string): { labels: number[]; probabilities: number[] } {
   const out = { labels: [] as number[], probabilities: [] as number[] };
@@ -79,19 +101,8 @@ export function evaluatePredictions(
       sigma.push(predictions[i]!.regression[name]!.sigma);
     });
     if (truth.length === 0) return;
-    const gapped = ensemble.zeroBelow?.[name] === undefined ? [] : predicted.flatMap((p, i) => (p > 0 ? [i] : []));
-    regression[name] = {
-      metrics: regressionMetrics(truth, predicted),
-      meanBaseline: regressionMetrics(truth, truth.map(() => targetScaling.mean[j]!)),
-      calibration: sigmaCoverage(truth, predicted, sigma),
-      ...(gapped.length
-        ? { gappedCalibration: { ...sigmaCoverage(gapped.map((i) => truth[i]!), gapped.map((i) => predicted[i]!), gapped.map((i) => sigma[i]!)), rows: gapped.length } }
-        : {}),
-      formulas,
-      truth,
-      predicted,
-      sigma,
-    };
+    const meanBaseline = regressionMetrics(truth, truth.map(() => targetScaling.mean[j]!));
+    regression[name] = regressionReport({ formulas, truth, predicted, sigma }, meanBaseline, ensemble.zeroBelow?.[name] !== undefined);
   });
   let classification: ClassificationReport | null = null;
   const target = config.classificationTarget;
