@@ -100,6 +100,8 @@ export interface EvaluationRequest extends ArchitectureRequest, SettingsRequest 
    * default model's (JOINT_MP_GAP_COMPOSITIONS).
    */
   readonly mpGapCompositions?: number;
+  /** The joint recipe's training rows per double-perovskite example and epoch (J, D, and R with --init-from); default once, the default model's. */
+  readonly doublesRepeats?: number;
   /** The command line recorded in the report. */
   readonly command: string;
   readonly onFoldStart?: (fold: string) => void;
@@ -125,9 +127,10 @@ export class EvaluationService {
   async evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
     const scoresOrTrains = req.protocol === 'D' || req.protocol === 'R'; // a trained model, or with --init-from the joint recipe
     const trainsJoint = req.protocol === 'J' || (scoresOrTrains && req.initFrom !== undefined);
-    if (req.mpGapCompositions !== undefined && !trainsJoint) {
+    const jointOption = req.mpGapCompositions !== undefined ? 'an mp_gap sample size' : req.doublesRepeats !== undefined ? "a double perovskite's repeats" : null;
+    if (jointOption && !trainsJoint) {
       const why = scoresOrTrains ? `${req.protocol} without --init-from scores a trained model` : `${req.protocol} does not train the joint recipe`;
-      throw new TrainingError(`an mp_gap sample size sets the joint recipe's training data (protocol J, or D or R with --init-from); ${why}`);
+      throw new TrainingError(`${jointOption} sets the joint recipe's training data (protocol J, or D or R with --init-from); ${why}`);
     }
     const folds: FoldResult[] = [];
     const modelInfo =
@@ -172,7 +175,7 @@ export class EvaluationService {
     const settings = trainingSettingsFor(req, base.training);
     const initFrom = this.training.loadPretrained(initFromDir, config);
     this.training.checkPretrainingExcludes(initFrom, 'mp_abx3');
-    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions });
+    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions, doublesRepeats: req.doublesRepeats });
     req.onFoldStart?.('test');
     const result = await this.fit(req, training, config, settings, initFrom, 'cv-R-joint', 'test');
     const { split } = this.seedSplitR(config, req.seed, 6);
@@ -295,7 +298,7 @@ export class EvaluationService {
     for (const fold of req.folds) {
       if (!Number.isInteger(fold) || fold < 0 || fold > 4) throw new TrainingError(`folds are 0..4, got ${fold}`);
       const training = joint
-        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions })
+        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions, doublesRepeats: req.doublesRepeats })
         : crossValidationSplit(protocol, fold, req.seed, 6);
       req.onFoldStart?.(`fold${fold}`);
       const result = await this.fit(req, training, config, settings, initFrom, `cv-${protocol}-fold${fold}`, `fold${fold}`);

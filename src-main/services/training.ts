@@ -76,9 +76,14 @@ export function splitCanBeRebuilt(data: string, excludeFormulasOf?: readonly str
 }
 
 /** What the card records of how its training rows can be had again, beyond the source: the joint sample and seed, the split file. */
-function cardDataOf(training: TrainingData): Pick<ModelCard['data'], 'mpGapCompositions' | 'jointSeed' | 'ownSplit'> {
-  const { mpGapCompositions, jointSeed, ownSplit } = training;
-  return { ...(mpGapCompositions !== undefined ? { mpGapCompositions } : {}), ...(jointSeed !== undefined ? { jointSeed } : {}), ...(ownSplit ? { ownSplit } : {}) };
+function cardDataOf(training: TrainingData): Pick<ModelCard['data'], 'mpGapCompositions' | 'doublesRepeats' | 'jointSeed' | 'ownSplit'> {
+  const { mpGapCompositions, doublesRepeats, jointSeed, ownSplit } = training;
+  return {
+    ...(mpGapCompositions !== undefined ? { mpGapCompositions } : {}),
+    ...(doublesRepeats !== undefined ? { doublesRepeats } : {}),
+    ...(jointSeed !== undefined ? { jointSeed } : {}),
+    ...(ownSplit ? { ownSplit } : {}),
+  };
 }
 
 /** A model's metrics record for its card and the views: validation always, test when held out. */

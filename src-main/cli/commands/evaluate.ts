@@ -6,7 +6,7 @@ import { TrainingService } from '../../services/training.js';
 import { combineReports } from '../../services/report-combination.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { foldList, nonNegativeInt, reportList } from '../options.js';
+import { foldList, nonNegativeInt, positiveInt, reportList } from '../options.js';
 import { addModelOptions, type ModelOptions } from './model-options.js';
 import { printHeadline, withTrainingProgress } from '../training-progress.js';
 
@@ -16,6 +16,7 @@ interface EvaluateOptions extends ModelOptions {
   out?: string;
   initFrom?: string;
   mpGapSample?: number;
+  doublesRepeats?: number;
   combine?: string[];
   quiet?: boolean;
 }
@@ -30,6 +31,7 @@ export function registerEvaluate(program: Command): void {
     .option('--out <dir>', 'report folder (default reports/<protocol>)')
     .option('--init-from <model>', 'G / expt_gap / J / D / R: fine-tune every fold from this pretrained model (its data must exclude the test formulas; D: --exclude-formulas-of mp_gap_doubles; R: trains the joint recipe of the model given on R\'s split)')
     .option('--mp-gap-sample <n>', `J, and D / R with --init-from: mp_gap compositions in the joint recipe's training data (those of perovskite stoichiometry and the hybrids always, then a seeded sample of the rest up to n; default ${JOINT_MP_GAP_COMPOSITIONS}, the default model's)`, nonNegativeInt)
+    .option('--doubles-repeats <n>', "J, and D / R with --init-from: training rows per double perovskite (A2BB'X6, A2BX6) and epoch in the joint recipe (default 1, the default model's)", positiveInt)
     .option('--combine <reports>', 'trains nothing: averages the recipes of these report folders of the protocol (comma-separated, at least two; each with its predictions.csv) row by row on their folds, and writes the combination\'s report to --out', reportList)
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (modelDir: string | undefined, opts: EvaluateOptions) => {
@@ -37,7 +39,7 @@ export function registerEvaluate(program: Command): void {
     if (!isEvaluationProtocol(protocol)) throw new CliError(`unknown protocol '${protocol}' (choose R, G, expt_gap, J, H or D)`);
     const out = opts.out ?? join('reports', protocol);
     if (opts.combine) {
-      const extra = [modelDir ? 'a model folder' : '', opts.initFrom ? '--init-from' : '', opts.mpGapSample !== undefined ? '--mp-gap-sample' : ''].filter(Boolean);
+      const extra = [modelDir ? 'a model folder' : '', opts.initFrom ? '--init-from' : '', opts.mpGapSample !== undefined ? '--mp-gap-sample' : '', opts.doublesRepeats !== undefined ? '--doubles-repeats' : ''].filter(Boolean);
       if (extra.length) throw new CliError(`--combine trains nothing; drop ${extra.join(', ')}`);
       if (!opts.out) throw new CliError('--combine needs --out: the combination is a report of its own');
       const result = combineReports({ protocol, reports: opts.combine, out, command: `pdw ${process.argv.slice(2).join(' ')}` });
@@ -58,6 +60,7 @@ export function registerEvaluate(program: Command): void {
         ...(modelDir ? { modelDir } : {}),
         ...(opts.initFrom ? { initFrom: opts.initFrom } : {}),
         ...(opts.mpGapSample !== undefined ? { mpGapCompositions: opts.mpGapSample } : {}),
+        ...(opts.doublesRepeats !== undefined ? { doublesRepeats: opts.doublesRepeats } : {}),
         onFoldStart: () => {
           if (!announced) console.error(`backend ${ctx.backendText}; ${protocol}: ${protocol === 'R' ? 'its fixed test rows' : `folds ${opts.folds.join(', ')}`}; ${opts.members} members each`);
           announced = true;

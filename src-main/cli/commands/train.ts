@@ -4,7 +4,7 @@ import { modelConfigFor, trainingSettingsFor } from '../../services/model-recipe
 import { headline, JOINT_DATA, JOINT_MP_GAP_COMPOSITIONS, splitCanBeRebuilt, TrainingService, type FitResult, type TrainingProtocol } from '../../services/training.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { commaList, foldIndex, nonNegativeInt } from '../options.js';
+import { commaList, foldIndex, nonNegativeInt, positiveInt } from '../options.js';
 import { printHeadline, withTrainingProgress } from '../training-progress.js';
 import { addModelOptions, type ModelOptions } from './model-options.js';
 
@@ -20,6 +20,7 @@ interface TrainOptions extends ModelOptions {
   excludeFormulasOf?: string[];
   initFrom?: string;
   mpGapSample?: number;
+  doublesRepeats?: number;
   quiet?: boolean;
 }
 
@@ -38,11 +39,13 @@ export function registerTrain(program: Command): void {
     .option('--exclude-formulas-of <datasets>', 'leave out rows whose reduced composition is in these datasets (names or CSVs), e.g. mp_abx3,expt_gap when pretraining; mp_gap_doubles: protocol D\'s double perovskites', commaList)
     .option('--init-from <model>', "fine-tune: start from this (pretrained) model's weights")
     .option('--mp-gap-sample <n>', `--data joint: mp_gap compositions in the training data (those of perovskite stoichiometry and the hybrids always, then a seeded sample of the rest up to n; default ${JOINT_MP_GAP_COMPOSITIONS}; 0: no sample); the card records it`, nonNegativeInt)
+    .option('--doubles-repeats <n>', "--data joint: training rows per double perovskite (A2BB'X6, A2BX6) and epoch (default 1); the card records it", positiveInt)
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (opts: TrainOptions) => {
     const protocol = opts.protocol ?? (opts.data === 'mp_abx3' ? 'G' : 'rows');
     if (protocol !== 'R' && protocol !== 'G' && protocol !== 'rows') throw new CliError(`unknown protocol '${protocol}' (choose R, G or rows)`);
     if (opts.mpGapSample !== undefined && opts.data !== JOINT_DATA) throw new CliError(`--mp-gap-sample sizes the joint data's mp_gap sample; --data ${opts.data} has none (use --data ${JOINT_DATA})`);
+    if (opts.doublesRepeats !== undefined && opts.data !== JOINT_DATA) throw new CliError(`--doubles-repeats weighs the joint data's double perovskites; --data ${opts.data} is not the joint data (use --data ${JOINT_DATA})`);
     const ctx = await cliContext(opts.backend);
     const training = new TrainingService(ctx.table, ctx.backend.name);
     const data = training.loadData({
@@ -55,6 +58,7 @@ export function registerTrain(program: Command): void {
       ...(opts.testFold !== undefined ? { testFold: opts.testFold } : {}),
       ...(opts.excludeFormulasOf ? { excludeFormulasOf: opts.excludeFormulasOf } : {}),
       ...(opts.mpGapSample !== undefined ? { mpGapCompositions: opts.mpGapSample } : {}),
+      ...(opts.doublesRepeats !== undefined ? { doublesRepeats: opts.doublesRepeats } : {}),
     });
     const { split } = data;
     if (data.dataset.problems.length) console.error(`${data.dataset.problems.length} rows rejected (see 'pdw data info ${opts.data}')`);

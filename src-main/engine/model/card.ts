@@ -98,6 +98,11 @@ export interface ModelCard {
      */
     readonly mpGapCompositions?: number;
     /**
+     * The joint data only: training rows per double-perovskite example and epoch, where not once (joint.ts
+     * JOINT_DOUBLES_REPEATS). Absent: once.
+     */
+    readonly doublesRepeats?: number;
+    /**
      * The joint data only: the seed its mp_gap sample was drawn with, where it is not the training seed
      * (an updated model: its base's). Absent: `training.seed`; see train/bundled.ts `jointSeedOf`.
      */

@@ -68,7 +68,7 @@ export function trainingRequestOf(card: ModelCard): TrainingDataRequest | null {
   if (data === null) return null;
   const [protocol, fold] = card.data.protocol.split('/fold');
   const base = { targets: taskNames(card.config), seed: card.training.seed, maxElements: card.featurizer.maxElements, ...(fold === undefined ? {} : { testFold: Number(fold) }) };
-  if (data === JOINT_DATA) return { ...base, data, protocol: 'rows', mpGapCompositions: jointSampleOf(card) };
+  if (data === JOINT_DATA) return { ...base, data, protocol: 'rows', mpGapCompositions: jointSampleOf(card), ...(card.data.doublesRepeats !== undefined ? { doublesRepeats: card.data.doublesRepeats } : {}) };
   if (protocol === 'R' || protocol === 'G' || protocol === 'rows') return { ...base, data, protocol };
   return null;
 }

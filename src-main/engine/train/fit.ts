@@ -33,7 +33,7 @@ export interface FitArgs {
   readonly backend: BackendName;
   readonly name: string;
   readonly targetsMeaning: Readonly<Record<string, string>>;
-  readonly data: Pick<ModelCard['data'], 'source' | 'sha256' | 'mpGapCompositions' | 'jointSeed' | 'ownSplit'>;
+  readonly data: Pick<ModelCard['data'], 'source' | 'sha256' | 'mpGapCompositions' | 'doublesRepeats' | 'jointSeed' | 'ownSplit'>;
   readonly checkpointRoot?: string;
   /** Fine-tune from this pretrained model (member k from its member k mod its size). */
   readonly initFrom?: { readonly card: ModelCard; readonly members: readonly ReadonlyMap<string, Float32Array>[] };

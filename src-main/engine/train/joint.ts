@@ -30,9 +30,19 @@ export const JOINT_MP_GAP_COMPOSITIONS = 10_000;
  */
 export const JOINT_SEED_REPEATS = 4;
 
-/** The training rows with each seed-set example (the ones with a stability label) repeated. */
-function withSeedRepeats(train: readonly Example[]): Example[] {
-  return train.flatMap((e) => (e.targets['stable'] !== null ? Array.from({ length: JOINT_SEED_REPEATS }, () => e) : [e]));
+/**
+ * How many times each double or vacancy-ordered perovskite example (A2BB'X6, A2BX6: mp_gap's, protocol
+ * D's kind) appears in an epoch's training rows by default: once, as the shipped default was trained.
+ * A larger number weighs the doubles more without dropping the mp_gap sample the seed set's heads
+ * gain from (`--doubles-repeats`).
+ */
+export const JOINT_DOUBLES_REPEATS = 1;
+
+/** The training rows with each seed-set example (the ones with a stability label) and each double perovskite repeated. */
+function withRepeats(train: readonly Example[], req: Pick<JointRequest, 'doublesRepeats'>): Example[] {
+  const doublesRepeats = req.doublesRepeats ?? JOINT_DOUBLES_REPEATS;
+  const times = (e: Example): number => (e.targets['stable'] !== null ? JOINT_SEED_REPEATS : doubleLike(e.composition) ? doublesRepeats : 1);
+  return train.flatMap((e) => Array.from({ length: times(e) }, () => e));
 }
 
 export const JOINT_REGRESSION_TARGETS = ['band_gap', 'band_gap_expt', 'energy_above_hull', 'formation_energy'] as const;
@@ -66,6 +76,8 @@ export interface JointRequest {
   readonly leaveOut?: ReadonlySet<string>;
   /** The seed-set examples, taken as they are (default: mp_abx3 one row per formula, less `leaveOut`). */
   readonly seedExamples?: readonly Example[];
+  /** Training rows per double-perovskite example and epoch (default JOINT_DOUBLES_REPEATS); validation rows are never repeated. */
+  readonly doublesRepeats?: number;
 }
 
 export interface JointSet {
@@ -147,7 +159,7 @@ export function jointExamples(req: JointRequest): JointSet {
 export function jointSplit(req: JointRequest): { split: Split; counts: JointSet['counts'] } {
   const { examples, counts } = jointExamples(req);
   const { train, val } = holdOut(examples, 0.1, req.seed);
-  return { split: { name: 'joint', train: withSeedRepeats(train), val, test: [] }, counts };
+  return { split: { name: 'joint', train: withRepeats(train, req), val, test: [] }, counts };
 }
 
 /**
@@ -161,7 +173,7 @@ export function jointFoldSplit(dataDir: string, fold: number, req: Omit<JointReq
   const leaveOut = new Set([...gTest, ...exptTest].map((e) => compositionKey(e.composition)));
   const { examples, counts } = jointExamples({ ...req, leaveOut });
   const { train: once, val } = holdOut(examples, 0.1, req.seed + fold);
-  const train = withSeedRepeats(once);
+  const train = withRepeats(once, req);
   const test: Example[] = [
     ...gTest.map(asSeedTestRow),
     ...exptTest.map((e) => ({ ...e, targets: { ...emptyTargets(), band_gap_expt: e.targets['band_gap'] ?? null } })),
@@ -184,7 +196,7 @@ export function rowSplitR(req: Omit<JointRequest, 'leaveOut' | 'seedExamples'>):
   const { examples, counts } = jointExamples({ ...req, leaveOut, seedExamples });
   const { train: once, val } = holdOut(examples, 0.1, req.seed);
   const rows = r.test.filter((e) => e.composition.elements.length <= req.maxElements).map(asSeedTestRow);
-  return { split: { name: 'R', train: withSeedRepeats(once), val, test: rows }, counts: { ...counts, 'test R': rows.length, 'seed-set training formulas': seedExamples.length } };
+  return { split: { name: 'R', train: withRepeats(once, req), val, test: rows }, counts: { ...counts, 'test R': rows.length, 'seed-set training formulas': seedExamples.length } };
 }
 
 /** The name `--exclude-formulas-of` takes for protocol D's compositions (every fold's). */
@@ -211,5 +223,5 @@ export function doubleFoldSplit(fold: number, req: Omit<JointRequest, 'leaveOut'
   const { examples, counts } = jointExamples({ ...req, leaveOut });
   const { train: once, val } = holdOut(examples, 0.1, req.seed + fold);
   const rows: Example[] = test.map(({ formula, composition, targets }) => ({ formula, composition, targets: { ...emptyTargets(), band_gap: targets['band_gap'] ?? null } }));
-  return { split: { name: `D/fold${fold}`, train: withSeedRepeats(once), val, test: rows }, counts: { ...counts, 'test D': rows.length, 'left out of training (compositions)': leaveOut.size } };
+  return { split: { name: `D/fold${fold}`, train: withRepeats(once, req), val, test: rows }, counts: { ...counts, 'test D': rows.length, 'left out of training (compositions)': leaveOut.size } };
 }

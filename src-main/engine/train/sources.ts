@@ -18,7 +18,7 @@ import { dataDir } from '../../data/paths.js';
 import { compositionKey } from '../../../shared/composition/key.js';
 import type { Example } from './data.js';
 import { holdOut, onePerFormula, protocolExptGap, protocolG, protocolR, type Split } from './protocols.js';
-import { DOUBLES_SET, doubleFoldSplit, doublePerovskiteEntries, JOINT_MEANING, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, rowSplitR, type JointSet } from './joint.js';
+import { DOUBLES_SET, doubleFoldSplit, doublePerovskiteEntries, JOINT_MEANING, JOINT_DOUBLES_REPEATS, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS, jointFoldSplit, jointSplit, rowSplitR, type JointSet } from './joint.js';
 import type { OwnSplitRecord } from './split-file.js';
 
 /** R: the seed set's random row split; G: one row per formula; rows: every row as given. */
@@ -46,6 +46,8 @@ export interface TrainingDataRequest {
   readonly jointTest?: 'J' | 'D' | 'R';
   /** The joint data: mp_gap compositions kept (the perovskite stoichiometries and hybrids, then a seeded sample up to this many); default JOINT_MP_GAP_COMPOSITIONS, the default model's. */
   readonly mpGapCompositions?: number;
+  /** The joint data: training rows per double-perovskite example and epoch; default JOINT_DOUBLES_REPEATS (once). */
+  readonly doublesRepeats?: number;
 }
 
 export interface TrainingData {
@@ -59,6 +61,8 @@ export interface TrainingData {
   readonly excluded?: { readonly datasets: readonly string[]; readonly rows: number };
   /** The joint data: how many mp_gap compositions it kept at most (JointRequest), recorded on the card so the split can be rebuilt. */
   readonly mpGapCompositions?: number;
+  /** The joint data: training rows per double-perovskite example and epoch, where not once; recorded on the card. */
+  readonly doublesRepeats?: number;
   /** The joint data: the seed of its mp_gap sample where it is not the training seed (an update's base's), recorded on the card. */
   readonly jointSeed?: number;
   /** The split written into the model folder (split-file.ts), where the bundle cannot give it again; recorded on the card. */
@@ -139,7 +143,9 @@ function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly 
   const unknown = req.targets.filter((t) => !JOINT_TARGETS.includes(t));
   if (unknown.length) throw new Error(`the joint data has no target ${unknown.join(', ')} (it has ${JOINT_TARGETS.join(', ')})`);
   if (req.protocol !== 'rows') throw new Error(`the joint data takes protocol rows (one example per composition); its test folds are protocol J of pdw evaluate`);
-  const settings = { seed: req.seed, mpGapCompositions: req.mpGapCompositions ?? JOINT_MP_GAP_COMPOSITIONS, maxElements: req.maxElements };
+  const doublesRepeats = req.doublesRepeats ?? JOINT_DOUBLES_REPEATS;
+  if (!Number.isInteger(doublesRepeats) || doublesRepeats < 1) throw new Error(`the joint data repeats each double perovskite a whole number of times, at least once; got ${doublesRepeats}`);
+  const settings = { seed: req.seed, mpGapCompositions: req.mpGapCompositions ?? JOINT_MP_GAP_COMPOSITIONS, maxElements: req.maxElements, doublesRepeats };
   const { split, counts } =
     req.jointTest === 'R' ? rowSplitR(settings)
     : req.testFold === undefined ? jointSplit(settings)
@@ -148,12 +154,13 @@ function jointTrainingData(req: TrainingDataRequest): TrainingData & { readonly 
   const rows = [...split.train, ...split.val].map((e, i) => ({ line: i + 2, id: null, formula: e.formula, composition: e.composition, targets: e.targets }));
   return {
     split,
-    source: `joint: mp_abx3 (one row per formula, ${JOINT_SEED_REPEATS} times per epoch), expt_gap, ${counts['mp_gap kept']} of ${counts['mp_gap available']} mp_gap compositions (perovskite stoichiometries and hybrids${counts['mp_gap sampled'] ? ', then a seeded sample' : ' only'}), in the data bundle`,
+    source: `joint: mp_abx3 (one row per formula, ${JOINT_SEED_REPEATS} times per epoch), expt_gap, ${counts['mp_gap kept']} of ${counts['mp_gap available']} mp_gap compositions (perovskite stoichiometries and hybrids${counts['mp_gap sampled'] ? ', then a seeded sample' : ' only'}${doublesRepeats > 1 ? `; double perovskites ${doublesRepeats} times per epoch` : ''}), in the data bundle`,
     sha256: bundleSha256(),
     dataset: { source: JOINT_DATA, spec: { formulaColumn: 'formula', targets: [] }, rows, problems: [], rowsRead: rows.length },
     classificationTarget: req.targets.includes('stable') ? 'stable' : null,
     targetsMeaning: Object.fromEntries(req.targets.map((t) => [t, JOINT_MEANING[t]!])),
     mpGapCompositions: settings.mpGapCompositions,
+    ...(doublesRepeats !== JOINT_DOUBLES_REPEATS ? { doublesRepeats } : {}),
     counts,
   };
 }
