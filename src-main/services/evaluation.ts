@@ -81,6 +81,11 @@ function validationReport(protocol: EvaluationProtocol, fitted: Pick<FitResult, 
   return evaluatePredictions(predictor, val, predictor.predict(val.map((e) => e.composition)), positiveRate(split.train, config.classificationTarget));
 }
 
+/** The joint recipe's training data as the request sets it (its mp_gap sample, its doubles' repeats), for every protocol that trains it. */
+function jointRecipeData(req: Pick<EvaluationRequest, 'seed' | 'mpGapCompositions' | 'doublesRepeats'>) {
+  return { data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions, doublesRepeats: req.doublesRepeats } as const;
+}
+
 export function isEvaluationProtocol(p: string): p is EvaluationProtocol {
   return Object.hasOwn(PROTOCOL_DESCRIPTIONS, p);
 }
@@ -175,7 +180,7 @@ export class EvaluationService {
     const settings = trainingSettingsFor(req, base.training);
     const initFrom = this.training.loadPretrained(initFromDir, config);
     this.training.checkPretrainingExcludes(initFrom, 'mp_abx3');
-    const training = this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', jointTest: 'R', seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions, doublesRepeats: req.doublesRepeats });
+    const training = this.training.loadData({ ...jointRecipeData(req), jointTest: 'R' });
     req.onFoldStart?.('test');
     const result = await this.fit(req, training, config, settings, initFrom, 'cv-R-joint', 'test');
     const { split } = this.seedSplitR(config, req.seed, 6);
@@ -298,7 +303,7 @@ export class EvaluationService {
     for (const fold of req.folds) {
       if (!Number.isInteger(fold) || fold < 0 || fold > 4) throw new TrainingError(`folds are 0..4, got ${fold}`);
       const training = joint
-        ? this.training.loadData({ data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', testFold: fold, jointTest: protocol, seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions, doublesRepeats: req.doublesRepeats })
+        ? this.training.loadData({ ...jointRecipeData(req), testFold: fold, jointTest: protocol })
         : crossValidationSplit(protocol, fold, req.seed, 6);
       req.onFoldStart?.(`fold${fold}`);
       const result = await this.fit(req, training, config, settings, initFrom, `cv-${protocol}-fold${fold}`, `fold${fold}`);
