@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { BACKEND_NAMES } from '../../shared/api/runtime.js';
-import { CombinationError, combineSources, type CombinationSource, type RowPrediction, type SourceFold } from '../engine/evaluate/combine.js';
+import { CombinationError, combineSources, type CombinationSource, type CombinationWeights, type RowPrediction, type SourceFold } from '../engine/evaluate/combine.js';
 import { PREDICTION_COLUMNS, PREDICTIONS_FILE, writeReport } from '../engine/evaluate/report.js';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationResult } from './evaluation.js';
 
-export { CombinationError } from '../engine/evaluate/combine.js';
+export { CombinationError, COMBINATION_WEIGHTS, isCombinationWeights, type CombinationWeights } from '../engine/evaluate/combine.js';
 
 const metricsSchema = z.object({ n: z.number(), mae: z.number(), mse: z.number(), rmse: z.number(), r2: z.number() });
 const summarySchema = z.object({
@@ -43,6 +43,8 @@ export interface CombinationRequest {
   /** Report folders, at least two. */
   readonly reports: readonly string[];
   readonly out: string;
+  /** How each row's means are weighed (default equal). */
+  readonly weights?: CombinationWeights;
   /** The command line recorded in the report. */
   readonly command: string;
 }
@@ -119,7 +121,8 @@ function sourceOf(dir: string, protocol: string): { source: CombinationSource; r
 export function combineReports(req: CombinationRequest): EvaluationResult {
   if (req.reports.length < 2) throw new CombinationError(`--combine needs at least two report folders, got ${req.reports.length}`);
   const read = req.reports.map((dir) => sourceOf(dir, req.protocol));
-  const { folds, calibration } = combineSources(read.map((r) => r.source));
+  const weights = req.weights ?? 'equal';
+  const { folds, calibration } = combineSources(read.map((r) => r.source), weights);
   const backends = [...new Set(read.map((r) => r.report.backend))];
   const chosenText = Object.entries(calibration)
     .map(([fold, byTarget]) => `${fold} ${Object.entries(byTarget).map(([t, c]) => `${t} ${c.cut === undefined ? 'no gate' : `<= ${c.cut.toFixed(3)} -> 0`}, sigma x ${c.sigmaScale.toFixed(3)}`).join('; ') || 'none'}`)
@@ -127,13 +130,15 @@ export function combineReports(req: CombinationRequest): EvaluationResult {
   const notes = [
     '## The combination',
     '',
-    `Backend of the reports: ${backends.join(', ')}. ` + 'Each row\'s mean is the plain average of the reports\' calibrated means (equal weights; no weight is fitted); its sigma is the mixture\'s, sqrt(mean sigma^2 + the spread of the means), scaled on each fold\'s validation rows as a trained model\'s is (68.3% of the rows the gate leaves alone within 1 sigma). A gated target\'s cut is chosen again on the same rows of the average. Chosen per fold: ' + (chosenText || 'nothing') + '. Classification heads are not combined. Training time is the sum of the reports\'.',
+    `Backend of the reports: ${backends.join(', ')}. ` + (weights === 'equal'
+        ? 'Each row\'s mean is the plain average of the reports\' calibrated means (equal weights; no weight is fitted); its sigma is the mixture\'s, sqrt(mean sigma^2 + the spread of the means), scaled'
+        : 'Each row\'s mean is the precision-weighted average of the reports\' calibrated means (`--combine-weights inverse-variance`: each report weighed on the row by 1 / its calibrated sigma^2 there; no weight is fitted); its sigma is the mixture\'s with the same weights, sqrt(sum w (sigma^2 + (mean_i - mean)^2)), scaled') + ' on each fold\'s validation rows as a trained model\'s is (68.3% of the rows the gate leaves alone within 1 sigma). A gated target\'s cut is chosen again on the same rows of the average. Chosen per fold: ' + (chosenText || 'nothing') + '. Classification heads are not combined. Training time is the sum of the reports\'.',
     '',
     '| report | its command | written |',
     '|---|---|---|',
     ...read.map(({ source, report }) => `| ${source.dir} | \`${report.command}\` | ${report.createdAt} |`),
     '',
   ];
-  const summary = writeReport(req.out, { protocol: req.protocol, description: `${PROTOCOL_DESCRIPTIONS[req.protocol] ?? req.protocol}; a combination of ${req.reports.length} reports' recipes, row by row`, command: req.command, backend: read[0]!.report.backend, model: { combination: read.map(({ source, report }) => ({ dir: source.dir, command: report.command, createdAt: report.createdAt })), calibration }, notes }, folds);
+  const summary = writeReport(req.out, { protocol: req.protocol, description: `${PROTOCOL_DESCRIPTIONS[req.protocol] ?? req.protocol}; a combination of ${req.reports.length} reports' recipes, row by row${weights === 'equal' ? '' : ', weighed by inverse variance'}`, command: req.command, backend: read[0]!.report.backend, model: { combination: read.map(({ source, report }) => ({ dir: source.dir, command: report.command, createdAt: report.createdAt })), weights, calibration }, notes }, folds);
   return { out: req.out, folds, summary };
 }

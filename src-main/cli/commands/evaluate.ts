@@ -1,9 +1,9 @@
 /** `pdw evaluate`: metrics on protocol R's test rows, protocol H's hybrid rows or protocol D's doubles for a model, or cross-validation (G, expt_gap, J, and D with --init-from). */
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EvaluationService, isEvaluationProtocol, JOINT_MP_GAP_COMPOSITIONS } from '../../services/evaluation.js';
 import { TrainingService } from '../../services/training.js';
-import { combineReports } from '../../services/report-combination.js';
+import { COMBINATION_WEIGHTS, combineReports, type CombinationWeights } from '../../services/report-combination.js';
 import { cliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { foldList, nonNegativeInt, positiveInt, reportList } from '../options.js';
@@ -18,6 +18,7 @@ interface EvaluateOptions extends ModelOptions {
   mpGapSample?: number;
   doublesRepeats?: number;
   combine?: string[];
+  combineWeights?: CombinationWeights;
   quiet?: boolean;
 }
 
@@ -33,16 +34,18 @@ export function registerEvaluate(program: Command): void {
     .option('--mp-gap-sample <n>', `J, and D / R with --init-from: mp_gap compositions in the joint recipe's training data (those of perovskite stoichiometry and the hybrids always, then a seeded sample of the rest up to n; default ${JOINT_MP_GAP_COMPOSITIONS}, the default model's)`, nonNegativeInt)
     .option('--doubles-repeats <n>', "J, and D / R with --init-from: training rows per double perovskite (A2BB'X6, A2BX6) and epoch in the joint recipe (default 1, the default model's)", positiveInt)
     .option('--combine <reports>', 'trains nothing: averages the recipes of these report folders of the protocol (comma-separated, at least two; each with its predictions.csv) row by row on their folds, and writes the combination\'s report to --out', reportList)
+    .addOption(new Option('--combine-weights <rule>', 'with --combine: how each row\'s means are weighed; inverse-variance weighs each report by 1 / its calibrated sigma^2 on the row (default equal)').choices(COMBINATION_WEIGHTS))
     .option('--quiet', 'no progress output');
   addModelOptions(cmd).action(async (modelDir: string | undefined, opts: EvaluateOptions) => {
     const protocol = opts.protocol;
     if (!isEvaluationProtocol(protocol)) throw new CliError(`unknown protocol '${protocol}' (choose R, G, expt_gap, J, H or D)`);
     const out = opts.out ?? join('reports', protocol);
+    if (opts.combineWeights && !opts.combine) throw new CliError('--combine-weights goes with --combine: it weighs the reports combined');
     if (opts.combine) {
       const extra = [modelDir ? 'a model folder' : '', opts.initFrom ? '--init-from' : '', opts.mpGapSample !== undefined ? '--mp-gap-sample' : '', opts.doublesRepeats !== undefined ? '--doubles-repeats' : ''].filter(Boolean);
       if (extra.length) throw new CliError(`--combine trains nothing; drop ${extra.join(', ')}`);
       if (!opts.out) throw new CliError('--combine needs --out: the combination is a report of its own');
-      const result = combineReports({ protocol, reports: opts.combine, out, command: `pdw ${process.argv.slice(2).join(' ')}` });
+      const result = combineReports({ protocol, reports: opts.combine, out, ...(opts.combineWeights ? { weights: opts.combineWeights } : {}), command: `pdw ${process.argv.slice(2).join(' ')}` });
       printHeadline(`${protocol}, combination of ${opts.combine.length} reports (mean over ${result.folds.length} fold${result.folds.length > 1 ? 's' : ''})`, Object.fromEntries(Object.entries(result.summary).map(([k, v]) => [k, v.mean])));
       console.log(`report written to ${out}/ (report.json, summary.md, predictions.csv, SVG plots)`);
       return;

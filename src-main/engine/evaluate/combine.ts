@@ -3,9 +3,11 @@
  * row on the same folds (an ensemble of recipes, e.g. two encoders of different width). Each report's
  * fold model is calibrated on its own validation rows; the combination takes their calibrated means
  * and sigmas from predictions.csv and
- * - averages the means with equal weights (no weight is fitted),
- * - gives each row the sigma of the mixture, sqrt(mean sigma^2 + the spread of the means), so the
- *   disagreement of the recipes widens it,
+ * - averages the means row by row, with equal weights or, by choice, each report's weight on a row the
+ *   inverse of its calibrated sigma^2 there (the precision-weighted mean: a recipe counts for more
+ *   where it is surer; no weight is fitted either way),
+ * - gives each row the sigma of the mixture with the same weights, sqrt(sum w (sigma^2 + (mean_i -
+ *   mean)^2)), so the disagreement of the recipes widens it,
  * - for a target some report gated at zero (a band gap, zero-gate.ts), chooses the combination's own
  *   cut on the fold's validation rows (averaging a 0 and a 0.3 eV gives 0.15: the cut decides again),
  * - scales the sigmas on the same rows as a trained model's are (`gatedSigmaScale`: 68.3% of the
@@ -58,6 +60,22 @@ export interface CombinationSource {
 
 export class CombinationError extends Error {}
 
+/** How the reports' means are weighed on each row: equally, or by the inverse of each one's sigma^2 there. */
+export const COMBINATION_WEIGHTS = ['equal', 'inverse-variance'] as const;
+export type CombinationWeights = (typeof COMBINATION_WEIGHTS)[number];
+
+export function isCombinationWeights(value: string): value is CombinationWeights {
+  return (COMBINATION_WEIGHTS as readonly string[]).includes(value);
+}
+
+/** Smallest sigma an inverse-variance weight is taken from (eV-scale targets; keeps a zero sigma finite). */
+const MIN_WEIGHT_SIGMA = 1e-3;
+
+/** The weights of `rows` (one per report, not normalized) under `weights`. */
+function rowWeights(rows: readonly RowPrediction[], weights: CombinationWeights): number[] {
+  return rows.map((r) => (weights === 'equal' ? 1 : 1 / Math.max(r.sigma, MIN_WEIGHT_SIGMA) ** 2));
+}
+
 /** What the combination chose on a fold's validation rows, per target: the zero gate's cut (where one was chosen) and the sigma scale. */
 export interface TargetCalibration {
   readonly cut?: number;
@@ -70,7 +88,7 @@ export type CombinationCalibration = Readonly<Record<string, Readonly<Record<str
 const SAME = 1e-9;
 
 /** The folds of `sources` combined row by row (see the module comment). Throws CombinationError where the reports did not score the same rows. */
-export function combineSources(sources: readonly CombinationSource[]): { folds: FoldResult[]; calibration: CombinationCalibration } {
+export function combineSources(sources: readonly CombinationSource[], weights: CombinationWeights = 'equal'): { folds: FoldResult[]; calibration: CombinationCalibration } {
   if (sources.length < 2) throw new CombinationError(`a combination needs at least two reports, got ${sources.length}`);
   const [first, ...rest] = sources as [CombinationSource, ...CombinationSource[]];
   const names = first.folds.map((f) => f.name).join(', ');
@@ -82,7 +100,7 @@ export function combineSources(sources: readonly CombinationSource[]): { folds: 
   const folds = first.folds.map((fold, k) => {
     const parts = sources.map((s) => s.folds[k]!);
     const gated = new Set(parts.flatMap((p) => Object.keys(p.zeroBelow)));
-    const val = parts.every((p) => p.validation) ? averagedPart(sources, k, 'validation') : null;
+    const val = parts.every((p) => p.validation) ? averagedPart(sources, k, 'validation', weights) : null;
     const chosen = new Map<string, TargetCalibration>();
     for (const [target, v] of val ?? []) {
       const cut = gated.has(target) && v.truth.length >= ZERO_GATE_MIN_VALIDATION_ROWS ? chooseZeroGate(v.truth, v.mean) : undefined;
@@ -90,7 +108,7 @@ export function combineSources(sources: readonly CombinationSource[]): { folds: 
       chosen.set(target, { ...(cut === undefined ? {} : { cut }), sigmaScale: gatedSigmaScale({ truth: v.truth, predicted, sigma: v.sigma }, cut) });
     }
     calibration[fold.name] = Object.fromEntries(chosen);
-    const test = scoredPart(sources, k, 'test', averagedPart(sources, k, 'test'), chosen);
+    const test = scoredPart(sources, k, 'test', averagedPart(sources, k, 'test', weights), chosen);
     const validation = val ? scoredPart(sources, k, 'validation', val, chosen) : null;
     const domain = combinedDomain(sources, k, test);
     const result: FoldResult = {
@@ -143,7 +161,7 @@ function sharedBaseline(sources: readonly CombinationSource[], k: number, part: 
   return base;
 }
 
-/** One target's rows of a part, averaged over the sources: the mean of their means and the mixture's sigma (before any gate or scale). */
+/** One target's rows of a part, averaged over the sources: the weighted mean of their means and the mixture's sigma (before any gate or scale). */
 interface AveragedTarget {
   readonly formulas: string[];
   readonly truth: number[];
@@ -151,15 +169,22 @@ interface AveragedTarget {
   readonly sigma: number[];
 }
 
-function averagedPart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows']): Map<string, AveragedTarget> {
+function averagedPart(sources: readonly CombinationSource[], k: number, part: RowPrediction['rows'], weights: CombinationWeights): Map<string, AveragedTarget> {
   const targets = [...new Set(sources[0]!.folds[k]!.predictions.filter((r) => r.rows === part).map((r) => r.target))];
   return new Map(
     targets.map((target) => {
       const rows = alignedRows(sources, k, part, target);
       const base = rows[0]!;
-      const n = rows.length;
-      const mean = base.map((_, i) => rows.reduce((s, r) => s + r[i]!.predicted, 0) / n);
-      const sigma = base.map((_, i) => Math.sqrt(rows.reduce((s, r) => s + r[i]!.sigma ** 2 + (r[i]!.predicted - mean[i]!) ** 2, 0) / n));
+      const mean: number[] = [];
+      const sigma: number[] = [];
+      base.forEach((_, i) => {
+        const row = rows.map((r) => r[i]!);
+        const w = rowWeights(row, weights);
+        const total = w.reduce((s, x) => s + x, 0);
+        const m = row.reduce((s, r, j) => s + w[j]! * r.predicted, 0) / total;
+        mean.push(m);
+        sigma.push(Math.sqrt(row.reduce((s, r, j) => s + w[j]! * (r.sigma ** 2 + (r.predicted - m) ** 2), 0) / total));
+      });
       return [target, { formulas: base.map((r) => r.formula), truth: base.map((r) => r.truth), mean, sigma }];
     }),
   );

@@ -32,13 +32,13 @@ function regressionReport(formulas: string[], truth: number[], predicted: number
 }
 
 /** A one-fold report of `protocol` with these test and validation predictions, gated at zero where `cut` is given, with per-row domain flags. */
-function report(name: string, test: number[], val: number[], flags: boolean[], cut?: number, protocol = 'expt_gap'): string {
+function report(name: string, test: number[], val: number[], flags: boolean[], cut?: number, protocol = 'expt_gap', sigma = 0.2): string {
   const out = join(dir, name);
-  const t = regressionReport(FORMULAS, TRUTH, test, test.map(() => 0.2));
+  const t = regressionReport(FORMULAS, TRUTH, test, test.map(() => sigma));
   const fold: FoldResult = {
     name: 'fold0',
     test: t,
-    validation: regressionReport(VAL_FORMULAS, VAL_TRUTH, val, val.map(() => 0.2)),
+    validation: regressionReport(VAL_FORMULAS, VAL_TRUTH, val, val.map(() => sigma)),
     histories: [[{ epoch: 1, trainLoss: 1, valScore: 1, valMae: { band_gap: 0.5 }, valAuc: null, seconds: 1, samplesPerSecond: 100 }]],
     trainingSeconds: 10,
     rows: { train: 100, val: VAL_TRUTH.length, test: TRUTH.length },
@@ -99,6 +99,28 @@ describe('a combination of reports', () => {
     expect(rows.filter((r) => r['rows'] === 'test').map((r) => Number(r['predicted']))).toEqual([3.2, 3.3, 0, 2.2]);
   });
 
+  it('weighs each report by the inverse of its sigma^2 on the row when asked, and records the rule', () => {
+    // sure has sigma 0.1 and unsure 0.2 on every row: weights 4 : 1
+    const sure = report('sure', [3.1, 3.0, 0.5, 2.0], thrice([3.5, 0.1, 0.2, 2.2, 1.3, 0.1, 1.2, 0.1, 0.2, 1.1]), [true, true, true, true], undefined, 'expt_gap', 0.1);
+    const unsure = report('unsure', [3.6, 3.5, 0, 2.5], thrice([3.3, 0.3, 0.2, 2.6, 1.7, 0.3, 1.4, 0.2, 0.3, 1.5]), [true, true, true, true]);
+    const out = join(dir, 'ivw');
+    const result = combineReports({ protocol: 'expt_gap', reports: [sure, unsure], out, weights: 'inverse-variance', command: 'pdw evaluate --combine sure,unsure --combine-weights inverse-variance' });
+    const reg = result.folds[0]!.test.regression['band_gap']!;
+    const expected = [[3.1, 3.6], [3.0, 3.5], [0.5, 0], [2.0, 2.5]].map(([p, q]) => (4 * p! + q!) / 5);
+    reg.predicted.forEach((p, i) => expect(p).toBeCloseTo(expected[i]!, 10)); // neither report gated: no cut
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { model: { weights: string; calibration: Record<string, Record<string, { cut?: number; sigmaScale: number }>> } };
+    expect(json.model.weights).toBe('inverse-variance');
+    const { cut, sigmaScale } = json.model.calibration['fold0']!['band_gap']!;
+    expect(cut).toBeUndefined();
+    // the mixture's sigma with the same weights: ZnO's means 3.1 (0.1) and 3.6 (0.2) around 3.2
+    const m = expected[0]!;
+    expect(reg.sigma[0]).toBeCloseTo(sigmaScale * Math.sqrt((4 * (0.01 + (3.1 - m) ** 2) + (0.04 + (3.6 - m) ** 2)) / 5), 10);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('precision-weighted average');
+    // equal weights on the same reports: the plain average
+    const plain = combineReports({ protocol: 'expt_gap', reports: [sure, unsure], out: join(dir, 'plain'), command: '' });
+    expect(plain.folds[0]!.test.regression['band_gap']!.predicted[0]).toBeCloseTo(3.35, 10);
+  });
+
   it('refuses reports that scored different rows, of another protocol, or without predictions', () => {
     const other = report('c', ones(4), ones(30), [true, true, true, true]);
     const csv = join(other, 'predictions.csv');
@@ -119,11 +141,15 @@ describe('a combination of reports', () => {
       expect(await runCli(['evaluate', '--protocol', 'expt_gap', '--combine', a])).toBe(2);
       expect(await runCli(['evaluate', 'resources/models/default', '--protocol', 'expt_gap', '--combine', `${a},${b}`, '--out', join(dir, 'y')])).toBe(1);
       expect(await runCli(['evaluate', '--protocol', 'expt_gap', '--combine', `${a},${b}`])).toBe(1);
+      expect(await runCli(['evaluate', '--protocol', 'expt_gap', '--combine', `${a},${b}`, '--combine-weights', 'median', '--out', join(dir, 'y')])).toBe(2);
+      expect(await runCli(['evaluate', '--protocol', 'expt_gap', '--combine-weights', 'inverse-variance', '--out', join(dir, 'y')])).toBe(1);
     } finally {
       process.stderr.write = write;
     }
     expect(err.join('')).toMatch(/is not two or more report folders, comma-separated/);
     expect(err.join('')).toMatch(/--combine trains nothing; drop a model folder/);
     expect(err.join('')).toMatch(/--combine needs --out/);
+    expect(err.join('')).toMatch(/'median' is invalid\. Allowed choices are equal, inverse-variance/);
+    expect(err.join('')).toMatch(/--combine-weights goes with --combine/);
   });
 });
