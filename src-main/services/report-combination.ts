@@ -12,7 +12,7 @@ import { CombinationError, combineSources, type CombinationSource, type Combinat
 import { PREDICTION_COLUMNS, PREDICTIONS_FILE, writeReport } from '../engine/evaluate/report.js';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationResult } from './evaluation.js';
 
-export { CombinationError, COMBINATION_WEIGHTS, isCombinationWeights, type CombinationWeights } from '../engine/evaluate/combine.js';
+export { CombinationError, COMBINATION_WEIGHTS, type CombinationWeights } from '../engine/evaluate/combine.js';
 
 const metricsSchema = z.object({ n: z.number(), mae: z.number(), mse: z.number(), rmse: z.number(), r2: z.number() });
 const summarySchema = z.object({

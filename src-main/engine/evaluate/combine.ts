@@ -64,10 +64,6 @@ export class CombinationError extends Error {}
 export const COMBINATION_WEIGHTS = ['equal', 'inverse-variance'] as const;
 export type CombinationWeights = (typeof COMBINATION_WEIGHTS)[number];
 
-export function isCombinationWeights(value: string): value is CombinationWeights {
-  return (COMBINATION_WEIGHTS as readonly string[]).includes(value);
-}
-
 /** Smallest sigma an inverse-variance weight is taken from (eV-scale targets; keeps a zero sigma finite). */
 const MIN_WEIGHT_SIGMA = 1e-3;
 
@@ -88,7 +84,7 @@ export type CombinationCalibration = Readonly<Record<string, Readonly<Record<str
 const SAME = 1e-9;
 
 /** The folds of `sources` combined row by row (see the module comment). Throws CombinationError where the reports did not score the same rows. */
-export function combineSources(sources: readonly CombinationSource[], weights: CombinationWeights = 'equal'): { folds: FoldResult[]; calibration: CombinationCalibration } {
+export function combineSources(sources: readonly CombinationSource[], weights: CombinationWeights): { folds: FoldResult[]; calibration: CombinationCalibration } {
   if (sources.length < 2) throw new CombinationError(`a combination needs at least two reports, got ${sources.length}`);
   const [first, ...rest] = sources as [CombinationSource, ...CombinationSource[]];
   const names = first.folds.map((f) => f.name).join(', ');
