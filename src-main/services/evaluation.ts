@@ -218,7 +218,7 @@ export class EvaluationService {
     const polymorphs = gap ? polymorphSplit([...split.train, ...split.val], split.test, predictions.map((p) => p.regression[gap]!.value), gap) : null;
     const target = config.classificationTarget;
     const probabilities = (predicted: readonly Prediction[]): number[] => predicted.map((p) => p.classification!.probability);
-    const hullRule = target ? hullRuleEvaluation(split, { val: probabilities(predictor.predict(split.val.map((e) => e.composition))), test: probabilities(predictions) }, target) : null;
+    const hullRule = target ? hullRuleEvaluation(split, { val: probabilities(predictor.predict(split.val.map((e) => e.composition))), test: probabilities(predictions) }, target, predictor.card.ensemble.threshold ?? 0.5) : null;
     const domain = gap ? domainOf(predictions, gap) : null;
     return { test, ...(polymorphs ? { polymorphs } : {}), ...(hullRule ? { hullRule } : {}), ...(domain ? { domain } : {}) };
   }

@@ -105,6 +105,48 @@ export interface HullRuleResult {
   readonly test: ClassificationMetrics;
   /** Test rows whose probability the rule set to 0. */
   readonly testRowsRuledOut: number;
+  /** The model alone (no rule) on the test rows, by what the training rows record of each row's composition. */
+  readonly modelAlone: { readonly threshold: number; readonly groups: readonly CompositionGroup[] };
+}
+
+/** Which training rows a test row's composition has: an entry on the hull, only entries off it, or none. */
+export type CompositionHistory = 'on hull in training' | 'off hull in training' | 'new';
+
+/** The classifier's test rows of one composition history, at one threshold. */
+export interface CompositionGroup {
+  readonly history: CompositionHistory;
+  readonly rows: number;
+  /** Rows on the hull (labelled positive). */
+  readonly positives: number;
+  /** Rows at or above the threshold. */
+  readonly flagged: number;
+  /** Flagged rows on the hull. */
+  readonly truePositives: number;
+}
+
+/**
+ * The classifier's test rows split by each row's composition history among `training` rows (the
+ * counts behind its F1): where its false positives and misses are, and which of them no
+ * composition-only model can avoid (a row whose composition is on the hull in training is never on it).
+ */
+export function compositionGroups(training: readonly Example[], test: readonly Example[], probabilities: readonly number[], threshold: number, target: string): CompositionGroup[] {
+  const onHull = compositionsOnHull(training, target);
+  const seen = new Set(training.filter((e) => e.targets[target] !== null && e.targets[target] !== undefined).map((e) => compositionKey(e.composition)));
+  const histories: readonly CompositionHistory[] = ['on hull in training', 'off hull in training', 'new'];
+  const groups = new Map(histories.map((history) => [history, { history, rows: 0, positives: 0, flagged: 0, truePositives: 0 }]));
+  test.forEach((e, i) => {
+    const y = e.targets[target];
+    if (y === null || y === undefined) return;
+    const key = compositionKey(e.composition);
+    const g = groups.get(onHull.has(key) ? 'on hull in training' : seen.has(key) ? 'off hull in training' : 'new')!;
+    const positive = y > 0.5;
+    const flagged = probabilities[i]! >= threshold;
+    g.rows += 1;
+    if (positive) g.positives += 1;
+    if (flagged) g.flagged += 1;
+    if (positive && flagged) g.truePositives += 1;
+  });
+  return [...groups.values()];
 }
 
 /**
@@ -115,6 +157,7 @@ export function hullRuleEvaluation(
   split: { readonly train: readonly Example[]; readonly val: readonly Example[]; readonly test: readonly Example[] },
   probabilities: { readonly val: readonly number[]; readonly test: readonly number[] },
   target: string,
+  modelThreshold: number,
 ): HullRuleResult | null {
   const val = labelled(split.val, withHullUniqueness(split.val, probabilities.val, compositionsOnHull(split.train, target)), target);
   const testOnHull = compositionsOnHull([...split.train, ...split.val], target);
@@ -127,5 +170,6 @@ export function hullRuleEvaluation(
     validation: classificationMetrics(val.labels, val.probabilities, threshold),
     test: classificationMetrics(test.labels, test.probabilities, threshold),
     testRowsRuledOut: split.test.filter((e) => testOnHull.has(compositionKey(e.composition))).length,
+    modelAlone: { threshold: modelThreshold, groups: compositionGroups([...split.train, ...split.val], split.test, probabilities.test, modelThreshold, target) },
   };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EpochRecord } from '../train/trainer.js';
 import { summarizeReport, type EvaluationReport } from './evaluate.js';
 import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
-import type { HullRuleResult, PolymorphSplit } from './polymorphs.js';
+import type { CompositionGroup, HullRuleResult, PolymorphSplit } from './polymorphs.js';
 import type { ModelCard } from '../model/card.js';
 import { describeCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
 
@@ -336,6 +336,29 @@ function hullRuleLines(h: HullRuleResult): string[] {
     '|---|---|---|---|---|---|---|',
     row('validation', h.validation),
     row('test', h.test),
+    '',
+    ...compositionGroupLines(h),
+  ];
+}
+
+/** The model alone's test rows by their composition's history in training: where its F1 is lost. */
+function compositionGroupLines(h: HullRuleResult): string[] {
+  const { threshold, groups } = h.modelAlone;
+  const f1 = (g: CompositionGroup): string => {
+    const fp = g.flagged - g.truePositives;
+    const fn = g.positives - g.truePositives;
+    return g.positives ? ((2 * g.truePositives) / (2 * g.truePositives + fp + fn)).toFixed(4) : '-';
+  };
+  return [
+    `## ${h.target}: the model alone, by what the training rows record of each test row's composition`,
+    '',
+    `At the model's own threshold, ${threshold} (no rule). Training rows: train + validation. A row whose composition`,
+    `has an entry on the hull in training is never on it, so every flag there is a false positive; the`,
+    `other two groups are where the model can be right.`,
+    '',
+    `| composition in training | test rows | on the hull | flagged | true positives | false positives | missed | F1 (${h.target}) |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...groups.map((g) => `| ${g.history} | ${g.rows} | ${g.positives} | ${g.flagged} | ${g.truePositives} | ${g.flagged - g.truePositives} | ${g.positives - g.truePositives} | ${f1(g)} |`),
     '',
   ];
 }

@@ -53,13 +53,25 @@ describe("the hull's uniqueness on a row split", () => {
   });
 
   it('chooses the threshold on validation rows ruled by train rows, then rules test rows by train + validation', () => {
-    const h = hullRuleEvaluation(split, { val: [0.9, 0.6, 0.2], test: [0.8, 0.7, 0.5, 0.1] }, 'stable')!;
+    const h = hullRuleEvaluation(split, { val: [0.9, 0.6, 0.2], test: [0.8, 0.7, 0.5, 0.1] }, 'stable', 0.5)!;
     // validation after the rule: 0, 0.6, 0.2 with labels 0, 1, 0 -> F1 1 first reached at threshold 0.5
     expect(h.threshold).toBe(0.5);
     expect([h.validation.tn, h.validation.fp, h.validation.fn, h.validation.tp]).toEqual([2, 0, 0, 1]);
     // BaTiO3 (on the hull in train) and CaTiO3 (on the hull in validation) are ruled out of the test rows
     expect(h.testRowsRuledOut).toBe(2);
     expect([h.test.tn, h.test.fp, h.test.fn, h.test.tp]).toEqual([3, 0, 0, 1]);
+  });
+
+  it("counts the model alone's test rows by their composition's history in train + validation", () => {
+    const h = hullRuleEvaluation(split, { val: [0.9, 0.6, 0.2], test: [0.8, 0.7, 0.5, 0.1] }, 'stable', 0.6)!;
+    expect(h.modelAlone.threshold).toBe(0.6);
+    // BaTiO3 and CaTiO3 are on the hull in training (flagged: 0.8, 0.7 -> two false positives),
+    // SrTiO3 has only an entry off it (on the hull in test, 0.5 missed), PbTiO3 is new (0.1, not flagged)
+    expect(h.modelAlone.groups).toEqual([
+      { history: 'on hull in training', rows: 2, positives: 0, flagged: 2, truePositives: 0 },
+      { history: 'off hull in training', rows: 1, positives: 1, flagged: 0, truePositives: 0 },
+      { history: 'new', rows: 1, positives: 0, flagged: 0, truePositives: 0 },
+    ]);
   });
 });
 
