@@ -20,7 +20,8 @@ export function regressionMetrics(truth: readonly number[], pred: readonly numbe
   return { n, mae: abs / n, mse: sq / n, rmse: Math.sqrt(sq / n), r2: total > 0 ? 1 - sq / total : 0 };
 }
 
-function classMetrics(tp: number, fp: number, fn: number): ClassMetrics {
+/** Precision, recall and F1 of one class from its counts (0 where a ratio has no rows). */
+export function classMetrics(tp: number, fp: number, fn: number): ClassMetrics {
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
   return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support: tp + fn };

@@ -160,7 +160,8 @@ export function hullRuleEvaluation(
   modelThreshold: number,
 ): HullRuleResult | null {
   const val = labelled(split.val, withHullUniqueness(split.val, probabilities.val, compositionsOnHull(split.train, target)), target);
-  const testOnHull = compositionsOnHull([...split.train, ...split.val], target);
+  const training = [...split.train, ...split.val];
+  const testOnHull = compositionsOnHull(training, target);
   const test = labelled(split.test, withHullUniqueness(split.test, probabilities.test, testOnHull), target);
   if (val.labels.length === 0 || test.labels.length === 0) return null;
   const threshold = chooseThreshold(val.labels, val.probabilities);
@@ -170,6 +171,6 @@ export function hullRuleEvaluation(
     validation: classificationMetrics(val.labels, val.probabilities, threshold),
     test: classificationMetrics(test.labels, test.probabilities, threshold),
     testRowsRuledOut: split.test.filter((e) => testOnHull.has(compositionKey(e.composition))).length,
-    modelAlone: { threshold: modelThreshold, groups: compositionGroups([...split.train, ...split.val], split.test, probabilities.test, modelThreshold, target) },
+    modelAlone: { threshold: modelThreshold, groups: compositionGroups(training, split.test, probabilities.test, modelThreshold, target) },
   };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { EpochRecord } from '../train/trainer.js';
 import { summarizeReport, type EvaluationReport } from './evaluate.js';
 import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
+import { classMetrics } from './metrics.js';
 import type { CompositionGroup, HullRuleResult, PolymorphSplit } from './polymorphs.js';
 import type { ModelCard } from '../model/card.js';
 import { describeCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
@@ -344,11 +345,7 @@ function hullRuleLines(h: HullRuleResult): string[] {
 /** The model alone's test rows by their composition's history in training: where its F1 is lost. */
 function compositionGroupLines(h: HullRuleResult): string[] {
   const { threshold, groups } = h.modelAlone;
-  const f1 = (g: CompositionGroup): string => {
-    const fp = g.flagged - g.truePositives;
-    const fn = g.positives - g.truePositives;
-    return g.positives ? ((2 * g.truePositives) / (2 * g.truePositives + fp + fn)).toFixed(4) : '-';
-  };
+  const f1 = (g: CompositionGroup): string => (g.positives ? classMetrics(g.truePositives, g.flagged - g.truePositives, g.positives - g.truePositives).f1.toFixed(4) : '-');
   return [
     `## ${h.target}: the model alone, by what the training rows record of each test row's composition`,
     '',
