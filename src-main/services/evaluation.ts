@@ -105,7 +105,11 @@ export interface EvaluationRequest extends ArchitectureRequest, SettingsRequest 
    * default model's (JOINT_MP_GAP_COMPOSITIONS).
    */
   readonly mpGapCompositions?: number;
-  /** The joint recipe's training rows per double-perovskite example and epoch (J, D, and R with --init-from); default once, the default model's. */
+  /**
+   * The joint recipe's training rows per double-perovskite example and epoch (J, D, and R with
+   * --init-from); default once. Not read from the model folder's card (the shipped default uses 2):
+   * the recipe's command line says it.
+   */
   readonly doublesRepeats?: number;
   /** The command line recorded in the report. */
   readonly command: string;
