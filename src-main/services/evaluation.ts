@@ -8,7 +8,9 @@ import { rmSync } from 'node:fs';
 import type { BackendName } from '../../shared/api/runtime.js';
 import { join } from 'node:path';
 import { evaluatePredictions, withMedianBaselines, type EvaluationReport } from '../engine/evaluate/evaluate.js';
-import { DOUBLES_SET, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.js';
+import { DOUBLES_SET, JOINT_DOUBLES_REPEATS, JOINT_MP_GAP_COMPOSITIONS, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.js';
+import { jointSampleOf } from '../engine/train/bundled.js';
+import { bundledTrainingData, type ModelCard } from '../engine/model/card.js';
 export { JOINT_MP_GAP_COMPOSITIONS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
 import { calibrationOf, domainSplit, headline, writeReport, type DomainSplit, type FoldResult } from '../engine/evaluate/report.js';
@@ -81,9 +83,29 @@ function validationReport(protocol: EvaluationProtocol, fitted: Pick<FitResult, 
   return evaluatePredictions(predictor, val, predictor.predict(val.map((e) => e.composition)), positiveRate(split.train, config.classificationTarget));
 }
 
-/** The joint recipe's training data as the request sets it (its mp_gap sample, its doubles' repeats), for every protocol that trains it. */
-function jointRecipeData(req: Pick<EvaluationRequest, 'seed' | 'mpGapCompositions' | 'doublesRepeats'>) {
-  return { data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', seed: req.seed, maxElements: 6, mpGapCompositions: req.mpGapCompositions, doublesRepeats: req.doublesRepeats } as const;
+/** The joint recipe's choices of training data: how many mp_gap compositions, how often each double perovskite per epoch. */
+export interface JointRecipeChoices {
+  readonly mpGapCompositions: number;
+  readonly doublesRepeats: number;
+}
+
+/**
+ * The joint recipe's data choices for an evaluation: each flag where the request gives it, else the
+ * model folder's own (its card records both when it was trained with --data joint), else the recipe's
+ * defaults. So `pdw evaluate resources/models/default --protocol D --init-from ...` cross-validates the
+ * recipe the shipped model was trained with, not an older one.
+ */
+export function jointRecipeChoices(req: Pick<EvaluationRequest, 'mpGapCompositions' | 'doublesRepeats'>, base: Pick<ModelCard, 'data'> | null): JointRecipeChoices {
+  const own = base && bundledTrainingData(base) === JOINT_DATA ? base : null;
+  return {
+    mpGapCompositions: req.mpGapCompositions ?? (own ? jointSampleOf(own) : JOINT_MP_GAP_COMPOSITIONS),
+    doublesRepeats: req.doublesRepeats ?? own?.data.doublesRepeats ?? JOINT_DOUBLES_REPEATS,
+  };
+}
+
+/** The joint recipe's training data with `choices`, for every protocol that trains it. */
+function jointRecipeData(seed: number, choices: JointRecipeChoices) {
+  return { data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows', seed, maxElements: 6, ...choices } as const;
 }
 
 export function isEvaluationProtocol(p: string): p is EvaluationProtocol {
@@ -102,13 +124,13 @@ export interface EvaluationRequest extends ArchitectureRequest, SettingsRequest 
   /**
    * The joint recipe's mp_gap compositions (J, D, and R with --init-from): the perovskite
    * stoichiometries and hybrids always, then a seeded sample of the rest up to this many; default the
-   * default model's (JOINT_MP_GAP_COMPOSITIONS).
+   * model folder's when it was trained on the joint data, else JOINT_MP_GAP_COMPOSITIONS.
    */
   readonly mpGapCompositions?: number;
   /**
    * The joint recipe's training rows per double-perovskite example and epoch (J, D, and R with
-   * --init-from); default once. Not read from the model folder's card (the shipped default uses 2):
-   * the recipe's command line says it.
+   * --init-from); default the model folder's when it was trained on the joint data (the shipped
+   * default's card says 2), else once.
    */
   readonly doublesRepeats?: number;
   /** The command line recorded in the report. */
@@ -184,7 +206,8 @@ export class EvaluationService {
     const settings = trainingSettingsFor(req, base.training);
     const initFrom = this.training.loadPretrained(initFromDir, config);
     this.training.checkPretrainingExcludes(initFrom, 'mp_abx3');
-    const training = this.training.loadData({ ...jointRecipeData(req), jointTest: 'R' });
+    const choices = jointRecipeChoices(req, base);
+    const training = this.training.loadData({ ...jointRecipeData(req.seed, choices), jointTest: 'R' });
     req.onFoldStart?.('test');
     const result = await this.fit(req, training, config, settings, initFrom, 'cv-R-joint', 'test');
     const { split } = this.seedSplitR(config, req.seed, 6);
@@ -203,7 +226,7 @@ export class EvaluationService {
     result.predictor.dispose();
     rmSync(join(req.out, '.checkpoint'), { recursive: true, force: true });
     req.onFoldDone?.('test', headline(folds[0]!.test));
-    return { config, training: settings, members: req.members, recipe: base.data.source, pretrainedFrom: { id: initFrom.card.id, dir: initFromDir, data: initFrom.card.data } };
+    return { config, training: settings, members: req.members, recipe: base.data.source, jointData: choices, pretrainedFrom: { id: initFrom.card.id, dir: initFromDir, data: initFrom.card.data } };
   }
 
   /** Protocol R's split of the seed set's rows, with the targets of `config` the seed set records. */
@@ -304,10 +327,11 @@ export class EvaluationService {
     const initFrom = req.initFrom ? this.training.loadPretrained(req.initFrom, config) : undefined;
     const heldOutOfPretraining = { J: ['mp_abx3', 'expt_gap'], D: [DOUBLES_SET], G: ['mp_abx3'], expt_gap: ['expt_gap'] }[protocol];
     if (initFrom) for (const held of heldOutOfPretraining) this.training.checkPretrainingExcludes(initFrom, held);
+    const choices = jointRecipeChoices(req, base); // read by J and D only
     for (const fold of req.folds) {
       if (!Number.isInteger(fold) || fold < 0 || fold > 4) throw new TrainingError(`folds are 0..4, got ${fold}`);
       const training = joint
-        ? this.training.loadData({ ...jointRecipeData(req), testFold: fold, jointTest: protocol })
+        ? this.training.loadData({ ...jointRecipeData(req.seed, choices), testFold: fold, jointTest: protocol })
         : crossValidationSplit(protocol, fold, req.seed, 6);
       req.onFoldStart?.(`fold${fold}`);
       const result = await this.fit(req, training, config, settings, initFrom, `cv-${protocol}-fold${fold}`, `fold${fold}`);
@@ -330,6 +354,6 @@ export class EvaluationService {
       result.predictor.dispose();
     }
     rmSync(join(req.out, '.checkpoint'), { recursive: true, force: true });
-    return { config, training: settings, members: req.members, ...(initFrom ? { pretrainedFrom: { id: initFrom.card.id, dir: req.initFrom, data: initFrom.card.data } } : {}) };
+    return { config, training: settings, members: req.members, ...(joint ? { jointData: choices } : {}), ...(initFrom ? { pretrainedFrom: { id: initFrom.card.id, dir: req.initFrom, data: initFrom.card.data } } : {}) };
   }
 }

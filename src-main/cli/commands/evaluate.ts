@@ -31,8 +31,8 @@ export function registerEvaluate(program: Command): void {
     .option('--folds <list>', 'folds for G / expt_gap / J / D', foldList, [0, 1, 2, 3, 4])
     .option('--out <dir>', 'report folder (default reports/<protocol>)')
     .option('--init-from <model>', 'G / expt_gap / J / D / R: fine-tune every fold from this pretrained model (its data must exclude the test formulas; D: --exclude-formulas-of mp_gap_doubles; R: trains the joint recipe of the model given on R\'s split)')
-    .option('--mp-gap-sample <n>', `J, and D / R with --init-from: mp_gap compositions in the joint recipe's training data (those of perovskite stoichiometry and the hybrids always, then a seeded sample of the rest up to n; default ${JOINT_MP_GAP_COMPOSITIONS}, the default model's)`, nonNegativeInt)
-    .option('--doubles-repeats <n>', "J, and D / R with --init-from: training rows per double perovskite (A2BB'X6, A2BX6) and epoch in the joint recipe (default 1, the default model's)", positiveInt)
+    .option('--mp-gap-sample <n>', `J, and D / R with --init-from: mp_gap compositions in the joint recipe's training data (those of perovskite stoichiometry and the hybrids always, then a seeded sample of the rest up to n; default the model folder's when it was trained on the joint data, else ${JOINT_MP_GAP_COMPOSITIONS})`, nonNegativeInt)
+    .option('--doubles-repeats <n>', "J, and D / R with --init-from: training rows per double perovskite (A2BB'X6, A2BX6) and epoch in the joint recipe (default the model folder's when it was trained on the joint data, 2 for the shipped default; else 1)", positiveInt)
     .option('--combine <reports>', 'trains nothing: averages the recipes of these report folders of the protocol (comma-separated, at least two; each with its predictions.csv) row by row on their folds, and writes the combination\'s report to --out', reportList)
     .addOption(new Option('--combine-weights <rule>', 'with --combine: how each row\'s means are weighed; inverse-variance weighs each report by 1 / its calibrated sigma^2 on the row (default equal)').choices(COMBINATION_WEIGHTS))
     .option('--quiet', 'no progress output');

@@ -2,7 +2,7 @@
 // training rows (pdw train --data joint --doubles-repeats, pdw evaluate --doubles-repeats), recorded
 // on the card so the split can be rebuilt.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,9 +11,10 @@ import { loadElementTable } from '../../../src-main/data/elements/load.js';
 import { readModelCard } from '../../../src-main/engine/model/bundle.js';
 import { rebuildTrainingSplit } from '../../../src-main/engine/train/bundled.js';
 import type { Example } from '../../../src-main/engine/train/data.js';
-import { doubleFoldSplit, JOINT_SEED_REPEATS, JOINT_TARGETS } from '../../../src-main/engine/train/joint.js';
+import { doubleFoldSplit, JOINT_MP_GAP_COMPOSITIONS, JOINT_SEED_REPEATS, JOINT_TARGETS } from '../../../src-main/engine/train/joint.js';
 import { JOINT_DATA } from '../../../src-main/engine/train/sources.js';
 import { doubleLike } from '../../../src-main/engine/train/stoichiometry.js';
+import { jointRecipeChoices } from '../../../src-main/services/evaluation.js';
 import { TrainingService } from '../../../src-main/services/training.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -84,8 +85,33 @@ describe("the joint data's double-perovskite repeats", () => {
       const { doublesRepeats: _recorded, ...older } = card.data;
       const unrecorded = rebuildTrainingSplit({ ...card, data: older }, out);
       expect('problem' in unrecorded && unrecorded.problem).toMatch(/no longer gives the split it was trained on/);
+
+      // evaluating the model cross-validates its own recipe: the repeats and the mp_gap sample of its card
+      const report = join(out, 'report-J');
+      const j = pdw('evaluate', out, '--protocol', 'J', '--folds', '0', '--members', '1', '--quiet', '--out', report);
+      expect(j.status, j.stderr).toBe(0);
+      const written = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as { model: { jointData: unknown }; folds: { rows: { train: number } }[] };
+      expect(written.model.jointData).toEqual({ mpGapCompositions: 0, doublesRepeats: 2 });
+      const fold0 = { data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows' as const, testFold: 0, jointTest: 'J' as const, seed: 1, maxElements: 6, mpGapCompositions: 0 };
+      expect(written.folds[0]!.rows.train).toBe(training.loadData({ ...fold0, doublesRepeats: 2 }).split.train.length);
+      expect(written.folds[0]!.rows.train).toBeGreaterThan(training.loadData(fold0).split.train.length);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe("an evaluation's joint recipe", () => {
+  const models = join(root, 'resources', 'models');
+  it("takes each choice from the flags, else from a joint model's card, else the recipe's defaults", () => {
+    const shipped = readModelCard(join(models, 'default'));
+    expect(shipped.data.doublesRepeats).toBe(2);
+    expect(jointRecipeChoices({}, shipped)).toEqual({ mpGapCompositions: shipped.data.mpGapCompositions, doublesRepeats: 2 });
+    expect(jointRecipeChoices({ doublesRepeats: 1 }, shipped)).toEqual({ mpGapCompositions: shipped.data.mpGapCompositions, doublesRepeats: 1 });
+    expect(jointRecipeChoices({ mpGapCompositions: 0, doublesRepeats: 3 }, shipped)).toEqual({ mpGapCompositions: 0, doublesRepeats: 3 });
+    // a model of another recipe (the seed set's) or none: the joint recipe's defaults
+    const seedSet = readModelCard(join(models, 'protocol-r'));
+    expect(jointRecipeChoices({}, seedSet)).toEqual({ mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, doublesRepeats: 1 });
+    expect(jointRecipeChoices({}, null)).toEqual({ mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, doublesRepeats: 1 });
   });
 });
