@@ -135,6 +135,8 @@ export interface EvaluationRequest extends ArchitectureRequest, SettingsRequest 
   readonly doublesRepeats?: number;
   /** The command line recorded in the report. */
   readonly command: string;
+  /** The joint recipe's data choices once they are settled (J, and D or R with --init-from), before any training. */
+  readonly onJointData?: (choices: JointRecipeChoices) => void;
   readonly onFoldStart?: (fold: string) => void;
   readonly onFoldDone?: (fold: string, headline: Record<string, number>) => void;
   readonly onProgress?: (member: number, members: number, progress: TrainProgress) => void;
@@ -207,6 +209,7 @@ export class EvaluationService {
     const initFrom = this.training.loadPretrained(initFromDir, config);
     this.training.checkPretrainingExcludes(initFrom, 'mp_abx3');
     const choices = jointRecipeChoices(req, base);
+    req.onJointData?.(choices);
     const training = this.training.loadData({ ...jointRecipeData(req.seed, choices), jointTest: 'R' });
     req.onFoldStart?.('test');
     const result = await this.fit(req, training, config, settings, initFrom, 'cv-R-joint', 'test');
@@ -328,6 +331,7 @@ export class EvaluationService {
     const heldOutOfPretraining = { J: ['mp_abx3', 'expt_gap'], D: [DOUBLES_SET], G: ['mp_abx3'], expt_gap: ['expt_gap'] }[protocol];
     if (initFrom) for (const held of heldOutOfPretraining) this.training.checkPretrainingExcludes(initFrom, held);
     const choices = jointRecipeChoices(req, base); // read by J and D only
+    if (joint) req.onJointData?.(choices);
     for (const fold of req.folds) {
       if (!Number.isInteger(fold) || fold < 0 || fold > 4) throw new TrainingError(`folds are 0..4, got ${fold}`);
       const training = joint

@@ -1,7 +1,7 @@
 /** `pdw evaluate`: metrics on protocol R's test rows, protocol H's hybrid rows or protocol D's doubles for a model, or cross-validation (G, expt_gap, J, and D with --init-from). */
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { EvaluationService, isEvaluationProtocol, JOINT_MP_GAP_COMPOSITIONS } from '../../services/evaluation.js';
+import { EvaluationService, isEvaluationProtocol, JOINT_MP_GAP_COMPOSITIONS, type JointRecipeChoices } from '../../services/evaluation.js';
 import { TrainingService } from '../../services/training.js';
 import { COMBINATION_WEIGHTS, combineReports, type CombinationWeights } from '../../services/report-combination.js';
 import { cliContext } from '../context.js';
@@ -53,6 +53,7 @@ export function registerEvaluate(program: Command): void {
     const ctx = await cliContext(opts.backend);
     const evaluation = new EvaluationService(ctx.models, new TrainingService(ctx.table, ctx.backend.name), ctx.backend.name);
     let announced = false;
+    let jointData = '';
     const result = await withTrainingProgress(`evaluate ${protocol}`, opts.members, opts.quiet ?? false, `run the same command again to resume from the checkpoints in ${out}/.checkpoint`, (onProgress, signal) =>
       evaluation.evaluate({
         ...opts,
@@ -64,8 +65,9 @@ export function registerEvaluate(program: Command): void {
         ...(opts.initFrom ? { initFrom: opts.initFrom } : {}),
         ...(opts.mpGapSample !== undefined ? { mpGapCompositions: opts.mpGapSample } : {}),
         ...(opts.doublesRepeats !== undefined ? { doublesRepeats: opts.doublesRepeats } : {}),
+        onJointData: (choices) => (jointData = `; ${jointDataText(choices)}`),
         onFoldStart: () => {
-          if (!announced) console.error(`backend ${ctx.backendText}; ${protocol}: ${protocol === 'R' ? 'its fixed test rows' : `folds ${opts.folds.join(', ')}`}; ${opts.members} members each`);
+          if (!announced) console.error(`backend ${ctx.backendText}; ${protocol}: ${protocol === 'R' ? 'its fixed test rows' : `folds ${opts.folds.join(', ')}`}; ${opts.members} members each${jointData}`);
           announced = true;
         },
         onFoldDone: (fold, values) => protocol !== 'R' && printHeadline(`${fold.replace('fold', 'fold ')} test`, values),
@@ -91,4 +93,10 @@ export function registerEvaluate(program: Command): void {
     console.log(`report written to ${out}/ (report.json, summary.md, SVG plots)`);
     ctx.models.close();
   });
+}
+
+/** The joint recipe's data choices as the evaluation announces them, with where they come from. */
+function jointDataText(choices: JointRecipeChoices): string {
+  const times = choices.doublesRepeats === 1 ? 'once' : `${choices.doublesRepeats} times`;
+  return `joint data: ${choices.mpGapCompositions} mp_gap compositions, each double perovskite ${times} per epoch (--mp-gap-sample / --doubles-repeats, else the model folder's card)`;
 }

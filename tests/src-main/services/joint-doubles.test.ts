@@ -90,6 +90,7 @@ describe("the joint data's double-perovskite repeats", () => {
       const report = join(out, 'report-J');
       const j = pdw('evaluate', out, '--protocol', 'J', '--folds', '0', '--members', '1', '--quiet', '--out', report);
       expect(j.status, j.stderr).toBe(0);
+      expect(j.stderr).toMatch(/joint data: 0 mp_gap compositions, each double perovskite 2 times per epoch \(--mp-gap-sample \/ --doubles-repeats, else the model folder's card\)/);
       const written = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as { model: { jointData: unknown }; folds: { rows: { train: number } }[] };
       expect(written.model.jointData).toEqual({ mpGapCompositions: 0, doublesRepeats: 2 });
       const fold0 = { data: JOINT_DATA, targets: JOINT_TARGETS, protocol: 'rows' as const, testFold: 0, jointTest: 'J' as const, seed: 1, maxElements: 6, mpGapCompositions: 0 };
