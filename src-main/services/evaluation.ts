@@ -9,7 +9,7 @@ import type { BackendName } from '../../shared/api/runtime.js';
 import { join } from 'node:path';
 import { evaluatePredictions, withMedianBaselines, type EvaluationReport } from '../engine/evaluate/evaluate.js';
 import { DOUBLES_SET, JOINT_DOUBLES_REPEATS, JOINT_MP_GAP_COMPOSITIONS, JOINT_TARGETS, SEED_TARGETS } from '../engine/train/joint.js';
-import { jointSampleOf } from '../engine/train/bundled.js';
+import { jointChoicesOf } from '../engine/train/bundled.js';
 import { bundledTrainingData, type ModelCard } from '../engine/model/card.js';
 export { JOINT_MP_GAP_COMPOSITIONS } from '../engine/train/joint.js';
 import { hullRuleEvaluation, polymorphSplit } from '../engine/evaluate/polymorphs.js';
@@ -84,10 +84,7 @@ function validationReport(protocol: EvaluationProtocol, fitted: Pick<FitResult, 
 }
 
 /** The joint recipe's choices of training data: how many mp_gap compositions, how often each double perovskite per epoch. */
-export interface JointRecipeChoices {
-  readonly mpGapCompositions: number;
-  readonly doublesRepeats: number;
-}
+export type JointRecipeChoices = ReturnType<typeof jointChoicesOf>;
 
 /**
  * The joint recipe's data choices for an evaluation: each flag where the request gives it, else the
@@ -96,11 +93,8 @@ export interface JointRecipeChoices {
  * recipe the shipped model was trained with, not an older one.
  */
 export function jointRecipeChoices(req: Pick<EvaluationRequest, 'mpGapCompositions' | 'doublesRepeats'>, base: Pick<ModelCard, 'data'> | null): JointRecipeChoices {
-  const own = base && bundledTrainingData(base) === JOINT_DATA ? base : null;
-  return {
-    mpGapCompositions: req.mpGapCompositions ?? (own ? jointSampleOf(own) : JOINT_MP_GAP_COMPOSITIONS),
-    doublesRepeats: req.doublesRepeats ?? own?.data.doublesRepeats ?? JOINT_DOUBLES_REPEATS,
-  };
+  const own = base && bundledTrainingData(base) === JOINT_DATA ? jointChoicesOf(base) : { mpGapCompositions: JOINT_MP_GAP_COMPOSITIONS, doublesRepeats: JOINT_DOUBLES_REPEATS };
+  return { mpGapCompositions: req.mpGapCompositions ?? own.mpGapCompositions, doublesRepeats: req.doublesRepeats ?? own.doublesRepeats };
 }
 
 /** The joint recipe's training data with `choices`, for every protocol that trains it. */

@@ -12,7 +12,7 @@ import { loadNamedDataset } from '../../data/datasets/index.js';
 import { bundledTrainingData, type ModelCard } from '../model/card.js';
 import { taskNames } from '../model/params.js';
 import type { Example } from './data.js';
-import { JOINT_MP_GAP_COMPOSITIONS, jointExamples } from './joint.js';
+import { JOINT_DOUBLES_REPEATS, JOINT_MP_GAP_COMPOSITIONS, jointExamples } from './joint.js';
 import { onePerFormula } from './protocols.js';
 import { JOINT_DATA, loadTrainingData, type TrainingDataRequest } from './sources.js';
 import { readSplitFile, type OwnSplit } from './split-file.js';
@@ -20,6 +20,11 @@ import { readSplitFile, type OwnSplit } from './split-file.js';
 /** How many mp_gap compositions a joint model's data kept: its card's record, else the default model's size (cards from before it was recorded). */
 export function jointSampleOf(card: Pick<ModelCard, 'data'>): number {
   return card.data.mpGapCompositions ?? JOINT_MP_GAP_COMPOSITIONS;
+}
+
+/** The joint data choices a joint model's card records: its mp_gap sample (`jointSampleOf`) and each double perovskite's training rows per epoch (once where the card records none). */
+export function jointChoicesOf(card: Pick<ModelCard, 'data'>): { readonly mpGapCompositions: number; readonly doublesRepeats: number } {
+  return { mpGapCompositions: jointSampleOf(card), doublesRepeats: card.data.doublesRepeats ?? JOINT_DOUBLES_REPEATS };
 }
 
 /** A model's split file is missing or changed: its training rows cannot be had, and nothing may stand in for them. */
@@ -68,7 +73,7 @@ export function trainingRequestOf(card: ModelCard): TrainingDataRequest | null {
   if (data === null) return null;
   const [protocol, fold] = card.data.protocol.split('/fold');
   const base = { targets: taskNames(card.config), seed: card.training.seed, maxElements: card.featurizer.maxElements, ...(fold === undefined ? {} : { testFold: Number(fold) }) };
-  if (data === JOINT_DATA) return { ...base, data, protocol: 'rows', mpGapCompositions: jointSampleOf(card), ...(card.data.doublesRepeats !== undefined ? { doublesRepeats: card.data.doublesRepeats } : {}) };
+  if (data === JOINT_DATA) return { ...base, data, protocol: 'rows', ...jointChoicesOf(card) };
   if (protocol === 'R' || protocol === 'G' || protocol === 'rows') return { ...base, data, protocol };
   return null;
 }
