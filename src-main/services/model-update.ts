@@ -162,8 +162,10 @@ export async function updateModel(deps: { library: ReadableLibrary; table: Eleme
         dataset: { source: dataName, spec: { formulaColumn: 'formula', targets: [] }, rows: [], problems: [], rowsRead: 0 },
         classificationTarget: base.config.classificationTarget,
         targetsMeaning: Object.fromEntries(targets.map((t) => [t, base.targets[t] ?? t])),
-        // the base's joint sample and its seed, so that the updated model's bundled rows are rebuilt as the base's
+        // the base's joint sample and its seed, so that the updated model's bundled rows are rebuilt as the base's,
+        // and its doubles' repeats, so that cross-validating the updated model (pdw evaluate) asks for the base's recipe
         ...(base.data.mpGapCompositions !== undefined ? { mpGapCompositions: base.data.mpGapCompositions } : {}),
+        ...(base.data.doublesRepeats !== undefined ? { doublesRepeats: base.data.doublesRepeats } : {}),
         ...(dataName === 'joint' ? { jointSeed: jointSeedOf(base) } : {}),
         ownSplit,
       },

@@ -129,6 +129,9 @@ describe('importing results', () => {
       // and the joint sample (size and seed) its bundled rows are rebuilt from
       expect(r.card.data.mpGapCompositions).toBe(JOINT_MP_GAP_COMPOSITIONS);
       expect(r.card.data.jointSeed).toBe(workbench.models.card(modelDir).training.seed);
+      // and the recipe's doubles' repeats (the shipped default's 2), which pdw evaluate reads from the card
+      expect(workbench.models.card(modelDir).data.doublesRepeats).toBe(2);
+      expect(r.card.data.doublesRepeats).toBe(2);
 
       // its own split, beside the weights: the imported rows the bundle cannot give again
       const rebuilt = rebuildTrainingSplit(r.card, outDir);
