@@ -21,7 +21,7 @@ import { modelTrainingExamples, rebuildTrainingSplit, SplitFileError } from '../
 import type { Example } from '../train/data.js';
 import { MEMORY_CACHE_FILE, readReferenceCache, referenceCacheKey, spreadSample, writeReferenceCache, type EmbeddedReferences } from '../domain/reference-cache.js';
 import { NEIGHBOURS_SEARCHED, neighbourCorrection, type Neighbourhood, type Residuals } from './neighbour-correction.js';
-import { nearestReference, queriesOf, searchMemory, searchReferences, type CorrectionNeeds } from './neighbour-search.js';
+import { disposeSearchIndex, nearestReference, queriesOf, searchMemory, searchReferences, type CorrectionNeeds, type SearchIndex } from './neighbour-search.js';
 
 export interface ValueWithSigma {
   readonly value: number;
@@ -46,8 +46,8 @@ export interface Prediction {
 interface LoadedDomain {
   readonly file: DomainFile;
   readonly formulas: readonly string[];
-  /** [trunk + 1, N], laid out for the search (neighbour-search.ts's searchReferences). */
-  readonly references: tf.Tensor2D;
+  /** The references laid out and clustered for the search (neighbour-search.ts's searchReferences). */
+  readonly references: SearchIndex;
 }
 
 /** The neighbour correction's memory: the training rows embedded (as the domain's references are) and the ensemble's residuals on them. */
@@ -55,8 +55,8 @@ type NeighbourMemory = OwnMemory | SharedMemory;
 
 interface MemoryRows {
   readonly formulas: readonly string[];
-  /** [trunk + 1, N], laid out as LoadedDomain's references; the domain's own tensor where the memory shares it. */
-  readonly references: tf.Tensor2D;
+  /** Laid out as LoadedDomain's references; the domain's own index where the memory shares it. */
+  readonly references: SearchIndex;
   readonly residuals: Residuals;
 }
 
@@ -215,7 +215,7 @@ export class EnsemblePredictor {
       values.set(memory.residuals.values.subarray(row * width, (row + 1) * width), i * width);
       isMemoryRow[i] = 1;
     }
-    memory.references.dispose();
+    disposeSearchIndex(memory.references);
     this.#memory = { formulas: domain.formulas, references: domain.references, residuals: { targets: width, values }, sharesDomain: true, isMemoryRow };
   }
 
@@ -264,7 +264,7 @@ export class EnsemblePredictor {
   }
 
   #disposeMemory(): void {
-    if (this.#memory && !this.#memory.sharesDomain) this.#memory.references.dispose();
+    if (this.#memory && !this.#memory.sharesDomain) disposeSearchIndex(this.#memory.references);
     this.#memory = null;
   }
 
@@ -372,7 +372,7 @@ export class EnsemblePredictor {
   /** Takes ownership of `embedded` ([references, trunk]). */
   #useReferences(file: DomainFile, formulas: readonly string[], embedded: tf.Tensor2D): void {
     if (this.#memory?.sharesDomain) this.#disposeMemory(); // laid over the old references: loaded again when needed
-    this.#domain?.references.dispose();
+    if (this.#domain) disposeSearchIndex(this.#domain.references);
     this.#domain = { file, formulas, references: searchReferences(embedded) };
     embedded.dispose();
   }
@@ -552,7 +552,7 @@ export class EnsemblePredictor {
 
   dispose(): void {
     this.#disposeMemory();
-    this.#domain?.references.dispose();
+    if (this.#domain) disposeSearchIndex(this.#domain.references);
     for (const p of this.bundle.members) p.dispose();
   }
 }
