@@ -58,6 +58,7 @@ const CLUSTER_ITERATIONS = 4;
  */
 export function searchReferences(embedded: tf.Tensor2D): SearchIndex {
   const [N, dim] = embedded.shape;
+  if (N === 0) return { matrix: tf.tidy(() => laidOut(embedded)), count: 0, original: new Int32Array(0), start: new Int32Array(1), radius: new Float64Array(0), maxNorm2: 0 };
   const x = embedded.dataSync() as Float32Array;
   const K = Math.max(1, Math.min(MAX_CLUSTERS, Math.round(2 * Math.sqrt(N)), N));
   const centres = new Float64Array(K * dim);
@@ -90,22 +91,21 @@ export function searchReferences(embedded: tf.Tensor2D): SearchIndex {
     radius[j] = Math.max(radius[j]!, Math.sqrt(d2));
   }
   // laid out by tf as before clustering, so a reference's closeness is computed as it was
-  const matrix = tf.tidy(() => {
-    const laid = (rows: tf.Tensor2D): tf.Tensor2D => tf.concat([tf.mul(2, tf.transpose(rows)), tf.reshape(tf.neg(tf.sum(tf.square(rows), 1)), [1, -1])], 0) as tf.Tensor2D;
-    return tf.concat([laid(tf.gather(embedded, tf.tensor1d(original, 'int32'))), laid(tf.tensor2d(centres32, [K, dim]))], 1) as tf.Tensor2D;
-  });
-  const norms = matrix.slice([dim, 0], [1, N + K]);
-  const maxNorm2 = -(norms.min().dataSync()[0] ?? 0);
-  norms.dispose();
+  const matrix = tf.tidy(() => tf.concat([laidOut(tf.gather(embedded, tf.tensor1d(original, 'int32'))), laidOut(tf.tensor2d(centres32, [K, dim]))], 1) as tf.Tensor2D);
+  const maxNorm2 = tf.tidy(() => -(tf.min(tf.slice(matrix, [dim, 0], [1, N + K])).dataSync()[0] ?? 0));
   return { matrix, count: N, original, start, radius, maxNorm2 };
+}
+
+/** Points ([n, trunk]) as search columns ([trunk + 1, n]): twice each point over its negated squared norm. */
+function laidOut(points: tf.Tensor2D): tf.Tensor2D {
+  return tf.concat([tf.mul(2, tf.transpose(points)), tf.reshape(tf.neg(tf.sum(tf.square(points), 1)), [1, -1])], 0) as tf.Tensor2D;
 }
 
 /** Each reference's nearest centre (one matMul and an argMax). */
 function nearestCentres(embedded: tf.Tensor2D, centres: Float64Array, K: number): Int32Array {
   const dim = embedded.shape[1];
   return tf.tidy(() => {
-    const c = tf.tensor2d(Float32Array.from(centres), [K, dim]);
-    const laid = tf.concat([tf.mul(2, tf.transpose(c)), tf.reshape(tf.neg(tf.sum(tf.square(c), 1)), [1, -1])], 0);
+    const laid = laidOut(tf.tensor2d(Float32Array.from(centres), [K, dim]));
     return tf.argMax(tf.matMul(tf.concat([embedded, tf.ones([embedded.shape[0], 1])], 1), laid), 1).dataSync() as Int32Array;
   });
 }

@@ -175,3 +175,21 @@ describe('nearestReferences', () => {
     }
   });
 });
+
+describe('searchReferences', () => {
+  it('leaks no tensor, and an empty set of references finds nothing', () => {
+    const before = tf.memory().numTensors;
+    const embedded = tf.tensor2d(references.slice(0, 50));
+    const index = searchReferences(embedded);
+    expect(tf.memory().numTensors).toBe(before + 2); // the embedded references (the caller's) and the index's matrix
+    disposeSearchIndex(index);
+    embedded.dispose();
+    const none = tf.zeros([0, dim]) as tf.Tensor2D;
+    const empty = searchReferences(none);
+    none.dispose();
+    const found = nearestReferences(queries, empty, 3);
+    expect(Array.from(found.distance2.subarray(0, 3))).toEqual([Infinity, Infinity, Infinity]);
+    expect(Array.from(found.index.subarray(0, 3))).toEqual([0, 0, 0]);
+    disposeSearchIndex(empty);
+  });
+});
