@@ -35,9 +35,7 @@ import { NEIGHBOURS_SEARCHED, type Neighbourhood, type Residuals } from './neigh
  */
 export interface SearchIndex {
   readonly matrix: tf.Tensor2D;
-  /** N, the references. */
-  readonly count: number;
-  /** The reference (its row in the embedded references) in each of the first N columns. */
+  /** The reference (its row in the embedded references) in each of the first N columns; N entries. */
   readonly original: Int32Array;
   /** Cluster j's columns are [start[j], start[j + 1]); K + 1 entries. */
   readonly start: Int32Array;
@@ -48,7 +46,7 @@ export interface SearchIndex {
 }
 
 /** Clusters of a search index: about two per square root of the references, at most this many. */
-export const MAX_CLUSTERS = 256;
+const MAX_CLUSTERS = 256;
 /** Lloyd iterations of the clustering (any clustering keeps the search exact; a better one skips more). */
 const CLUSTER_ITERATIONS = 4;
 
@@ -58,12 +56,13 @@ const CLUSTER_ITERATIONS = 4;
  */
 export function searchReferences(embedded: tf.Tensor2D): SearchIndex {
   const [N, dim] = embedded.shape;
-  if (N === 0) return { matrix: tf.tidy(() => laidOut(embedded)), count: 0, original: new Int32Array(0), start: new Int32Array(1), radius: new Float64Array(0), maxNorm2: 0 };
+  if (N === 0) return { matrix: tf.tidy(() => laidOut(embedded)), original: new Int32Array(0), start: new Int32Array(1), radius: new Float64Array(0), maxNorm2: 0 };
   const x = embedded.dataSync() as Float32Array;
   const K = Math.max(1, Math.min(MAX_CLUSTERS, Math.round(2 * Math.sqrt(N)), N));
   const centres = new Float64Array(K * dim);
   for (let j = 0; j < K; j += 1) for (let d = 0; d < dim; d += 1) centres[j * dim + d] = x[Math.floor((j * N) / K) * dim + d]!;
-  let assigned = nearestCentres(embedded, centres, K);
+  const points = tf.tidy(() => queriesOf(embedded).q); // [N, trunk + 1] with a column of ones, made once for every assignment
+  let assigned = nearestCentres(points, centres, K, dim);
   for (let iteration = 0; iteration < CLUSTER_ITERATIONS; iteration += 1) {
     const sums = new Float64Array(K * dim);
     const counts = new Int32Array(K);
@@ -73,8 +72,9 @@ export function searchReferences(embedded: tf.Tensor2D): SearchIndex {
       for (let d = 0; d < dim; d += 1) sums[j * dim + d] = sums[j * dim + d]! + x[i * dim + d]!;
     }
     for (let j = 0; j < K; j += 1) if (counts[j]! > 0) for (let d = 0; d < dim; d += 1) centres[j * dim + d] = sums[j * dim + d]! / counts[j]!;
-    assigned = nearestCentres(embedded, centres, K);
+    assigned = nearestCentres(points, centres, K, dim);
   }
+  points.dispose();
   // the columns cluster by cluster (a counting sort: within a cluster, in the references' order)
   const start = new Int32Array(K + 1);
   for (let i = 0; i < N; i += 1) start[assigned[i]! + 1] = start[assigned[i]! + 1]! + 1;
@@ -93,7 +93,7 @@ export function searchReferences(embedded: tf.Tensor2D): SearchIndex {
   // laid out by tf as before clustering, so a reference's closeness is computed as it was
   const matrix = tf.tidy(() => tf.concat([laidOut(tf.gather(embedded, tf.tensor1d(original, 'int32'))), laidOut(tf.tensor2d(centres32, [K, dim]))], 1) as tf.Tensor2D);
   const maxNorm2 = tf.tidy(() => -(tf.min(tf.slice(matrix, [dim, 0], [1, N + K])).dataSync()[0] ?? 0));
-  return { matrix, count: N, original, start, radius, maxNorm2 };
+  return { matrix, original, start, radius, maxNorm2 };
 }
 
 /** Points ([n, trunk]) as search columns ([trunk + 1, n]): twice each point over its negated squared norm. */
@@ -101,13 +101,9 @@ function laidOut(points: tf.Tensor2D): tf.Tensor2D {
   return tf.concat([tf.mul(2, tf.transpose(points)), tf.reshape(tf.neg(tf.sum(tf.square(points), 1)), [1, -1])], 0) as tf.Tensor2D;
 }
 
-/** Each reference's nearest centre (one matMul and an argMax). */
-function nearestCentres(embedded: tf.Tensor2D, centres: Float64Array, K: number): Int32Array {
-  const dim = embedded.shape[1];
-  return tf.tidy(() => {
-    const laid = laidOut(tf.tensor2d(Float32Array.from(centres), [K, dim]));
-    return tf.argMax(tf.matMul(tf.concat([embedded, tf.ones([embedded.shape[0], 1])], 1), laid), 1).dataSync() as Int32Array;
-  });
+/** Each reference's nearest centre (one matMul and an argMax); `points` are the references as queries ([N, trunk + 1]). */
+function nearestCentres(points: tf.Tensor2D, centres: Float64Array, K: number, dim: number): Int32Array {
+  return tf.tidy(() => tf.argMax(tf.matMul(points, laidOut(tf.tensor2d(Float32Array.from(centres), [K, dim]))), 1).dataSync() as Int32Array);
 }
 
 /** Frees the index's tensor. */
@@ -166,7 +162,8 @@ export const SEARCH_CHUNK = 64;
  */
 export function nearestReferences(queries: Queries, references: SearchIndex, searched: number): Neighbourhood {
   const count = queries.count;
-  const { count: N, start, radius, original, maxNorm2 } = references;
+  const { start, radius, original, maxNorm2 } = references;
+  const N = original.length;
   const K = start.length - 1;
   const width = N + K;
   const norm = queries.norm.dataSync() as Float32Array;
@@ -193,7 +190,7 @@ export function nearestReferences(queries: Queries, references: SearchIndex, sea
         selection.value.fill(Number.NEGATIVE_INFINITY);
         index.fill(0, selection.at, selection.at + searched);
         selection.kept = 0;
-        offerCluster(values, row, start[best]!, start[best + 1]!, original, selection);
+        if (K > 0) offerCluster(values, row, start[best]!, start[best + 1]!, original, selection);
         for (let j = 0; j < K; j += 1) {
           if (j === best || (selection.kept === searched && bound[j]! + slack < selection.value[searched - 1]!)) continue;
           offerCluster(values, row, start[j]!, start[j + 1]!, original, selection);
@@ -267,7 +264,7 @@ export interface SearchedMemory {
  */
 function fullWindow(memory: SearchedMemory): number {
   const wanted = memory.isMemoryRow ? 2 * NEIGHBOURS_SEARCHED : NEIGHBOURS_SEARCHED;
-  return Math.min(wanted, memory.references.count);
+  return Math.min(wanted, memory.references.original.length);
 }
 
 /**
