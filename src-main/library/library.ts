@@ -142,7 +142,7 @@ export class Library implements ReadableLibrary {
     library.#db.pragma('synchronous = NORMAL');
     library.#db.pragma('foreign_keys = ON');
     // a screen inserts into a dozen indexes at random keys: SQLite's default 2 MiB page cache re-reads
-    // their pages on every transaction (1M-candidate screen: 7,718 against 5,693 candidates/s, README)
+    // their pages on every transaction (1M-candidate screen: 7,718 against 5,693 candidates/s, docs/benchmarks.md)
     library.#db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     library.migrate();
     return library;

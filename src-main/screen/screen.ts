@@ -72,7 +72,7 @@ export function parseShard(text: string): Shard {
  * Stored batches are gathered into transactions of at least this many rows (or WRITE_MS of work):
  * each transaction rewrites every index page it touches, and with a dozen indexes over a million
  * rows a 4,096-row transaction touches most of them, so fewer, larger transactions write far less
- * (measured in the README under Benchmarks).
+ * (measured in docs/benchmarks.md).
  */
 export const WRITE_ROWS = 65_536;
 const WRITE_MS = 5_000;
