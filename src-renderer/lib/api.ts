@@ -26,11 +26,31 @@ export class ApiError extends Error {
 }
 
 const RESTARTED =
-  'The workbench server was restarted, so this page’s session token no longer works. Open the new address that `pdw serve` printed (it carries the new token); your design and shortlist are kept in the library.';
+  'The workbench server was restarted, so this page’s session token no longer works. Open the new address that `pdw serve` printed (it carries the new token), or reload this page if another tab already has; your design and shortlist are kept in the library.';
+const NO_TOKEN =
+  'This page has no session token. Open the address that `pdw serve` printed (it carries the token); after that, other tabs of this workbench find it.';
+
+const TOKEN_KEY = 'pdw-token';
+
+/**
+ * The session token: from the address `pdw serve` printed (#token=...), else the one this origin kept
+ * (127.0.0.1 and the server's port: no other site can read it), so a second tab opened on the address
+ * bar's address, or a reload, works without the printed address; the newest printed address wins.
+ */
+function sessionToken(): string {
+  const printed = new URLSearchParams(location.hash.slice(1)).get('token');
+  try {
+    if (printed) localStorage.setItem(TOKEN_KEY, printed);
+    return printed ?? localStorage.getItem(TOKEN_KEY) ?? '';
+  } catch {
+    // storage disabled: this page only
+    return printed ?? '';
+  }
+}
 
 function browserTransport(): Transport {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? sessionStorage.getItem('pdw-token') ?? '';
-  if (token) sessionStorage.setItem('pdw-token', token);
+  const token = sessionToken();
+  const unauthorized = token ? RESTARTED : NO_TOKEN;
   const problemListeners: ((m: string | null) => void)[] = [];
   const problem = (m: string | null): void => problemListeners.forEach((l) => l(m));
   async function call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResultOf<C>> {
@@ -42,7 +62,7 @@ function browserTransport(): Transport {
       throw new ApiError('lost the connection to the workbench server');
     }
     const body = (await res.json().catch(() => ({}))) as { result?: ResultOf<C>; error?: string };
-    if (res.status === 401) problem(RESTARTED);
+    if (res.status === 401) problem(unauthorized);
     if (!res.ok) throw new ApiError(body.error ?? `HTTP ${res.status}`);
     problem(null);
     return body.result as ResultOf<C>;
@@ -57,7 +77,7 @@ function browserTransport(): Transport {
       // the server is down (retry), or it came back with a new session token (say so; retrying cannot help)
       void fetch('/api/model', { method: 'POST', headers: { 'content-type': 'application/json', 'x-pdw-token': token }, body: '{}' }).then(
         (res) => {
-          if (res.status === 401) problem(RESTARTED);
+          if (res.status === 401) problem(unauthorized);
           else {
             problem('Lost the live connection to the workbench server; retrying…');
             setTimeout(connect, 2000);

@@ -1,10 +1,11 @@
 /** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
-import type { Design, RequestOf } from '../../shared/api/contract.js';
+import type { Design, RequestOf, SortColumn } from '../../shared/api/contract.js';
 import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, NextBatch, ScreenSummary, SpaceCounts, TrainRequestColumns, TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
 import { describeSiteChanges, gapName, parseStateOverrides, type SiteSets } from './view-logic.js';
+import type { KeptResults } from './kept-results.js';
 
 /** A shortlisted candidate with the user's note and its screen. */
 export type ShortlistItem = CandidateSummary & { note: string; screenId: number };
@@ -42,6 +43,32 @@ export class ResultsState {
   /** How many candidates the next batch holds, and the last batch chosen (for this screen and filters). */
   batchSize = $state(10);
   batch = $state.raw<{ readonly for: string; readonly batch: NextBatch } | null>(null);
+
+  /** What a reload keeps (kept-results.ts); reading every field makes an effect that calls this rerun on any change. */
+  kept(): Omit<KeptResults, 'screenId'> {
+    const { gapText, stableMin, tText, tauMax, sigmaMax, includeText, excludeText, novelOnly, inDomainOnly, gapKind, eHullMax, targetText, rank, batchSize } = this;
+    const sort = this.sort ? { column: this.sort.column as SortColumn, descending: this.sort.descending } : null;
+    return { gapText, stableMin, tText, tauMax, sigmaMax, includeText, excludeText, novelOnly, inDomainOnly, gapKind, eHullMax, targetText, rank, sort, batchSize };
+  }
+
+  /** Applies what a reload kept (each field already checked by readKeptResults). */
+  apply(k: Partial<KeptResults>): void {
+    if (k.gapText !== undefined) this.gapText = k.gapText;
+    if (k.stableMin !== undefined) this.stableMin = k.stableMin;
+    if (k.tText !== undefined) this.tText = k.tText;
+    if (k.tauMax !== undefined) this.tauMax = k.tauMax;
+    if (k.sigmaMax !== undefined) this.sigmaMax = k.sigmaMax;
+    if (k.includeText !== undefined) this.includeText = k.includeText;
+    if (k.excludeText !== undefined) this.excludeText = k.excludeText;
+    if (k.novelOnly !== undefined) this.novelOnly = k.novelOnly;
+    if (k.inDomainOnly !== undefined) this.inDomainOnly = k.inDomainOnly;
+    if (k.gapKind !== undefined) this.gapKind = k.gapKind;
+    if (k.eHullMax !== undefined) this.eHullMax = k.eHullMax;
+    if (k.targetText !== undefined) this.targetText = k.targetText;
+    if (k.rank !== undefined) this.rank = k.rank;
+    if (k.sort !== undefined) this.sort = k.sort;
+    if (k.batchSize !== undefined) this.batchSize = k.batchSize;
+  }
 }
 
 /** Updating a screen's model with its imported results: the job, its progress and what it did. */
@@ -121,7 +148,12 @@ export class WorkbenchState {
   /** True once the kept design and shortlist are applied (saving before that would overwrite them). */
   restored = $state(false);
 
-  async load(): Promise<void> {
+  /**
+   * Loads the workbench; `keptResults` is what this tab kept of the Results view before a reload
+   * (its screen is shown if the library still has it).
+   */
+  async load(keptResults: Partial<KeptResults> = {}): Promise<void> {
+    this.results.apply(keptResults);
     this.elements = await this.api.elements({});
     this.molecularIons = await this.api.molecularIons({});
     const kept = await this.api.workspace({});
@@ -129,6 +161,9 @@ export class WorkbenchState {
     this.shortlist = kept.shortlist;
     this.restored = true;
     this.model = await this.api.model({});
+    this.screens = await this.api.screens({});
+    const keptScreen = keptResults.screenId;
+    if (keptScreen != null && this.screens.some((s) => s.id === keptScreen)) this.screenId = keptScreen;
     await this.refreshScreens();
   }
 

@@ -75,7 +75,40 @@ describe('continuity', () => {
     await other.waitForSelector('[data-symbol="Ca"]');
     expect(await other.textContent('[data-testid="selection"]')).toMatch(/A:\s*Ca\s*Sr/);
     await other.close();
+    // and so does a tab opened on the address bar's address, which the token has left: the origin kept it
+    const third = await page.context().newPage();
+    await third.goto(page.url());
+    await third.waitForSelector('[data-testid="shortlist"]');
+    expect(await third.inputValue('input[aria-label^="note for"]')).toBe('make this one first');
+    expect(await third.$('.banner')).toBeNull();
+    await third.close();
   }, 120_000);
+
+  it('keeps the Results view\'s screen, filters and ranking across a reload, per tab', async () => {
+    const { page, server } = session;
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    await page.fill('input[aria-label="band gap range"]', '0:9');
+    await page.check('[data-testid="novel-only"]');
+    await page.selectOption('select[aria-label="ranking"]', 'ucb');
+    await page.waitForTimeout(300);
+    await page.reload();
+    await page.waitForSelector('[data-testid="results-table"]');
+    expect(await page.inputValue('input[aria-label="band gap range"]')).toBe('0:9');
+    expect(await page.isChecked('[data-testid="novel-only"]')).toBe(true);
+    expect(await page.inputValue('select[aria-label="ranking"]')).toBe('ucb');
+    // a new tab starts from the defaults
+    const other = await page.context().newPage();
+    await other.goto(server.url.replace(/#.*/, '#/results'));
+    await other.waitForSelector('[data-testid="results-table"]');
+    expect(await other.inputValue('input[aria-label="band gap range"]')).toBe('');
+    expect(await other.isChecked('[data-testid="novel-only"]')).toBe(false);
+    await other.close();
+    // leave the view as the next test expects it
+    await page.fill('input[aria-label="band gap range"]', '');
+    await page.uncheck('[data-testid="novel-only"]');
+    await page.selectOption('select[aria-label="ranking"]', 'none');
+  });
 
   it('names a screen in the Results view and shows its name in the list', async () => {
     const { page } = session;
