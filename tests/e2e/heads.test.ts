@@ -85,6 +85,16 @@ describe('the default model heads in the Results and candidate views', () => {
     // both predicted gaps beside the records, as the library has them
     expect(await page.textContent('main')).toContain(`${row.bandGap!.toFixed(2)} ± ${row.bandGapSigma!.toFixed(2)} eV`);
     expect(await page.textContent('[data-testid="gap-expt"]')).toContain(`${row.gapExpt!.toFixed(2)} ± ${row.gapExptSigma!.toFixed(2)} eV`);
+    // the shortlist carries every head and the marks too
+    await page.click('button:has-text("Add to shortlist")');
+    await page.click('nav button:has-text("Shortlist")');
+    const shortlist = page.locator('[data-testid="shortlist"]');
+    expect(await shortlist.locator('thead').textContent()).toMatch(/PBE gap \(eV\) ± σ.*expt\. gap \(eV\) ± σ.*P\(stable\) ± spread.*E_hull \(meV\/atom\) ± σ/);
+    const line = await shortlist.locator('tbody tr', { hasText: 'Cs2AgBiBr6' }).textContent();
+    expect(line).toContain(`${row.gapExpt!.toFixed(2)} ± ${row.gapExptSigma!.toFixed(2)}`);
+    expect(line).toContain(`${Math.round(row.eHull! * 1000)} ± ${Math.round(row.eHullSigma! * 1000)}`);
+    expect(await shortlist.locator('tbody tr', { hasText: 'Cs2AgBiBr6' }).locator('[data-testid="known-badge"]').count()).toBe(1);
+    await page.screenshot({ path: join(artifacts, '10b-heads-shortlist-1280.png'), fullPage: true });
   }, 60_000);
 
   it('says that a gap of exactly 0 is a predicted metal, with the zero gate it fell under', async () => {
