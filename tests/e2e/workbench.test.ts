@@ -226,6 +226,10 @@ describe('the workbench in a browser', () => {
     // a gated model says where its gaps read 0 (the bundled default's cut, from its card)
     const cut = (JSON.parse(readFileSync(join(projectRoot(), 'resources', 'models', 'default', 'model.json'), 'utf8')) as { ensemble: { zeroBelow: Record<string, number> } }).ensemble.zeroBelow['band_gap']!;
     expect(await page.textContent('[data-testid="models"] td[title$="/models/default"] ~ td [data-testid="zero-gate-note"]')).toContain(`0 (predicted metal) at or below ${cut.toFixed(2)} eV`);
+    // every head is listed with its unit: the PBE gap named as such, the experimental gap and E_hull beside
+    expect(await page.textContent('[data-testid="models"] td[title$="/models/default"] + td')).toMatch(/^PBE gap: band_gap \(eV\)/);
+    expect(await page.textContent('[data-testid="models"] td[title$="/models/default"] ~ td[data-testid="other-heads"]')).toBe('band_gap_expt (eV)energy_above_hull (eV/atom)');
+    expect(await page.textContent('[data-testid="models"] tr:has-text("pretrained-mp-gap-d32-long") [data-testid="other-heads"]')).toBe('none');
     // a pretrained encoder says which sets it never saw
     expect(await page.textContent('[data-testid="models"] tr:has-text("pretrained-mp-gap-d32-long") [data-testid="left-out-note"]')).toMatch(/trained without the compositions of mp_abx3, expt_gap/);
     await page.click('[data-testid="models"] tr:has-text("default") button:has-text("Use for screening")');
