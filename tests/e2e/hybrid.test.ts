@@ -18,6 +18,10 @@ describe('a hybrid perovskite screen', () => {
     await page.click('[data-symbol="MA"]');
     await page.focus('[data-symbol="FA"]');
     await page.keyboard.press('Enter'); // the keyboard works too
+    await page.keyboard.press('x'); // and switches the site from an ion as from an element
+    expect(await page.isChecked('input[value="X"]')).toBe(true);
+    await page.keyboard.press('a');
+    expect(await page.isChecked('input[value="A"]')).toBe(true);
     await page.click('[data-symbol="Cs"]');
     await page.keyboard.press('b');
     for (const s of ['Pb', 'Sn']) await page.click(`[data-symbol="${s}"]`);
