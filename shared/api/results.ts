@@ -36,10 +36,11 @@ const elementInfo: z.ZodType<T.ElementInfo> = z.object({
   commonOxidationStates: z.array(z.number().int()), icsdOxidationStates: z.array(z.number().int()), allOxidationStates: z.array(z.number().int()),
   radii: z.array(z.string()), usable: z.boolean(),
 });
+const modelRoles = z.object({ bandGap: targetRole.nullable(), stability: targetRole.nullable(), experimentalGap: targetRole.nullable().optional(), energyAboveHull: targetRole.nullable().optional() });
 const modelSummary: z.ZodType<T.ModelSummary> = z.object({
   id: z.string(), name: z.string(), dir: z.string(), members: z.number().int().min(1),
   targets: z.record(z.string(), z.string()),
-  roles: z.object({ bandGap: targetRole.nullable(), stability: targetRole.nullable(), experimentalGap: targetRole.nullable().optional(), energyAboveHull: targetRole.nullable().optional() }),
+  roles: modelRoles,
   metrics: modelMetrics.nullable(), threshold: z.number().nullable(), zeroGates: z.record(z.string(), z.number().min(0)).optional(),
   distilledFrom: z.string().optional(), leftOut: z.array(z.string()).optional(),
 });
@@ -47,6 +48,7 @@ const spaceCounts: z.ZodType<T.SpaceCounts> = z.object({ combinations: count, ch
 const screenSummary: z.ZodType<T.ScreenSummary> = z.object({
   id: z.number().int().positive(), status: z.enum(SCREEN_STATUSES), done: count, total: count.nullable(), modelId: z.string(),
   createdAt: z.string(), updatedAt: z.string(), error: z.string().nullable(), name: z.string().nullable(), note: z.string().nullable(),
+  roles: modelRoles,
 });
 const sites = z.array(z.object({ site: z.enum(['A', 'B', 'X']), species: z.array(z.object({ element: z.string().min(1).max(8), amount: finite })) }));
 const candidateSummary: z.ZodType<T.CandidateSummary> = z.object({
@@ -90,6 +92,7 @@ const detail: z.ZodType<T.CandidateDetail> = z.object({
   neighbours: z.array(z.object({ formula: z.string(), distance: finite, bandGap: finite.nullable(), stable: z.boolean().nullable() })),
   known: z.array(knownRecord).nullable(),
   imported: z.array(importedResult),
+  model: modelSummary,
 });
 const trainSummary: z.ZodType<T.TrainSummary> = z.object({
   jobId: z.number().int().positive(), status: z.enum(['running', 'done', 'cancelled', 'failed']), message: z.string().nullable(),

@@ -61,6 +61,8 @@ export interface ScreenSummary {
   /** Given by the user (null until then). */
   readonly name: string | null;
   readonly note: string | null;
+  /** What the model that screened it predicts (its card's roles, as the library keeps it): labels for its numbers. */
+  readonly roles: ModelRoles;
 }
 
 /** What the library kept of the user's work: the design being edited and the shortlist with notes. */
@@ -229,6 +231,8 @@ export interface CandidateDetail {
   readonly known: readonly KnownRecord[] | null;
   /** Values the user imported for it. */
   readonly imported: readonly ImportedResult[];
+  /** The model that screened it (which may not be the active one): its roles label the numbers above. */
+  readonly model: ModelSummary;
 }
 
 /** A target's role in screening, with what it means and its unit. */

@@ -12,7 +12,7 @@ import { radiusLines } from './display.js';
 import { exportStructures, type StructureExport } from './structures.js';
 import { NotFoundError } from './errors.js';
 import { nextBatch, type NextBatchRequest } from './next-batch.js';
-import type { ModelStore } from './models.js';
+import { modelSummary, type ModelStore } from './models.js';
 import { TrainingNeighbours } from './neighbours.js';
 
 
@@ -88,7 +88,8 @@ export class CandidateService {
     const candidate = stored.row;
     const composition = compositionOfSites(candidate.sites, this.table);
     // the screen's own model explains its predictions (the active one may have changed since)
-    const predictor = this.models.predictor(this.library.screen(stored.screenId).inputs.modelDir);
+    const modelDir = this.library.screen(stored.screenId).inputs.modelDir;
+    const predictor = this.models.predictor(modelDir);
     const edm = predictor.descriptorMatrix(composition);
     const layout = predictor.featurizer.layout;
     const values = edm.elements.map((_, r) => Array.from(edm.values.subarray(r * edm.width, (r + 1) * edm.width)));
@@ -101,6 +102,7 @@ export class CandidateService {
       neighbours: this.neighbours.nearest(predictor.card, composition),
       known: loadKnownCompounds()?.records(composition) ?? null,
       imported: this.library.importedResults(candidateId),
+      model: modelSummary(predictor.card, modelDir),
     };
   }
 

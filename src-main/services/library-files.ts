@@ -11,7 +11,7 @@ import { importResults, type ImportRequest } from './results-import.js';
 import { updateModel, type ModelUpdateRequest, type ModelUpdateResult } from './model-update.js';
 import type { TrainingService } from './training.js';
 import type { ModelStore } from './models.js';
-import { ScreeningService, screenSummary } from './screening.js';
+import { ScreeningService, screenList } from './screening.js';
 
 export type { CandidateQuery } from '../library/index.js';
 
@@ -25,7 +25,7 @@ export interface CandidateReader {
 /** Opens an existing library read-only for queries, exports and listings. */
 export function openCandidateReader(file: string, table: ElementTable, models: ModelStore): CandidateReader {
   const library = Library.openReadonly(file);
-  return { file, candidates: new CandidateService(library, models, table), screens: () => library.screens().map(screenSummary), close: () => library.close() };
+  return { file, candidates: new CandidateService(library, models, table), screens: () => screenList(library), close: () => library.close() };
 }
 
 export interface ScreeningSession {
@@ -85,7 +85,7 @@ export function mergeLibraryFiles(into: string, sources: readonly string[], tabl
   try {
     const result = library.merge(sources);
     markKnownCandidates(library, table);
-    return { ...result, screenList: library.screens().map(screenSummary) };
+    return { ...result, screenList: screenList(library) };
   } finally {
     library.close();
   }

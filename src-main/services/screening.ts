@@ -5,7 +5,7 @@
  */
 import type { ScreenInputs, Space } from '../../shared/api/contract.js';
 import type { BackendName } from '../../shared/api/runtime.js';
-import type { ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
+import type { ModelRoles, ScreenSummary, SpaceCounts, WorkbenchEvent } from '../../shared/api/types.js';
 import type { ElementTable } from '../data/elements/load.js';
 import type { Library, ScreenRow } from '../library/index.js';
 import { countSpace } from '../screen/enumeration.js';
@@ -40,8 +40,14 @@ export interface ForegroundScreen {
   readonly signal?: AbortSignal;
 }
 
-export function screenSummary(s: ScreenRow): ScreenSummary {
-  return { id: s.id, status: s.status, done: s.done, total: s.total, modelId: s.modelId, createdAt: s.createdAt, updatedAt: s.updatedAt, error: s.error, name: s.name, note: s.note };
+/** A screen as the API gives it, with what the model that screened it predicts (`roles`, for labels). */
+export function screenSummary(s: ScreenRow, roles: ModelRoles): ScreenSummary {
+  return { id: s.id, status: s.status, done: s.done, total: s.total, modelId: s.modelId, createdAt: s.createdAt, updatedAt: s.updatedAt, error: s.error, name: s.name, note: s.note, roles };
+}
+
+/** Every screen of a library, oldest first, each with its model's roles. */
+export function screenList(library: Pick<Library, 'screens' | 'screenModelRoles'>): ScreenSummary[] {
+  return library.screens().map((s) => screenSummary(s, library.screenModelRoles(s.id)));
 }
 
 export class ScreeningService {
@@ -66,11 +72,12 @@ export class ScreeningService {
         ...(text.name !== undefined ? { name: text.name || null } : {}),
         ...(text.note !== undefined ? { note: text.note || null } : {}),
       }),
+      this.deps.library.screenModelRoles(screenId),
     );
   }
 
   list(): ScreenSummary[] {
-    return this.deps.library.screens().map(screenSummary);
+    return screenList(this.deps.library);
   }
 
   /** Runs a screen to its end in the caller's time (the CLI); progress through `onProgress`. */

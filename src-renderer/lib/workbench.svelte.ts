@@ -1,6 +1,6 @@
 /** Application state (Svelte 5 runes in a class): selection, options, screens, filters, shortlist. */
 import type { Design, RequestOf, SortColumn } from '../../shared/api/contract.js';
-import type { CandidateSummary, ElementInfo, ModelSummary, MolecularIonInfo, NextBatch, ScreenSummary, SpaceCounts, TrainRequestColumns, TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
+import type { CandidateSummary, ElementInfo, ModelRoles, ModelSummary, MolecularIonInfo, NextBatch, ScreenSummary, SpaceCounts, TrainRequestColumns, TrainSummary, WorkbenchEvent } from '../../shared/api/types.js';
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
@@ -254,6 +254,14 @@ export class WorkbenchState {
   /** The short name of that gap ("PBE gap", "experimental gap"), for headers and axes. */
   get gapName(): string {
     return gapName(this.model?.roles.bandGap?.meaning);
+  }
+
+  /**
+   * What the model that screened a screen predicts: the labels for that screen's numbers, which need not
+   * be the active model's (another model may have been made the screening one since).
+   */
+  screenRoles(screenId: number | null): ModelRoles {
+    return this.screens.find((s) => s.id === screenId)?.roles ?? this.model?.roles ?? { bandGap: null, stability: null };
   }
 
   get ready(): boolean {

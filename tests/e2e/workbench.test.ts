@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gapName } from '../../shared/api/labels.js';
 import { projectRoot } from '../../src-main/data/paths.js';
 import type { RunningServer } from '../../src-main/server/server.js';
 import { seedExamples } from '../src-main/engine/train/helpers.js';
@@ -270,6 +271,13 @@ describe('the workbench in a browser', () => {
     expect(new URL(page.url()).hash).toBe('#/compare');
     const scores = (await page.locator('[data-testid="compare-top-0"] tbody tr td:first-child').allTextContents()).map(Number);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // each panel's numbers are labelled by the model that screened it, not by the active one
+    const [first, second] = session.workbench.screening.list();
+    expect(first!.roles.bandGap!.meaning).toMatch(/PBE/);
+    expect(second!.roles.bandGap!.meaning).not.toMatch(/PBE/);
+    expect(await page.textContent('[data-testid="compare-top-0"] thead')).toContain('PBE gap (eV) ± σ');
+    expect(await page.textContent('[data-testid="compare-top-1"] thead')).toContain(`${gapName(second!.roles.bandGap!.meaning)} (eV) ± σ`);
+    expect(await page.getAttribute('[data-testid="compare-top-1"] thead th:nth-child(3)', 'title')).toBe(second!.roles.bandGap!.meaning);
     await page.fill('input[aria-label="target gap window"]', '3:x');
     await page.waitForSelector("[role=alert]:has-text(\"Target window: '3:x' is not a range like 1.2:1.8 (eV).\")");
     await page.fill('input[aria-label="target gap window"]', '3:4');

@@ -113,6 +113,25 @@ describe('screening service', () => {
     expect((await workbench.handle('model', {}))!.name).toBe('default');
   });
 
+  it("labels a screen's numbers by the model that screened it, after another model is made the active one", async () => {
+    const defaultRoles = (await workbench.handle('model', {}))!.roles;
+    const candidate = (await workbench.handle('query', { screenId: 1, limit: 1, offset: 0 })).rows[0]!;
+    await workbench.handle('activateModel', { dir: join(defaultModelDir(), '..', 'protocol-r') });
+    try {
+      const active = (await workbench.handle('model', {}))!;
+      expect(active.name).toBe('protocol-r');
+      expect(active.roles.experimentalGap ?? null).toBeNull(); // a model without the default's heads
+      const [screen] = await workbench.handle('screens', {});
+      expect(screen!.roles).toEqual(defaultRoles);
+      expect(screen!.roles.experimentalGap?.target).toBe('band_gap_expt');
+      const d = await workbench.handle('detail', { candidateId: candidate.id });
+      expect(d.model.id).toBe(screen!.modelId);
+      expect(d.model.roles).toEqual(defaultRoles);
+    } finally {
+      await workbench.handle('activateModel', { dir: defaultModelDir() });
+    }
+  });
+
   it('refuses CSV uploads it cannot read with a sentence: binary, UTF-16, Latin-1, a column named twice', async () => {
     await expect(workbench.handle('previewCsv', { csv: 'formula,gap\u0000\u0001' })).rejects.toThrow(/not a UTF-8 text file \(it holds NUL bytes: binary, or UTF-16\)/);
     await expect(workbench.handle('previewCsv', { csv: 'formula,gap\nCaTiO3,1\nBaTiO3,\ufffd\n' })).rejects.toThrow(/not valid UTF-8 \(first at line 3/);
