@@ -45,9 +45,14 @@ export function screenSummary(s: ScreenRow, roles: ModelRoles): ScreenSummary {
   return { id: s.id, status: s.status, done: s.done, total: s.total, modelId: s.modelId, createdAt: s.createdAt, updatedAt: s.updatedAt, error: s.error, name: s.name, note: s.note, roles };
 }
 
-/** Every screen of a library, oldest first, each with its model's roles. */
+/** Every screen of a library, oldest first, each with its model's roles (each model's card read once). */
 export function screenList(library: Pick<Library, 'screens' | 'screenModelRoles'>): ScreenSummary[] {
-  return library.screens().map((s) => screenSummary(s, library.screenModelRoles(s.id)));
+  const roles = new Map<string, ModelRoles>();
+  return library.screens().map((s) => {
+    const known = roles.get(s.modelId) ?? library.screenModelRoles(s.id);
+    roles.set(s.modelId, known);
+    return screenSummary(s, known);
+  });
 }
 
 export class ScreeningService {

@@ -4,7 +4,7 @@ import type { CandidateSummary, ElementInfo, ModelRoles, ModelSummary, Molecular
 import { isElementSymbol } from '../../shared/index.js';
 import type { SiteLabel } from '../../shared/index.js';
 import type { Transport } from './api.js';
-import { describeSiteChanges, gapName, parseStateOverrides, type SiteSets } from './view-logic.js';
+import { describeSiteChanges, parseStateOverrides, type SiteSets } from './view-logic.js';
 import type { KeptResults } from './kept-results.js';
 
 /** A shortlisted candidate with the user's note and its screen. */
@@ -51,23 +51,13 @@ export class ResultsState {
     return { gapText, stableMin, tText, tauMax, sigmaMax, includeText, excludeText, novelOnly, inDomainOnly, gapKind, eHullMax, targetText, rank, sort, batchSize };
   }
 
-  /** Applies what a reload kept (each field already checked by readKeptResults). */
+  /**
+   * Applies what a reload kept: readKeptResults returns only the fields it checked, each of this class's
+   * type, so they are assigned as they are (through the fields' setters); the screen is the workbench's.
+   */
   apply(k: Partial<KeptResults>): void {
-    if (k.gapText !== undefined) this.gapText = k.gapText;
-    if (k.stableMin !== undefined) this.stableMin = k.stableMin;
-    if (k.tText !== undefined) this.tText = k.tText;
-    if (k.tauMax !== undefined) this.tauMax = k.tauMax;
-    if (k.sigmaMax !== undefined) this.sigmaMax = k.sigmaMax;
-    if (k.includeText !== undefined) this.includeText = k.includeText;
-    if (k.excludeText !== undefined) this.excludeText = k.excludeText;
-    if (k.novelOnly !== undefined) this.novelOnly = k.novelOnly;
-    if (k.inDomainOnly !== undefined) this.inDomainOnly = k.inDomainOnly;
-    if (k.gapKind !== undefined) this.gapKind = k.gapKind;
-    if (k.eHullMax !== undefined) this.eHullMax = k.eHullMax;
-    if (k.targetText !== undefined) this.targetText = k.targetText;
-    if (k.rank !== undefined) this.rank = k.rank;
-    if (k.sort !== undefined) this.sort = k.sort;
-    if (k.batchSize !== undefined) this.batchSize = k.batchSize;
+    const { screenId: _screen, ...fields } = k;
+    Object.assign(this, fields);
   }
 }
 
@@ -161,14 +151,13 @@ export class WorkbenchState {
     this.shortlist = kept.shortlist;
     this.restored = true;
     this.model = await this.api.model({});
-    this.screens = await this.api.screens({});
-    const keptScreen = keptResults.screenId;
-    if (keptScreen != null && this.screens.some((s) => s.id === keptScreen)) this.screenId = keptScreen;
-    await this.refreshScreens();
+    await this.refreshScreens(keptResults.screenId ?? null);
   }
 
-  async refreshScreens(): Promise<void> {
+  /** Reads the screen list; shows `preferred` if the library has it, else the newest when none is shown. */
+  async refreshScreens(preferred: number | null = null): Promise<void> {
     this.screens = await this.api.screens({});
+    if (preferred !== null && this.screens.some((s) => s.id === preferred)) this.screenId = preferred;
     if (this.screenId === null && this.screens.length) this.screenId = this.screens.at(-1)!.id;
   }
 
@@ -244,16 +233,6 @@ export class WorkbenchState {
     if (!this.siteNotice) return;
     this.sites = this.siteNotice.before;
     this.siteNotice = null;
-  }
-
-  /** What the screening model's band gap is (its card's words), for tooltips and captions. */
-  get gapMeaning(): string {
-    return this.model?.roles.bandGap?.meaning ?? 'predicted band gap';
-  }
-
-  /** The short name of that gap ("PBE gap", "experimental gap"), for headers and axes. */
-  get gapName(): string {
-    return gapName(this.model?.roles.bandGap?.meaning);
   }
 
   /**
