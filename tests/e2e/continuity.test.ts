@@ -110,6 +110,25 @@ describe('continuity', () => {
     await page.selectOption('select[aria-label="ranking"]', 'none');
   });
 
+  it('puts the table under the plots, and beside them, down the window, on a wide screen', async () => {
+    const { page } = session;
+    await page.click('nav button:has-text("Results")');
+    await page.waitForSelector('[data-testid="results-table"] .link');
+    const boxes = async (): Promise<{ plots: { x: number; y: number; width: number; height: number }; table: { x: number; y: number; width: number; height: number } }> => ({
+      plots: (await page.locator('.results-main .plots').boundingBox())!,
+      table: (await page.locator('[data-testid="results-table"]').boundingBox())!,
+    });
+    const narrow = await boxes();
+    expect(narrow.table.y).toBeGreaterThan(narrow.plots.y + narrow.plots.height - 1); // under the plots
+    await page.setViewportSize({ width: 2560, height: 1440 });
+    await page.waitForFunction(() => document.querySelector('.results-main')?.classList.contains('wide'));
+    const wide = await boxes();
+    expect(wide.table.x).toBeGreaterThan(wide.plots.x + wide.plots.width - 1); // beside them
+    expect(wide.table.height).toBeGreaterThan(1000); // and down the window
+    await page.screenshot({ path: join(ARTIFACTS, '16-results-2560.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
   it('names a screen in the Results view and shows its name in the list', async () => {
     const { page } = session;
     await page.click('nav button:has-text("Results")');
