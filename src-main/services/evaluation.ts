@@ -213,7 +213,6 @@ export class EvaluationService {
     folds.push({
       name: 'test',
       ...scored,
-      test: withMedianBaselines(scored.test, split.train),
       validation: validationReport('R', result, own),
       histories: result.ensemble.histories,
       trainingSeconds: result.ensemble.seconds,
@@ -237,7 +236,7 @@ export class EvaluationService {
     const { config } = predictor.card;
     const stable = positiveRate(split.train, 'stable') ?? 0; // the majority baseline's rate, as calibration reads it
     const predictions = predictor.predict(split.test.map((e) => e.composition));
-    const test = evaluatePredictions(predictor, split.test, predictions, stable);
+    const test = withMedianBaselines(evaluatePredictions(predictor, split.test, predictions, stable), split.train);
     const gap = config.regressionTargets[0];
     const polymorphs = gap ? polymorphSplit([...split.train, ...split.val], split.test, predictions.map((p) => p.regression[gap]!.value), gap) : null;
     const target = config.classificationTarget;

@@ -17,6 +17,8 @@ export interface RegressionReport {
   readonly meanBaseline: RegressionMetrics;
   /** Predicting the training median for every row (cross-validation reports add it). */
   readonly medianBaseline?: RegressionMetrics;
+  /** The training median that baseline predicts (per-family baselines in the report). */
+  readonly trainingMedian?: number;
   /** Share of errors within 1 and 2 predicted sigma. */
   readonly calibration: { readonly within1: number; readonly within2: number };
   /** A gated band gap: the shares on the rows predicted above the gate (see RegressionSummary). */
@@ -35,6 +37,8 @@ export interface ClassificationReport {
   readonly atHalf: ClassificationMetrics;
   /** Predicting the training majority class for every row. */
   readonly majorityBaseline: ClassificationMetrics;
+  /** Per row (the examples with a label, in their order). */
+  readonly formulas: string[];
   readonly labels: number[];
   readonly probabilities: number[];
 }
@@ -68,11 +72,12 @@ export function regressionReport(
 }
 
 /** 0/1 labels of the rows that have the classification target, with their probabilities. */
-export function labelled(examples: readonly Example[], probabilities: readonly number[], target: string): { labels: number[]; probabilities: number[] } {
-  const out = { labels: [] as number[], probabilities: [] as number[] };
+export function labelled(examples: readonly Example[], probabilities: readonly number[], target: string): { formulas: string[]; labels: number[]; probabilities: number[] } {
+  const out = { formulas: [] as string[], labels: [] as number[], probabilities: [] as number[] };
   examples.forEach((e, i) => {
     const y = e.targets[target];
     if (y === null || y === undefined) return;
+    out.formulas.push(e.formula);
     out.labels.push(y > 0.5 ? 1 : 0);
     out.probabilities.push(probabilities[i]!);
   });
@@ -107,7 +112,7 @@ export function evaluatePredictions(
   let classification: ClassificationReport | null = null;
   const target = config.classificationTarget;
   if (target !== null) {
-    const { labels, probabilities } = labelled(examples, predictions.map((p) => p.classification!.probability), target);
+    const { formulas, labels, probabilities } = labelled(examples, predictions.map((p) => p.classification!.probability), target);
     if (labels.length > 0) {
       const majority = (trainingPositiveRate ?? 0) >= 0.5 ? 1 : 0;
       classification = {
@@ -115,6 +120,7 @@ export function evaluatePredictions(
         atChosenThreshold: classificationMetrics(labels, probabilities, ensemble.threshold ?? 0.5),
         atHalf: classificationMetrics(labels, probabilities, 0.5),
         majorityBaseline: classificationMetrics(labels, labels.map(() => majority), 0.5),
+        formulas,
         labels,
         probabilities,
       };
@@ -130,7 +136,7 @@ export function withMedianBaselines(r: EvaluationReport, training: readonly Exam
       const values = training.map((e) => e.targets[name]).filter((v): v is number => v !== null && v !== undefined);
       if (!values.length) return [name, reg];
       const m = median(values);
-      return [name, { ...reg, medianBaseline: regressionMetrics(reg.truth, reg.truth.map(() => m)) }];
+      return [name, { ...reg, medianBaseline: regressionMetrics(reg.truth, reg.truth.map(() => m)), trainingMedian: m }];
     }),
   );
   return { ...r, regression };

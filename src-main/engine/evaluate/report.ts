@@ -8,6 +8,7 @@ import type { EpochRecord } from '../train/trainer.js';
 import { summarizeReport, type EvaluationReport } from './evaluate.js';
 import { confusionSvg, lineChartSvg, paritySvg } from './plots.js';
 import { classMetrics } from './metrics.js';
+import { familyBreakdown, familyLines } from './family-breakdown.js';
 import type { CompositionGroup, HullRuleResult, PolymorphSplit } from './polymorphs.js';
 import type { ModelCard } from '../model/card.js';
 import { describeCorrection, type NeighbourCorrection } from '../model/neighbour-correction.js';
@@ -171,6 +172,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     summary,
     ...(validationSummary ? { validationSummary } : {}),
     folds: folds.map((f) => ({ name: f.name, rows: f.rows, trainingSeconds: f.trainingSeconds, headline: headline(f.test), detail: summarizeReport(f.test), ...(f.validation ? { validationHeadline: headline(f.validation), validationDetail: summarizeReport(f.validation) } : {}), ...(f.polymorphs ? { polymorphs: f.polymorphs } : {}), ...(f.hullRule ? { hullRule: f.hullRule } : {}), ...(f.domain ? { domain: withoutFlags(f.domain) } : {}), ...(f.calibration ? { calibration: f.calibration } : {}) })),
+    families: familyBreakdown(folds),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(dir, PREDICTIONS_FILE), predictionsCsv(folds));
@@ -214,6 +216,7 @@ export function writeReport(dir: string, meta: ReportMeta, folds: readonly FoldR
     ...folds.flatMap((f) => (f.polymorphs ? polymorphLines(f.polymorphs) : [])),
     ...folds.flatMap((f) => (f.hullRule ? hullRuleLines(f.hullRule) : [])),
     ...domainLines(folds),
+    ...familyLines(json.families),
     ...calibrationLines(folds),
   ];
   writeFileSync(join(dir, 'summary.md'), lines.join('\n'));
