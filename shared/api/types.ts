@@ -216,6 +216,7 @@ export interface AttentionView {
 
 export interface NeighbourComposition {
   readonly formula: string;
+  /** Element mover's distance on Pettifor's Mendeleev scale: atomic fraction moved x steps along it (0: the same composition). */
   readonly distance: number;
   readonly bandGap: number | null;
   readonly stable: boolean | null;

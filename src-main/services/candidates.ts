@@ -43,13 +43,15 @@ export function markKnownCandidates(library: Library, table: ElementTable, index
 }
 
 export class CandidateService {
-  private readonly neighbours = new TrainingNeighbours();
+  private readonly neighbours: TrainingNeighbours;
 
   constructor(
     private readonly library: ReadableLibrary,
     private readonly models: ModelStore,
     private readonly table: ElementTable,
-  ) {}
+  ) {
+    this.neighbours = new TrainingNeighbours(table);
+  }
 
   query(q: QueryRequest | CandidateQuery): QueryResult {
     return this.library.query(q);

@@ -1,36 +1,58 @@
 /**
- * The training compositions nearest to a candidate (L1 distance between atomic-fraction vectors):
- * what the screen's model learned closest to it (its card names the data), with the recorded PBE band gap
- * and stability: the seed set's values, and for the joint default model also mp_gap's gaps (none where a
- * composition has only a measured gap).
+ * The training compositions nearest to a candidate by the element mover's distance on Pettifor's
+ * Mendeleev scale (composition-distance.ts), so that CsPbI3, CsGeI3 and RbSnI3 come before CsBaI3 for
+ * CsSnI3 (the L1 distance between atomic fractions ties all four; it breaks the mover's ties, then the
+ * formula): what the screen's model learned closest to it (its card names the data), with the recorded
+ * PBE band gap and stability: the seed set's values, and for the joint default model also mp_gap's gaps
+ * (none where a composition has only a measured gap).
  */
 import type { NeighbourComposition } from '../../shared/api/types.js';
 import type { Composition } from '../../shared/index.js';
+import type { ElementTable } from '../data/elements/load.js';
 import type { ModelCard } from '../engine/model/card.js';
 import { bundledTrainingExamples } from '../engine/train/bundled.js';
-import { atomicFractions, fractionL1, type Fractions } from './composition-distance.js';
+import { atomicFractions, elementMoversDistance, fractionL1, onScale, type Fractions, type ScaledComposition } from './composition-distance.js';
 
 interface Reference {
   readonly formula: string;
   readonly fractions: Fractions;
+  readonly scaled: ScaledComposition;
   readonly bandGap: number | null;
   readonly stable: boolean | null;
+}
+
+/** A difference of sums of fractions, 0 where it is only floating-point rounding (so that ties are ties). */
+function beyondRounding(d: number): number {
+  return Math.abs(d) < 1e-9 ? 0 : d;
 }
 
 export class TrainingNeighbours {
   /** By model id: the training compositions of the models asked about (one or two in practice). */
   private readonly references = new Map<string, Reference[]>();
+  /** An element's place on the scale: its Mendeleev number (1-103), else its atomic number (the superheavy elements, 104-118, beyond the scale's end). */
+  private readonly position: (element: string) => number;
+
+  constructor(table: ElementTable) {
+    this.position = (element) => {
+      const record = table.get(element);
+      return record.mendeleevNumber ?? record.z;
+    };
+  }
 
   private load(card: ModelCard): Reference[] {
     let refs = this.references.get(card.id);
     if (!refs) {
       try {
-        refs = (bundledTrainingExamples(card) ?? []).map((e) => ({
-          formula: e.formula,
-          fractions: atomicFractions(e.composition),
-          bandGap: e.targets['band_gap'] ?? null,
-          stable: e.targets['stable'] === undefined || e.targets['stable'] === null ? null : e.targets['stable'] === 1,
-        }));
+        refs = (bundledTrainingExamples(card) ?? []).map((e) => {
+          const fractions = atomicFractions(e.composition);
+          return {
+            formula: e.formula,
+            fractions,
+            scaled: onScale(fractions, this.position),
+            bandGap: e.targets['band_gap'] ?? null,
+            stable: e.targets['stable'] === undefined || e.targets['stable'] === null ? null : e.targets['stable'] === 1,
+          };
+        });
       } catch {
         refs = []; // no data bundle: no neighbours, nothing else breaks
       }
@@ -42,9 +64,11 @@ export class TrainingNeighbours {
   /** The `k` training compositions of `card`'s model nearest to `composition` (none for a model trained on an uploaded CSV). */
   nearest(card: ModelCard, composition: Composition, k = 6): NeighbourComposition[] {
     const fractions = atomicFractions(composition);
+    const scaled = onScale(fractions, this.position);
     return this.load(card)
-      .map((t) => ({ formula: t.formula, distance: fractionL1(t.fractions, fractions), bandGap: t.bandGap, stable: t.stable }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, k);
+      .map((t) => ({ formula: t.formula, distance: elementMoversDistance(t.scaled, scaled), l1: fractionL1(t.fractions, fractions), bandGap: t.bandGap, stable: t.stable }))
+      .sort((a, b) => beyondRounding(a.distance - b.distance) || beyondRounding(a.l1 - b.l1) || (a.formula < b.formula ? -1 : a.formula > b.formula ? 1 : 0))
+      .slice(0, k)
+      .map(({ l1: _l1, ...n }) => n);
   }
 }

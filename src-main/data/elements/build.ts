@@ -172,6 +172,7 @@ export function buildElementTable(dataDir: string): ElementTableFile {
       isMetal: isMetal(z),
       isTransitionMetal: isTransitionMetal(z),
       isMetalloid: isMetalloid(z),
+      mendeleevNumber: numberOrNull(src['Mendeleev no']),
       commonOxidationStates: intList(src['Common oxidation states']),
       icsdOxidationStates: intList(src['ICSD oxidation states']),
       allOxidationStates: intList(src['Oxidation states']),

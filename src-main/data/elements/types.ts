@@ -1,7 +1,7 @@
 import type { ElementSymbol } from '../../../shared/index.js';
 
 /** Bumped when the table's shape changes, so a stale generated table asks for `npm run setup`. */
-export const ELEMENT_TABLE_FORMAT = 'pdw-elements/2';
+export const ELEMENT_TABLE_FORMAT = 'pdw-elements/3';
 
 /** Shannon (1976) effective radius of an ion in one oxidation state, coordination and spin state. */
 export interface ShannonRadius {
@@ -37,6 +37,12 @@ export interface ElementRecord {
   readonly isMetal: boolean;
   readonly isTransitionMetal: boolean;
   readonly isMetalloid: boolean;
+  /**
+   * Pettifor's Mendeleev number (pymatgen's "Mendeleev no"): a one-dimensional chemical scale on which
+   * elements that substitute for each other sit close (Cs 8, Rb 9; Pb 82, Sn 83, Ge 84; I 97, Br 98).
+   * Null for the superheavy elements (Rf onwards), which no source gives.
+   */
+  readonly mendeleevNumber: number | null;
   readonly commonOxidationStates: readonly number[];
   readonly icsdOxidationStates: readonly number[];
   /** Every oxidation state pymatgen lists for the element ("Oxidation states"). */
