@@ -89,7 +89,7 @@ const detail: z.ZodType<T.CandidateDetail> = z.object({
   radii: z.array(z.string()),
   attention: z.object({ tokens: z.array(z.string()), elements: z.array(z.string()), layers: z.array(z.array(matrix)), layerAverage: z.array(matrix), pooling: matrix }),
   edm: z.object({ rows: z.array(z.string()), values: matrix, columns: z.array(z.string()) }),
-  neighbours: z.array(z.object({ formula: z.string(), distance: finite, bandGap: finite.nullable(), stable: z.boolean().nullable() })),
+  neighbours: z.array(z.object({ formula: z.string(), distance: finite, bandGap: finite.nullable(), predictedGap: finite.nullable(), stable: z.boolean().nullable() })),
   known: z.array(knownRecord).nullable(),
   imported: z.array(importedResult),
   model: modelSummary,

@@ -218,7 +218,10 @@ export interface NeighbourComposition {
   readonly formula: string;
   /** Element mover's distance on Pettifor's Mendeleev scale: atomic fraction moved x steps along it (0: the same composition). */
   readonly distance: number;
+  /** The training data's PBE band gap (eV). */
   readonly bandGap: number | null;
+  /** The screen's model's band gap for it, as it reports one (zero gate and neighbour correction applied); null for a model without a gap head. */
+  readonly predictedGap: number | null;
   readonly stable: boolean | null;
 }
 

@@ -13,6 +13,7 @@ import { exportStructures, type StructureExport } from './structures.js';
 import { NotFoundError } from './errors.js';
 import { nextBatch, type NextBatchRequest } from './next-batch.js';
 import { modelSummary, type ModelStore } from './models.js';
+import { cardRoles } from '../engine/model/roles.js';
 import { TrainingNeighbours } from './neighbours.js';
 
 
@@ -101,7 +102,10 @@ export class CandidateService {
       radii: radiusLines(this.table, candidate.sites, candidate.oxidationStates),
       attention: predictor.attention(composition),
       edm: { rows: [...edm.elements], values, columns },
-      neighbours: this.neighbours.nearest(predictor.card, composition),
+      neighbours: this.neighbours.nearest(predictor.card, composition, (compositions) => {
+        const gap = cardRoles(predictor.card).bandGap;
+        return gap === null ? compositions.map(() => null) : predictor.predict(compositions).map((p) => p.regression[gap]?.value ?? null);
+      }),
       known: loadKnownCompounds()?.records(composition) ?? null,
       imported: this.library.importedResults(candidateId),
       model: modelSummary(predictor.card, modelDir),

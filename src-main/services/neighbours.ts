@@ -15,6 +15,7 @@ import { atomicFractions, elementMoversDistance, fractionL1, onScale, type Fract
 
 interface Reference {
   readonly formula: string;
+  readonly composition: Composition;
   readonly fractions: Fractions;
   readonly scaled: ScaledComposition;
   readonly bandGap: number | null;
@@ -47,6 +48,7 @@ export class TrainingNeighbours {
           const fractions = atomicFractions(e.composition);
           return {
             formula: e.formula,
+            composition: e.composition,
             fractions,
             scaled: onScale(fractions, this.position),
             bandGap: e.targets['band_gap'] ?? null,
@@ -61,14 +63,19 @@ export class TrainingNeighbours {
     return refs;
   }
 
-  /** The `k` training compositions of `card`'s model nearest to `composition` (none for a model trained on an uploaded CSV). */
-  nearest(card: ModelCard, composition: Composition, k = 6): NeighbourComposition[] {
+  /**
+   * The `k` training compositions of `card`'s model nearest to `composition` (none for a model trained
+   * on an uploaded CSV), each with the band gap `predictGaps` gives for it (the model's own value
+   * beside the recorded one: how well it does right here).
+   */
+  nearest(card: ModelCard, composition: Composition, predictGaps: (compositions: readonly Composition[]) => readonly (number | null)[], k = 6): NeighbourComposition[] {
     const fractions = atomicFractions(composition);
     const scaled = onScale(fractions, this.position);
-    return this.load(card)
-      .map((t) => ({ formula: t.formula, distance: elementMoversDistance(t.scaled, scaled), l1: fractionL1(t.fractions, fractions), bandGap: t.bandGap, stable: t.stable }))
-      .sort((a, b) => beyondRounding(a.distance - b.distance) || beyondRounding(a.l1 - b.l1) || (a.formula < b.formula ? -1 : a.formula > b.formula ? 1 : 0))
-      .slice(0, k)
-      .map(({ l1: _l1, ...n }) => n);
+    const nearest = this.load(card)
+      .map((t) => ({ t, distance: elementMoversDistance(t.scaled, scaled), l1: fractionL1(t.fractions, fractions) }))
+      .sort((a, b) => beyondRounding(a.distance - b.distance) || beyondRounding(a.l1 - b.l1) || (a.t.formula < b.t.formula ? -1 : a.t.formula > b.t.formula ? 1 : 0))
+      .slice(0, k);
+    const predicted = nearest.length ? predictGaps(nearest.map((n) => n.t.composition)) : [];
+    return nearest.map(({ t, distance }, i) => ({ formula: t.formula, distance, bandGap: t.bandGap, predictedGap: predicted[i] ?? null, stable: t.stable }));
   }
 }

@@ -42,7 +42,14 @@ describe("the element mover's distance", () => {
 describe('the nearest training compositions', () => {
   it("of CsSnI3 under the default model are itself, then its one-step substitutions, before the L1 distance's ties", () => {
     const card = readModelCard(join(resourcesDir(), 'models', 'default'));
-    const nearest = new TrainingNeighbours(table).nearest(card, parseFormulaOrThrow('CsSnI3'));
+    const asked: string[][] = [];
+    // a stand-in for the model's gap: each composition's element count, so the order of the answers shows
+    const nearest = new TrainingNeighbours(table).nearest(card, parseFormulaOrThrow('CsSnI3'), (compositions) => {
+      asked.push(compositions.map((c) => c.elements.map((e) => e.element).join(' ')));
+      return compositions.map((c) => c.elements.length);
+    });
+    expect(asked).toHaveLength(1); // one batch for the six
+    expect(nearest.map((n) => n.predictedGap)).toEqual(asked[0]!.map((c) => c.split(' ').length));
     expect(nearest).toHaveLength(6);
     expect(nearest[0]).toMatchObject({ distance: 0, bandGap: expect.any(Number) });
     expect(parseFormulaOrThrow(nearest[0]!.formula).elements.map((e) => e.element).sort()).toEqual(['Cs', 'I', 'Sn']);

@@ -93,6 +93,9 @@ describe('screening service', () => {
     expect(d.radii.some((r) => /^O-2 \(site X\)/.test(r))).toBe(true);
     expect(d.attention.elements.length).toBe(4);
     expect(d.neighbours).toHaveLength(6);
+    // the model's own gap beside each neighbour's recorded one: a real prediction, not a copy of the record
+    expect(d.neighbours.every((n) => typeof n.predictedGap === 'number' && Number.isFinite(n.predictedGap))).toBe(true);
+    expect(d.neighbours.some((n) => n.bandGap !== null && n.predictedGap !== n.bandGap)).toBe(true);
     await expect(workbench.handle('detail', { candidateId: 999_999 })).rejects.toThrow(/no candidate 999999/);
   });
 
