@@ -22,6 +22,14 @@ interface Reference {
   readonly stable: boolean | null;
 }
 
+/** An element's place on the distance's scale: its Mendeleev number (1-103), else its atomic number (the superheavy elements, 104-118, beyond the scale's end). */
+export function mendeleevPosition(table: ElementTable): (element: string) => number {
+  return (element) => {
+    const record = table.get(element);
+    return record.mendeleevNumber ?? record.z;
+  };
+}
+
 /** A difference of sums of fractions, 0 where it is only floating-point rounding (so that ties are ties). */
 function beyondRounding(d: number): number {
   return Math.abs(d) < 1e-9 ? 0 : d;
@@ -30,14 +38,10 @@ function beyondRounding(d: number): number {
 export class TrainingNeighbours {
   /** By model id: the training compositions of the models asked about (one or two in practice). */
   private readonly references = new Map<string, Reference[]>();
-  /** An element's place on the scale: its Mendeleev number (1-103), else its atomic number (the superheavy elements, 104-118, beyond the scale's end). */
   private readonly position: (element: string) => number;
 
   constructor(table: ElementTable) {
-    this.position = (element) => {
-      const record = table.get(element);
-      return record.mendeleevNumber ?? record.z;
-    };
+    this.position = mendeleevPosition(table);
   }
 
   private load(card: ModelCard): Reference[] {

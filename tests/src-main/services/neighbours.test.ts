@@ -7,16 +7,17 @@ import { loadElementTable } from '../../../src-main/data/elements/load.js';
 import { resourcesDir } from '../../../src-main/data/paths.js';
 import { readModelCard } from '../../../src-main/engine/model/bundle.js';
 import { atomicFractions, elementMoversDistance, onScale } from '../../../src-main/services/composition-distance.js';
-import { TrainingNeighbours } from '../../../src-main/services/neighbours.js';
+import { mendeleevPosition, TrainingNeighbours } from '../../../src-main/services/neighbours.js';
 
 const table = loadElementTable();
-const position = (el: string): number => table.get(el).mendeleevNumber!;
+const position = mendeleevPosition(table);
 const scaled = (formula: string): ReturnType<typeof onScale> => onScale(atomicFractions(parseFormulaOrThrow(formula)), position);
 
 describe("the element mover's distance", () => {
   it('reads the Mendeleev numbers of the element table', () => {
     expect(['Cs', 'Rb', 'Ba', 'Pb', 'Sn', 'Ge', 'I', 'Br'].map(position)).toEqual([8, 9, 14, 82, 83, 84, 97, 98]);
     expect(table.get('Og').mendeleevNumber).toBeNull(); // no source gives one
+    expect(position('Og')).toBe(118); // so its atomic number places it past the scale's end (103)
   });
 
   it('moves the changed fraction along the scale: a near substitution is close, a far one far', () => {
